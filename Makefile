@@ -1,0 +1,145 @@
+# twincheck — plain Makefile.
+#
+#   make                 build the library and the `twincheck` command (into build/)
+#   make check           build and run every test
+#   make demo            run the main job on the bundled example package
+#   make install PREFIX=/usr/local
+#   make docs            regenerate docs/rules.md from the rule catalogue
+#
+# Policy: C11, strict warnings; DEVELOPER=1 adds -Werror; SANITIZE=address,undefined
+# builds with sanitizers; V=1 shows the full commands. Missing Debian packages are
+# installed by scripts/ensure-deps.sh when run as root (otherwise it prints the line).
+
+.DEFAULT_GOAL := all
+PREFIX ?= /usr/local
+BUILD ?= build
+CC := gcc
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+PKGS := libxml-2.0 libxslt libexslt jansson libcrypto libzip zlib hdf5 lapacke openblas
+TEST_PKGS := check
+
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+	-Wvla -Wpointer-arith -Wundef -Wnull-dereference -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARNINGS) \
+	-Iinclude -Ivalidator -Ireference-solvers -I$(BUILD)/gen -MMD -MP
+ifeq ($(DEVELOPER),1)
+BASE_CFLAGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+BASE_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+# Dependencies are checked (and installed as root) before anything is compiled;
+# their flags are cached in build/config.mk, which make rebuilds and then re-reads.
+NODEPS_GOALS := clean distclean help
+ifeq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+else
+include $(BUILD)/config.mk
+endif
+
+$(BUILD)/config.mk: scripts/ensure-deps.sh Makefile
+	$(Q)mkdir -p $(BUILD)
+	$(Q)./scripts/ensure-deps.sh
+	$(Q)printf 'DEP_CFLAGS := %s\nDEP_LIBS := %s\nTEST_CFLAGS := %s\nTEST_LIBS := %s\n' \
+		"$$(pkg-config --cflags $(PKGS))" "$$(pkg-config --libs $(PKGS)) -lm" \
+		"$$(pkg-config --cflags $(TEST_PKGS))" "$$(pkg-config --libs $(TEST_PKGS))" > $@
+
+ALL_CFLAGS = $(BASE_CFLAGS) $(DEP_CFLAGS) $(CFLAGS)
+
+# Sources: every stage folder under validator/ and the solvers; the command's main
+# lives in validator/cli and is linked only into the binary.
+LIB_SRC := $(sort $(filter-out validator/cli/%,$(wildcard validator/*/*.c)) \
+	$(wildcard reference-solvers/*.c reference-solvers/*/*.c))
+CLI_SRC := $(sort $(wildcard validator/cli/*.c))
+GEN_SRC := $(BUILD)/gen/rules_data.c
+TEST_SRC := $(sort $(wildcard tests/unit/*.c tests/integration/*.c))
+RULE_FILES := $(sort $(wildcard rules/catalogue/*.tsv)) rules/formats.tsv
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/rules_data.o
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+
+LIB := $(BUILD)/libtwincheck.a
+BIN := $(BUILD)/twincheck
+TEST_BIN := $(BUILD)/run-tests
+
+.PHONY: all check unit-check hdr-check demo install docs clean distclean help
+all: $(BIN)
+
+help:
+	@sed -n '3,9p' Makefile | sed 's/^# *//'
+
+$(BUILD)/gen/rules_data.c: scripts/embed.sh $(RULE_FILES)
+	$(Q)mkdir -p $(@D)
+	$(Q){ ./scripts/embed.sh tc_catalogue_text $(filter %.tsv,$(filter rules/catalogue/%,$(RULE_FILES))); \
+	   ./scripts/embed.sh tc_formats_text rules/formats.tsv | sed 1,2d; } > $@
+
+$(BUILD)/gen/suites.h: scripts/list-suites.sh $(TEST_SRC)
+	$(Q)mkdir -p $(@D)
+	$(Q)./scripts/list-suites.sh $(TEST_SRC) > $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Ivalidator/core -c $< -o $@
+
+$(BUILD)/obj/tests/%.o: tests/%.c $(BUILD)/config.mk $(BUILD)/gen/suites.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -DTC_SOURCE_DIR='"$(CURDIR)"' -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(DEP_LIBS)
+
+$(TEST_BIN): $(TEST_OBJ) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(TEST_LIBS) $(DEP_LIBS)
+
+# Every public header compiles on its own, pedantically.
+PUBLIC_HEADERS := $(wildcard include/twincheck/*.h)
+hdr-check: $(BUILD)/config.mk
+	$(Q)for h in $(PUBLIC_HEADERS); do \
+	  printf '#include "%s"\ntypedef int hdr_check_unit;\n' "$$h" | $(CC) -std=c11 -Wall -Wextra -pedantic -Werror -Iinclude \
+	    -x c -fsyntax-only - || exit 1; done
+
+unit-check: $(TEST_BIN) $(BIN)
+	$(Q)TC_BINARY=$(CURDIR)/$(BIN) ./$(TEST_BIN)
+
+check: hdr-check unit-check
+	$(Q)./scripts/check-docs.sh $(BIN)
+
+demo: $(BIN)
+	$(Q)./scripts/demo.sh $(BIN)
+
+docs: $(BIN)
+	$(Q)./scripts/gen-rules-doc.sh $(BIN) > docs/rules.md
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/twincheck/rules \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/twincheck
+	cp -R rules/. $(DESTDIR)$(PREFIX)/share/twincheck/rules/
+	install -m 0644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean distclean:
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -1,0 +1,10 @@
+/* twincheck version. */
+#ifndef TWINCHECK_VERSION_H
+#define TWINCHECK_VERSION_H
+
+#define TWINCHECK_VERSION_MAJOR 0
+#define TWINCHECK_VERSION_MINOR 1
+#define TWINCHECK_VERSION_PATCH 0
+#define TWINCHECK_VERSION "0.1.0"
+
+#endif

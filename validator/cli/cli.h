@@ -1,0 +1,48 @@
+/*
+ * cli: the `twincheck` command. Each command is one file (cmd_NAME.c) with its
+ * option table, from which --help is printed; docs/man/twincheck-NAME.1 must
+ * name the same options (scripts/check-docs.sh checks it).
+ *
+ * Exit status everywhere: 0 passed, 1 findings at or above the fail level (or
+ * an invalid certificate), 2 usage error or unreadable input, 3 internal error.
+ */
+#ifndef TC_CLI_H
+#define TC_CLI_H
+
+#include <stdio.h>
+
+enum { TC_EXIT_OK = 0, TC_EXIT_FINDINGS = 1, TC_EXIT_USAGE = 2, TC_EXIT_INTERNAL = 3 };
+
+typedef struct tc_cli_option {
+    const char *name; /* long name without "--" */
+    int short_name;   /* 0 if none */
+    const char *arg;  /* argument placeholder, NULL for a flag */
+    const char *help;
+} tc_cli_option;
+
+typedef struct tc_cli_command {
+    const char *name;
+    const char *synopsis; /* after "twincheck NAME " */
+    const char *summary;
+    const tc_cli_option *options; /* terminated by {0} */
+    int (*run)(const struct tc_cli_command *cmd, int argc, char **argv);
+} tc_cli_command;
+
+/* Parse argv[1..] against the command's table (getopt_long). Calls `on_option`
+ * for each option with its table index and argument; returns the index of the
+ * first operand, or -1 after printing a usage error. --help is handled here
+ * (returns -2 after printing help). */
+typedef int (*tc_cli_option_fn)(void *ctx, int index, const char *arg);
+int tc_cli_parse(const tc_cli_command *cmd, int argc, char **argv, tc_cli_option_fn on_option,
+                 void *ctx);
+void tc_cli_help(const tc_cli_command *cmd, FILE *out);
+/* Print "twincheck NAME: message" to stderr and return TC_EXIT_USAGE. */
+int tc_cli_usage_error(const tc_cli_command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The commands, one line each in commands.def. */
+#define TC_COMMAND(name) extern const tc_cli_command tc_cmd_##name;
+#include "commands.def"
+#undef TC_COMMAND
+
+#endif

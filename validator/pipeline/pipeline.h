@@ -1,0 +1,29 @@
+/*
+ * pipeline: run the stages over each target in order —
+ * intake -> parse -> validate -> re-run -> assess — collecting findings and
+ * report sections into a tc_run. Stages never call each other; this does.
+ */
+#ifndef TC_PIPELINE_H
+#define TC_PIPELINE_H
+
+#include "core/core.h"
+#include "intake/intake.h"
+
+typedef struct tc_options {
+    unsigned version; /* TC_OPTIONS_VERSION */
+    tc_limits limits;
+    tc_severity fail_on;
+    bool rerun;  /* re-run simulation experiments */
+    bool assess; /* credibility assessment */
+} tc_options;
+
+#define TC_OPTIONS_VERSION 1
+#define TC_OPTIONS_INIT                                                                            \
+    ((tc_options){.version = TC_OPTIONS_VERSION, .limits = TC_LIMITS_DEFAULT, .fail_on = TC_ERROR})
+
+/* Check every target into `run` (initialised by the caller). Returns 0, or a
+ * negative code when a target could not be read at all (message in
+ * tc_error_last(); the other targets are still checked). */
+int tc_pipeline_run(tc_run *run, const tc_options *opt, char *const *targets, size_t ntargets);
+
+#endif
