@@ -174,6 +174,17 @@ bool tc_run_passed(const tc_run *run);
 /* Sort findings and checks so every report is deterministic. */
 void tc_run_finish(tc_run *run);
 
+/* ---- safe XML reading (libxml2) ---------------------------------------------- */
+/* One problem libxml2 reported while reading: 1-based line and column (0 when
+ * unknown) and its message, one line. */
+typedef void (*tc_xml_error_fn)(void *ctx, long line, long column, const char *message);
+struct _xmlDoc;
+/* Read XML with network access, external entities and DTD loading off, and
+ * entity expansion bounded. Returns the document, or NULL when it is not
+ * well-formed; every problem goes to `on_error`. `name` labels the document. */
+struct _xmlDoc *tc_xml_read(const void *data, size_t len, const char *name,
+                            tc_xml_error_fn on_error, void *ctx);
+
 /* The stage a rule id belongs to: its namespace ("omex" for "omex:..."). */
 char *tc_rule_stage(const char *rule);
 

@@ -1,6 +1,4 @@
 /* Safe XML and JSON parsing with findings for what is not well-formed. */
-#include <libxml/parser.h>
-#include <libxml/xmlerror.h>
 #include <string.h>
 
 #include "parse.h"
@@ -11,38 +9,20 @@ typedef struct xml_errors {
     int count;
 } xml_errors;
 
-static void on_xml_error(void *ctx, xmlErrorPtr err)
+static void on_xml_error(void *ctx, long line, long column, const char *message)
 {
     xml_errors *e = ctx;
-    if (!err || err->level < XML_ERR_ERROR || e->count++ >= 20)
+    if (e->count++ >= 20)
         return;
-    char *msg = tc_xstrdup(err->message ? err->message : "malformed XML");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
-    tc_loc loc = {.file = e->file->path, .line = err->line, .column = err->int2};
+    tc_loc loc = {.file = e->file->path, .line = line, .column = column};
     tc_finding_add(e->fs, "xml:not-well-formed", loc, "%s is not well-formed XML: %s",
-                   e->file->path, msg);
-    free(msg);
+                   e->file->path, message);
 }
 
 xmlDocPtr tc_parse_xml(const tc_file *file, tc_findings *fs)
 {
     xml_errors errors = {file, fs, 0};
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt)
-        return NULL;
-    xmlSetStructuredErrorFunc(&errors, on_xml_error);
-    int options = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)file->data, (int)file->size,
-                                      file->path, NULL, options);
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    if (doc && errors.count) {
-        xmlFreeDoc(doc);
-        doc = NULL;
-    }
-    xmlFreeParserCtxt(ctxt);
-    return doc;
+    return tc_xml_read(file->data, file->size, file->path, on_xml_error, &errors);
 }
 
 json_t *tc_parse_json(const tc_file *file, tc_findings *fs)
