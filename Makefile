@@ -94,7 +94,7 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/config.mk
 $(BUILD)/obj/tests/%.o: tests/%.c $(BUILD)/config.mk $(BUILD)/gen/suites.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -DTC_SOURCE_DIR='"$(CURDIR)"' -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Wno-missing-prototypes -DTC_SOURCE_DIR='"$(CURDIR)"' -c $< -o $@
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
 	@mkdir -p $(@D)
