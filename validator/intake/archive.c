@@ -44,6 +44,12 @@ static void report_read_error(tc_intake *in, const char *path, int code, const c
                        "it",
                        path);
         break;
+    case ZIP_ER_INCONS:
+        tc_finding_add(in->fs, "omex:size-mismatch", at,
+                       "%s does not match the sizes its ZIP headers declare (%s); the headers are "
+                       "wrong, rebuild the archive",
+                       path, what);
+        break;
     default:
         tc_finding_add(in->fs, "omex:corrupt-entry", at,
                        "%s cannot be read from the archive (%s); the entry's data is damaged, "

@@ -177,8 +177,8 @@ static char *describe_content(const tc_file *f)
 {
     char *local, *ns;
     if (tc_kind_is_xml(f->kind) && tc_xml_sniff_root(f->data, f->size, &local, &ns)) {
-        char *s = ns[0] ? tc_xasprintf("root element <%s> in namespace %s", local, ns)
-                        : tc_xasprintf("root element <%s> in no namespace", local);
+        char *s = ns[0] ? tc_xasprintf("root element is <%s> in namespace %s", local, ns)
+                        : tc_xasprintf("root element is <%s> in no namespace", local);
         free(local);
         free(ns);
         return s;
@@ -398,17 +398,21 @@ cleanup:
     free(master);
 }
 
-static void check_manifest(tc_intake *in, tc_file *mf)
+/* Returns false when the manifest could not be read at all. */
+static bool check_manifest(tc_intake *in, tc_file *mf)
 {
     tc_findings *fs = in->fs;
     manifest_errors errors = {fs, 0};
     manifest_state m = {.in = in};
     mf->kind = TC_KIND_MANIFEST;
+    mf->listed = true; /* listing the manifest itself is optional */
     if (mf->rejected)
-        return;
+        return false;
     xmlDocPtr doc = tc_xml_read(mf->data, mf->size, MANIFEST, on_manifest_error, &errors);
     if (!doc)
-        return;
+        return false;
+    mf->listed = false; /* until the manifest's own entry, if any, is seen */
+    bool ok = true;
     xmlNode *root = xmlDocGetRootElement(doc);
     tc_loc at = {.file = MANIFEST, .line = root ? (long)xmlGetLineNo(root) : 0};
     if (!root || strcmp((const char *)root->name, "omexManifest") != 0) {
@@ -416,6 +420,7 @@ static void check_manifest(tc_intake *in, tc_file *mf)
                        "the root element of %s is <%s>; an OMEX manifest has <omexManifest> in "
                        "namespace %s",
                        MANIFEST, root ? (const char *)root->name : "", MANIFEST_NS);
+        ok = false;
         goto cleanup;
     }
     const char *ns = root->ns && root->ns->href ? (const char *)root->ns->href : NULL;
@@ -457,6 +462,7 @@ cleanup:
     free(m.first_master);
     free(m.cased_text);
     xmlFreeDoc(doc);
+    return ok;
 }
 
 /* ---- opening ------------------------------------------------------------- */
@@ -554,7 +560,9 @@ int tc_package_open(tc_package **out, const char *target, const tc_limits *limit
                        pkg->form == TC_PACKAGE_ARCHIVE ? "archive" : "folder", MANIFEST);
         goto done;
     }
-    check_manifest(&in, mf);
+    /* Without a readable manifest, which files are listed is unknown. */
+    if (!check_manifest(&in, mf))
+        goto done;
     for (size_t i = 0; i < pkg->nfiles; i++) {
         const tc_file *f = &pkg->files[i];
         if (f->present && !f->listed && !f->rejected)
