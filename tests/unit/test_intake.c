@@ -417,6 +417,32 @@ START_TEST(test_ratio_limit_on_inflated_bytes)
 }
 END_TEST
 
+START_TEST(test_many_files_each_once)
+{
+    char *dir = make_tmp();
+    put_file(dir, "manifest.xml", "<omexManifest/>");
+    for (int i = 0; i < 300; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "d%d/f%d.txt", i % 7, i);
+        put_file(dir, name, "x");
+    }
+    tc_findings fs;
+    tc_findings_init(&fs);
+    tc_package *pkg = NULL;
+    tc_limits lim = TC_LIMITS_DEFAULT;
+    ck_assert_int_eq(tc_package_open(&pkg, dir, &lim, &fs), 0);
+    ck_assert_uint_eq(pkg->nfiles, 301);
+    for (size_t i = 1; i < pkg->nfiles; i++)
+        ck_assert_int_lt(strcmp(pkg->files[i - 1].path, pkg->files[i].path), 0);
+    ck_assert_ptr_nonnull(tc_package_find(pkg, "d3/f150.txt"));
+    ck_assert_ptr_null(tc_test_find(&fs, "omex:duplicate-entry", NULL));
+    tc_package_free(pkg);
+    tc_findings_release(&fs);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
 /* ---- links and special files in folder packages --------------------------------- */
 
 START_TEST(test_folder_links)
@@ -629,6 +655,7 @@ Suite *intake_suite(void)
     tcase_add_test(tc, test_manifest_wrong_root_and_master);
     tcase_add_test(tc, test_limits_in_folders);
     tcase_add_test(tc, test_ratio_limit_on_inflated_bytes);
+    tcase_add_test(tc, test_many_files_each_once);
     tcase_add_test(tc, test_folder_links);
     tcase_add_test(tc, test_materialize);
     tcase_add_test(tc, test_input_errors);

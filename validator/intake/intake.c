@@ -28,20 +28,27 @@ static uint64_t hash(const char *s)
     return h;
 }
 
+/* Put `owned` into a free slot of a table with room (no duplicate check). */
+static void names_place(char **table, size_t cap, char *owned)
+{
+    size_t i = (size_t)(hash(owned) & (cap - 1));
+    while (table[i])
+        i = (i + 1) & (cap - 1);
+    table[i] = owned;
+}
+
 /* Insert `path` (borrowed); false when it is already there. */
 static bool names_insert(tc_intake *in, const char *path)
 {
     if (2 * (in->names_len + 1) > in->names_cap) {
         size_t cap = in->names_cap ? 2 * in->names_cap : 64;
-        char **old = in->names;
-        size_t oldcap = in->names_cap;
-        in->names = tc_xcalloc(cap, sizeof *in->names);
+        char **table = tc_xcalloc(cap, sizeof *table);
+        for (size_t i = 0; i < in->names_cap; i++)
+            if (in->names[i])
+                names_place(table, cap, in->names[i]);
+        free(in->names);
+        in->names = table;
         in->names_cap = cap;
-        in->names_len = 0;
-        for (size_t i = 0; i < oldcap; i++)
-            if (old[i])
-                names_insert(in, old[i]);
-        free(old);
     }
     size_t i = (size_t)(hash(path) & (in->names_cap - 1));
     while (in->names[i]) {
@@ -138,9 +145,28 @@ bool tc_intake_account(tc_intake *in, const char *path, uint64_t n)
     return false;
 }
 
-static tc_file *find_file(tc_package *pkg, const char *path)
+static int compare_files(const void *a, const void *b)
 {
-    for (size_t i = 0; i < pkg->nfiles; i++)
+    return strcmp(((const tc_file *)a)->path, ((const tc_file *)b)->path);
+}
+
+/* Files [0, in->sorted) are in path order (sorted once all entries are read);
+ * the few added afterwards for missing files are searched one by one. */
+static tc_file *find_file(tc_intake *in, const char *path)
+{
+    tc_package *pkg = in->pkg;
+    size_t lo = 0, hi = in->sorted < pkg->nfiles ? in->sorted : pkg->nfiles;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(pkg->files[mid].path, path);
+        if (c == 0)
+            return &pkg->files[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = in->sorted; i < pkg->nfiles; i++)
         if (strcmp(pkg->files[i].path, path) == 0)
             return &pkg->files[i];
     return NULL;
@@ -359,7 +385,7 @@ static void check_content(manifest_state *m, xmlNode *node)
                        location);
         goto cleanup;
     }
-    tc_file *f = find_file(in->pkg, path);
+    tc_file *f = find_file(in, path);
     if (f && f->listed) {
         tc_finding_add(fs, "omex:duplicate-location", at,
                        "%s is listed again (first at line %ld); list each file once", path,
@@ -491,11 +517,6 @@ static bool looks_like_archive(const char *target)
            ((sig[2] == 3 && sig[3] == 4) || (sig[2] == 5 && sig[3] == 6));
 }
 
-static int compare_files(const void *a, const void *b)
-{
-    return strcmp(((const tc_file *)a)->path, ((const tc_file *)b)->path);
-}
-
 static int open_single_file(tc_intake *in, const char *target)
 {
     unsigned char *data = NULL;
@@ -551,7 +572,10 @@ int tc_package_open(tc_package **out, const char *target, const tc_limits *limit
     for (size_t i = 0; i < pkg->nfiles; i++)
         pkg->files[i].kind = tc_kind_sniff(pkg->files[i].data, pkg->files[i].size,
                                            pkg->files[i].path);
-    tc_file *mf = find_file(pkg, MANIFEST);
+    if (pkg->nfiles > 1)
+        qsort(pkg->files, pkg->nfiles, sizeof *pkg->files, compare_files);
+    in.sorted = pkg->nfiles;
+    tc_file *mf = find_file(&in, MANIFEST);
     pkg->has_manifest = mf && mf->present;
     if (!pkg->has_manifest) {
         tc_finding_add(fs, "omex:missing-manifest", TC_AT_PACKAGE,

@@ -16,6 +16,7 @@ typedef struct tc_intake {
     bool stopped;             /* a package-wide limit was hit: read nothing more */
     char **names;             /* open-addressing set of the normalised paths added */
     size_t names_cap, names_len;
+    size_t sorted;            /* pkg->files[0, sorted) are in path order */
 } tc_intake;
 
 /* Check an entry name as the archive or the folder gives it. Returns the
