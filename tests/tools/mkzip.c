@@ -214,7 +214,8 @@ static void parse_options(entry *e, char *opts, const char *dir)
             memset(chunk, byte, sizeof chunk);
             for (long done = 0; done < count; done += (long)sizeof chunk)
                 put(&e->content, chunk,
-                    (size_t)(count - done < (long)sizeof chunk ? count - done : (long)sizeof chunk));
+                    (size_t)(count - done < (long)sizeof chunk ? count - done
+                                                               : (long)sizeof chunk));
         } else
             die("unknown option %s", tok);
     }
@@ -270,8 +271,7 @@ int main(int argc, char **argv)
             char entry_name[4096];
             if (strstr(e.name, "%d"))
                 snprintf(entry_name, sizeof entry_name, "%.*s%ld%s",
-                         (int)(strstr(e.name, "%d") - e.name), e.name, i,
-                         strstr(e.name, "%d") + 2);
+                         (int)(strstr(e.name, "%d") - e.name), e.name, i, strstr(e.name, "%d") + 2);
             else
                 snprintf(entry_name, sizeof entry_name, "%s", e.name);
             if (nw == capw) {

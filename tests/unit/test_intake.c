@@ -68,7 +68,7 @@ static size_t count_at_least(const tc_findings *fs, tc_severity sev)
     "<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" "      \
     "level=\"3\" version=\"2\"><model id=\"m\"/></sbml>\n"
 #define SEDML                                                                                      \
-    "<?xml version=\"1.0\"?>\n<sedML xmlns=\"http://sed-ml.org/sed-ml/level1/version4\" "         \
+    "<?xml version=\"1.0\"?>\n<sedML xmlns=\"http://sed-ml.org/sed-ml/level1/version4\" "          \
     "level=\"1\" version=\"4\"/>\n"
 
 /* ---- path normalisation ----------------------------------------------------- */
@@ -196,9 +196,9 @@ START_TEST(test_format_lookup)
                                       &k),
                      TC_FORMAT_KNOWN);
     ck_assert_int_eq(k, TC_KIND_SBML);
-    ck_assert_int_eq(tc_format_lookup("http://identifiers.org/combine.specifications/omex-manifest",
-                                      &k),
-                     TC_FORMAT_KNOWN);
+    ck_assert_int_eq(
+        tc_format_lookup("http://identifiers.org/combine.specifications/omex-manifest", &k),
+        TC_FORMAT_KNOWN);
     ck_assert_int_eq(k, TC_KIND_MANIFEST);
     ck_assert_int_eq(tc_format_lookup("http://purl.org/NET/mediatypes/application/x-hdf", &k),
                      TC_FORMAT_KNOWN);
@@ -222,24 +222,26 @@ END_TEST
 START_TEST(test_manifest_parsed)
 {
     char *dir = make_tmp();
-    put_file(dir, "manifest.xml",
-             "<?xml version=\"1.0\"?>\n"
-             "<omexManifest xmlns=\"http://identifiers.org/combine.specifications/omex-manifest\">\n"
-             "  <content location=\".\" format=\"http://identifiers.org/combine.specifications/omex\"/>\n"
-             "  <content location=\"./models/m.xml\" "
-             "format=\"http://identifiers.org/combine.specifications/sbml\"/>\n"
-             "  <content location=\"sim.sedml\" master=\" 1 \" "
-             "format=\"http://identifiers.org/combine.specifications/sed-ml.level-1.version-4\"/>\n"
-             "  <content location=\"dossier.json\" "
-             "format=\"urn:twincheck:format:credibility-dossier:1\"/>\n"
-             "  <content location=\"data.txt\" format=\"text/csv\"/>\n"
-             "  <content location=\"models/m.xml\" "
-             "format=\"http://identifiers.org/combine.specifications/sbml\"/>\n"
-             "  <content location=\"gone.xml\" "
-             "format=\"http://purl.org/NET/mediatypes/application/xml\"/>\n"
-             "  <content format=\"application/xml\"/>\n"
-             "  <content location=\"../up.xml\" format=\"application/xml\"/>\n"
-             "</omexManifest>\n");
+    put_file(
+        dir, "manifest.xml",
+        "<?xml version=\"1.0\"?>\n"
+        "<omexManifest xmlns=\"http://identifiers.org/combine.specifications/omex-manifest\">\n"
+        "  <content location=\".\" "
+        "format=\"http://identifiers.org/combine.specifications/omex\"/>\n"
+        "  <content location=\"./models/m.xml\" "
+        "format=\"http://identifiers.org/combine.specifications/sbml\"/>\n"
+        "  <content location=\"sim.sedml\" master=\" 1 \" "
+        "format=\"http://identifiers.org/combine.specifications/sed-ml.level-1.version-4\"/>\n"
+        "  <content location=\"dossier.json\" "
+        "format=\"urn:twincheck:format:credibility-dossier:1\"/>\n"
+        "  <content location=\"data.txt\" format=\"text/csv\"/>\n"
+        "  <content location=\"models/m.xml\" "
+        "format=\"http://identifiers.org/combine.specifications/sbml\"/>\n"
+        "  <content location=\"gone.xml\" "
+        "format=\"http://purl.org/NET/mediatypes/application/xml\"/>\n"
+        "  <content format=\"application/xml\"/>\n"
+        "  <content location=\"../up.xml\" format=\"application/xml\"/>\n"
+        "</omexManifest>\n");
     put_file(dir, "models/m.xml", SBML);
     put_file(dir, "sim.sedml", SEDML);
     put_file(dir, "dossier.json", "{\"questionOfInterest\": \"q\"}");
@@ -308,12 +310,13 @@ START_TEST(test_manifest_wrong_root_and_master)
     tc_findings_release(&fs);
 
     tc_findings_init(&fs);
-    put_file(dir, "manifest.xml",
-             "<omexManifest xmlns=\"http://identifiers.org/combine.specifications/omex-manifest\">"
-             "<content location='.' format='http://identifiers.org/combine.specifications/omex'/>"
-             "<content location='a' master='yes' format='http://purl.org/NET/mediatypes/text/plain'/>"
-             "<content location='http://example.org/m.xml' format='application/xml'/>"
-             "</omexManifest>");
+    put_file(
+        dir, "manifest.xml",
+        "<omexManifest xmlns=\"http://identifiers.org/combine.specifications/omex-manifest\">"
+        "<content location='.' format='http://identifiers.org/combine.specifications/omex'/>"
+        "<content location='a' master='yes' format='http://purl.org/NET/mediatypes/text/plain'/>"
+        "<content location='http://example.org/m.xml' format='application/xml'/>"
+        "</omexManifest>");
     ck_assert_int_eq(tc_package_open(&pkg, dir, &lim, &fs), 0);
     f = only(&fs, "omex:master-invalid");
     ck_assert_ptr_nonnull(strstr(f->message, "master=\"yes\""));
@@ -618,12 +621,12 @@ START_TEST(test_published_archives_open_cleanly)
             ck_assert_msg(tc_package_open(&pkg, omex, &lim, &fs) == 0, "%s: %s", omex,
                           tc_error_last());
             ck_assert(pkg->has_manifest);
-            ck_assert_msg(count_at_least(&fs, TC_ERROR) == 0, "%s: %s %s", omex,
-                          fs.items[0].rule, fs.items[0].message);
+            ck_assert_msg(count_at_least(&fs, TC_ERROR) == 0, "%s: %s %s", omex, fs.items[0].rule,
+                          fs.items[0].message);
             bool has_sedml = false;
             for (size_t i = 0; i < pkg->nfiles; i++)
-                has_sedml = has_sedml || (pkg->files[i].master &&
-                                          pkg->files[i].kind == TC_KIND_SEDML);
+                has_sedml =
+                    has_sedml || (pkg->files[i].master && pkg->files[i].kind == TC_KIND_SEDML);
             ck_assert_msg(has_sedml, "%s: the master SED-ML was not recognised", omex);
             /* their known deviations are warnings */
             if (d == 0) {

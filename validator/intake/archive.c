@@ -34,15 +34,16 @@ static void report_read_error(tc_intake *in, const char *path, int code, const c
     case ZIP_ER_ENCRNOTSUPP:
     case ZIP_ER_NOPASSWD:
     case ZIP_ER_WRONGPASSWD:
-        tc_finding_add(in->fs, "omex:encrypted-entry", at,
-                       "%s is encrypted; store it unencrypted, archives are read without a password",
-                       path);
+        tc_finding_add(
+            in->fs, "omex:encrypted-entry", at,
+            "%s is encrypted; store it unencrypted, archives are read without a password", path);
         break;
     case ZIP_ER_COMPNOTSUPP:
-        tc_finding_add(in->fs, "omex:unsupported-compression", at,
-                       "%s uses a compression method this reader does not support; store or deflate "
-                       "it",
-                       path);
+        tc_finding_add(
+            in->fs, "omex:unsupported-compression", at,
+            "%s uses a compression method this reader does not support; store or deflate "
+            "it",
+            path);
         break;
     case ZIP_ER_INCONS:
         tc_finding_add(in->fs, "omex:size-mismatch", at,
@@ -79,8 +80,8 @@ static read_result read_entry(tc_intake *in, zip_t *za, zip_uint64_t i, const zi
     }
     /* The compressed size bounds what libzip reads from the file, so the ratio
      * of real output to it is the expansion this entry really achieved. */
-    double csize = (st->valid & ZIP_STAT_COMP_SIZE) && st->comp_size > 0 ? (double)st->comp_size
-                                                                          : 1.0;
+    double csize =
+        (st->valid & ZIP_STAT_COMP_SIZE) && st->comp_size > 0 ? (double)st->comp_size : 1.0;
     for (;;) {
         TC_GROW(buf, cap, len + CHUNK + 1);
         zip_int64_t n = zip_fread(zf, buf + len, CHUNK);

@@ -180,8 +180,8 @@ static void walk(walker *w, int dirfd, const char *rel, int depth)
         if (S_ISDIR(st.st_mode)) {
             if (depth >= MAX_DEPTH) {
                 tc_finding_add(in->fs, "omex:too-deep", TC_AT_FILE(raw),
-                               "%s is nested more than %d folders deep; it was not examined",
-                               raw, MAX_DEPTH);
+                               "%s is nested more than %d folders deep; it was not examined", raw,
+                               MAX_DEPTH);
             } else {
                 int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (sub >= 0)
@@ -195,7 +195,8 @@ static void walk(walker *w, int dirfd, const char *rel, int depth)
         if (!path)
             continue;
         if (S_ISREG(st.st_mode)) {
-            add_regular(w, openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), path);
+            add_regular(w, openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC),
+                        path);
         } else if (S_ISLNK(st.st_mode)) {
             add_link(w, dirfd, name, path);
         } else {

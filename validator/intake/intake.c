@@ -186,11 +186,11 @@ static bool settle_kind(tc_file *f, tc_kind declared)
     tc_kind content = f->kind;
     if (declared == TC_KIND_OTHER || declared == content)
         return true;
-    bool agree = (declared == TC_KIND_XML && tc_kind_is_xml(content)) ||
-                 (declared == TC_KIND_JSON && tc_kind_is_json(content)) ||
-                 (declared == TC_KIND_CSV && content == TC_KIND_OTHER) ||
-                 (declared == TC_KIND_DOSSIER &&
-                  (content == TC_KIND_JSON || content == TC_KIND_FHIR_JSON));
+    bool agree =
+        (declared == TC_KIND_XML && tc_kind_is_xml(content)) ||
+        (declared == TC_KIND_JSON && tc_kind_is_json(content)) ||
+        (declared == TC_KIND_CSV && content == TC_KIND_OTHER) ||
+        (declared == TC_KIND_DOSSIER && (content == TC_KIND_JSON || content == TC_KIND_FHIR_JSON));
     /* When both are specific the content wins; when the content is only some
      * XML, some JSON or unknown bytes, the declared kind stands so that the
      * file still gets the checks its declared format calls for. */
@@ -256,9 +256,9 @@ typedef struct manifest_state {
     bool has_self;
     size_t nentries, nmasters;
     char *first_master;
-    size_t ncased;     /* master="True"/"False" seen */
-    tc_loc cased_at;   /* the first of them */
-    char *cased_text;  /* its message */
+    size_t ncased;    /* master="True"/"False" seen */
+    tc_loc cased_at;  /* the first of them */
+    char *cased_text; /* its message */
 } manifest_state;
 
 /* xs:boolean is "true", "false", "1" or "0" (whitespace collapsed). Published
@@ -281,8 +281,8 @@ static bool parse_master(manifest_state *m, tc_loc at, const char *location, cha
         return yes;
     }
     tc_finding_add(m->in->fs, "omex:master-invalid", at,
-                   "master=\"%s\" on %s is not a boolean; write master=\"true\" or leave it out",
-                   v, location);
+                   "master=\"%s\" on %s is not a boolean; write master=\"true\" or leave it out", v,
+                   location);
     return false;
 }
 
@@ -469,8 +469,7 @@ static bool check_manifest(tc_intake *in, tc_file *mf)
     }
     if (m.nentries == 0)
         tc_finding_add(fs, "omex:manifest-empty", at,
-                       "%s lists no files; it needs a <content> element for each file",
-                       MANIFEST);
+                       "%s lists no files; it needs a <content> element for each file", MANIFEST);
     else if (!m.has_self)
         tc_finding_add(fs, "omex:no-archive-entry", at,
                        "%s has no entry for the archive itself; add <content location=\".\" "
@@ -503,8 +502,8 @@ static bool has_suffix_ci(const char *s, const char *suffix)
  * signature; anything else is a single file. */
 static bool looks_like_archive(const char *target)
 {
-    static const char *const ext[] = {".omex", ".sedx", ".sbex", ".cmex", ".neux",
-                                      ".phex", ".sbox", ".zip"};
+    static const char *const ext[] = {".omex", ".sedx", ".sbex", ".cmex",
+                                      ".neux", ".phex", ".sbox", ".zip"};
     for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
         if (has_suffix_ci(target, ext[i]))
             return true;
@@ -541,8 +540,7 @@ static int open_single_file(tc_intake *in, const char *target)
     return 0;
 }
 
-int tc_package_open(tc_package **out, const char *target, const tc_limits *limits,
-                    tc_findings *fs)
+int tc_package_open(tc_package **out, const char *target, const tc_limits *limits, tc_findings *fs)
 {
     struct stat st;
     int rc;
@@ -570,8 +568,8 @@ int tc_package_open(tc_package **out, const char *target, const tc_limits *limit
         goto done;
 
     for (size_t i = 0; i < pkg->nfiles; i++)
-        pkg->files[i].kind = tc_kind_sniff(pkg->files[i].data, pkg->files[i].size,
-                                           pkg->files[i].path);
+        pkg->files[i].kind =
+            tc_kind_sniff(pkg->files[i].data, pkg->files[i].size, pkg->files[i].path);
     if (pkg->nfiles > 1)
         qsort(pkg->files, pkg->nfiles, sizeof *pkg->files, compare_files);
     in.sorted = pkg->nfiles;
@@ -631,8 +629,8 @@ static int make_tmpdir(tc_package *pkg)
         base = "/tmp";
     char *tmpl = tc_xasprintf("%s/twincheck-XXXXXX", base);
     if (!mkdtemp(tmpl)) { /* mkdtemp makes it 0700 */
-        int rc = tc_error_set(TC_EIO, "cannot make a temporary folder in %s: %s", base,
-                              strerror(errno));
+        int rc =
+            tc_error_set(TC_EIO, "cannot make a temporary folder in %s: %s", base, strerror(errno));
         free(tmpl);
         return rc;
     }

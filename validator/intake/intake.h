@@ -47,10 +47,10 @@ typedef struct tc_file {
     tc_kind kind;        /* from the format identifier and the content */
     unsigned char *data; /* the bytes actually read or inflated, NUL-terminated */
     size_t size;
-    bool rejected;       /* present but withheld for safety (limit, link, encryption, ...):
-                            data is NULL and no later stage looks at it */
-    long line;           /* line of its <content> element in manifest.xml, 0 if unlisted */
-    char *disk_path;     /* where tc_package_materialize wrote it, or NULL */
+    bool rejected;   /* present but withheld for safety (limit, link, encryption, ...):
+                        data is NULL and no later stage looks at it */
+    long line;       /* line of its <content> element in manifest.xml, 0 if unlisted */
+    char *disk_path; /* where tc_package_materialize wrote it, or NULL */
 } tc_file;
 
 typedef enum tc_package_form {
@@ -60,12 +60,12 @@ typedef enum tc_package_form {
 } tc_package_form;
 
 typedef struct tc_limits {
-    size_t max_entries;        /* files in one package */
-    uint64_t max_file_size;    /* bytes of one file, as inflated */
-    uint64_t max_total_size;   /* bytes of all files, as inflated */
-    double max_ratio;          /* inflated / compressed, per archive entry */
-    uint64_t ratio_min_size;   /* the ratio is checked once an entry has inflated past this
-                                  many bytes (small, repetitive files compress very well) */
+    size_t max_entries;      /* files in one package */
+    uint64_t max_file_size;  /* bytes of one file, as inflated */
+    uint64_t max_total_size; /* bytes of all files, as inflated */
+    double max_ratio;        /* inflated / compressed, per archive entry */
+    uint64_t ratio_min_size; /* the ratio is checked once an entry has inflated past this
+                                many bytes (small, repetitive files compress very well) */
 } tc_limits;
 
 #define TC_LIMITS_DEFAULT                                                                          \
@@ -86,8 +86,7 @@ typedef struct tc_package {
 
 /* Open `target`. Returns 0 with *out set (findings added to `fs`), or a negative
  * code when the target cannot be read at all (*out NULL). */
-int tc_package_open(tc_package **out, const char *target, const tc_limits *limits,
-                    tc_findings *fs);
+int tc_package_open(tc_package **out, const char *target, const tc_limits *limits, tc_findings *fs);
 /* The file at `path` (package path), or NULL. */
 const tc_file *tc_package_find(const tc_package *pkg, const char *path);
 /* Resolve `ref` as written in file `from` (relative to its folder) to a package
@@ -126,10 +125,10 @@ bool tc_xml_sniff_root(const unsigned char *data, size_t len, char **local, char
 tc_kind tc_kind_sniff(const unsigned char *data, size_t len, const char *path);
 
 typedef enum tc_format_class {
-    TC_FORMAT_KNOWN = 0,   /* in rules/formats.tsv */
-    TC_FORMAT_UNKNOWN_ID,  /* an identifiers.org COMBINE URI we do not know */
-    TC_FORMAT_BARE_MEDIA,  /* a media type not in purl.org URI form ("text/csv") */
-    TC_FORMAT_INVALID      /* neither a URI nor a media type */
+    TC_FORMAT_KNOWN = 0,  /* in rules/formats.tsv */
+    TC_FORMAT_UNKNOWN_ID, /* an identifiers.org COMBINE URI we do not know */
+    TC_FORMAT_BARE_MEDIA, /* a media type not in purl.org URI form ("text/csv") */
+    TC_FORMAT_INVALID     /* neither a URI nor a media type */
 } tc_format_class;
 
 /* What rules/formats.tsv says a manifest format identifier means. *kind is

@@ -9,14 +9,14 @@
 
 typedef struct tc_intake {
     tc_package *pkg;
-    size_t cap;               /* of pkg->files */
+    size_t cap; /* of pkg->files */
     const tc_limits *limits;
     tc_findings *fs;
-    uint64_t total;           /* bytes read or inflated so far, all files */
-    bool stopped;             /* a package-wide limit was hit: read nothing more */
-    char **names;             /* open-addressing set of the normalised paths added */
+    uint64_t total; /* bytes read or inflated so far, all files */
+    bool stopped;   /* a package-wide limit was hit: read nothing more */
+    char **names;   /* open-addressing set of the normalised paths added */
     size_t names_cap, names_len;
-    size_t sorted;            /* pkg->files[0, sorted) are in path order */
+    size_t sorted; /* pkg->files[0, sorted) are in path order */
 } tc_intake;
 
 /* Check an entry name as the archive or the folder gives it. Returns the

@@ -61,11 +61,13 @@ char *tc_package_resolve(const tc_package *pkg, const char *from, const char *re
     if (!ref[0] || ref[0] == '/')
         return NULL;
     /* A URI with a scheme ("http:", "urn:") is not a file of the package. */
-    size_t scheme = strspn(ref, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+    size_t scheme =
+        strspn(ref, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
     if (scheme > 1 && ref[scheme] == ':')
         return NULL;
     const char *slash = from ? strrchr(from, '/') : NULL;
-    char *joined = slash ? tc_xasprintf("%.*s/%s", (int)(slash - from), from, ref) : tc_xstrdup(ref);
+    char *joined =
+        slash ? tc_xasprintf("%.*s/%s", (int)(slash - from), from, ref) : tc_xstrdup(ref);
     char *norm = NULL;
     tc_path_normalize(joined, &norm);
     free(joined);

@@ -8,8 +8,8 @@
 #include "intake.h"
 
 static const char *const kind_names[TC_KIND_COUNT] = {
-    "other",    "omex-manifest", "omex-metadata", "sbml", "cellml", "sedml", "fhir-json",
-    "fhir-xml", "csv",           "hdf5",          "dossier", "xml",  "json",
+    "other",    "omex-manifest", "omex-metadata", "sbml",    "cellml", "sedml", "fhir-json",
+    "fhir-xml", "csv",           "hdf5",          "dossier", "xml",    "json",
 };
 
 const char *tc_kind_name(tc_kind kind)
@@ -311,8 +311,8 @@ static void load_formats(void)
                 TC_GROW(formats, cap, nformats + 1);
                 size_t idlen = (size_t)(tab - p);
                 bool prefix = idlen > 0 && p[idlen - 1] == '*';
-                formats[nformats++] = (format_entry){
-                    tc_xstrndup(p, prefix ? idlen - 1 : idlen), prefix, k};
+                formats[nformats++] =
+                    (format_entry){tc_xstrndup(p, prefix ? idlen - 1 : idlen), prefix, k};
             }
         }
         p += n;
