@@ -60,12 +60,12 @@ typedef enum tc_package_form {
 } tc_package_form;
 
 typedef struct tc_limits {
-    size_t max_entries;      /* files in one package */
-    uint64_t max_file_size;  /* bytes of one file, as inflated */
-    uint64_t max_total_size; /* bytes of all files, as inflated */
-    double max_ratio;        /* inflated / compressed, per archive entry */
-    uint64_t ratio_min_size; /* the ratio is checked once an entry has inflated past this
-                                many bytes (small, repetitive files compress very well) */
+    size_t max_entries;        /* files in one package */
+    uint64_t max_file_size;    /* bytes of one file, as inflated */
+    uint64_t max_total_size;   /* bytes of all files, as inflated */
+    double max_ratio;          /* inflated / compressed, per archive entry */
+    uint64_t ratio_min_size;   /* the ratio is checked once an entry has inflated past this
+                                  many bytes (small, repetitive files compress very well) */
 } tc_limits;
 
 #define TC_LIMITS_DEFAULT                                                                          \
@@ -86,7 +86,8 @@ typedef struct tc_package {
 
 /* Open `target`. Returns 0 with *out set (findings added to `fs`), or a negative
  * code when the target cannot be read at all (*out NULL). */
-int tc_package_open(tc_package **out, const char *target, const tc_limits *limits, tc_findings *fs);
+int tc_package_open(tc_package **out, const char *target, const tc_limits *limits,
+                    tc_findings *fs);
 /* The file at `path` (package path), or NULL. */
 const tc_file *tc_package_find(const tc_package *pkg, const char *path);
 /* Resolve `ref` as written in file `from` (relative to its folder) to a package
