@@ -113,6 +113,18 @@ $(TEST_BIN): $(TEST_OBJ) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(TEST_LIBS) $(DEP_LIBS)
 
+# Archives zip cannot make (zip slip, duplicates, lying headers, links) are written
+# by tests/tools/mkzip from fixtures/GROUP/NAME/package.zipspec into
+# $(BUILD)/fixtures/GROUP/NAME.omex, at test time.
+FIXTURE_ZIPS := $(patsubst fixtures/%/package.zipspec,$(BUILD)/fixtures/%.omex,\
+	$(wildcard fixtures/*/*/package.zipspec))
+$(BUILD)/tools/mkzip: tests/tools/mkzip.c $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(DEP_LIBS)
+$(BUILD)/fixtures/%.omex: fixtures/%/package.zipspec $(BUILD)/tools/mkzip
+	@mkdir -p $(@D)
+	$(Q)$(BUILD)/tools/mkzip $< $@
+
 # Every public header compiles on its own, pedantically.
 PUBLIC_HEADERS := $(wildcard include/twincheck/*.h)
 hdr-check: $(BUILD)/config.mk
@@ -120,8 +132,8 @@ hdr-check: $(BUILD)/config.mk
 	  printf '#include "%s"\ntypedef int hdr_check_unit;\n' "$$h" | $(CC) -std=c11 -Wall -Wextra -pedantic -Werror -Iinclude \
 	    -x c -fsyntax-only - || exit 1; done
 
-unit-check: $(TEST_BIN) $(BIN)
-	$(Q)TC_BINARY=$(CURDIR)/$(BIN) ./$(TEST_BIN)
+unit-check: $(TEST_BIN) $(BIN) $(FIXTURE_ZIPS)
+	$(Q)TC_BINARY=$(CURDIR)/$(BIN) TC_FIXTURES=$(CURDIR)/$(BUILD)/fixtures ./$(TEST_BIN)
 
 check: hdr-check unit-check
 	$(Q)./scripts/check-docs.sh $(BIN)
