@@ -4,7 +4,7 @@
  *  - each target gets a uriBaseId "TARGETn": the directory itself for a
  *    directory package, the directory holding it for a file or an archive;
  *  - a file inside an archive is an artifact nested in the archive's artifact
- *    (parentIndex), its uri the path inside the archive;
+ *    (parentIndex), its uri the path inside the archive, with no uriBaseId;
  *  - fatal and error are level "error", warning is "warning", info is "note";
  *    the original severity is kept in the result's properties;
  *  - an XPath or JSON pointer is a logicalLocation's fullyQualifiedName.
@@ -177,8 +177,7 @@ static long artifact_for(sarif *s, size_t i, const char *file, json_t **location
     tc_buf uri = TC_BUF_INIT;
     tc_buf_puts(&uri, "");
     if (nested) {
-        tc_buf_puts(&uri, "/");
-        put_uri_path(&uri, file);
+        put_uri_path(&uri, file); /* relative to the archive, its parent artifact */
     } else if (form == TARGET_FILE) {
         const char *slash = strrchr(target, '/');
         put_uri_path(&uri, slash ? slash + 1 : target);
