@@ -272,6 +272,36 @@ START_TEST(test_text_report_lines)
 }
 END_TEST
 
+/* On a terminal (script(1) gives the command one) the text is coloured, unless
+ * NO_COLOR is set, even to nothing. */
+START_TEST(test_colour_on_a_terminal_unless_no_color)
+{
+    if (system("command -v script >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "SKIP test_colour_on_a_terminal_unless_no_color: script(1) is not "
+                        "installed (apt-get install bsdutils)\n");
+        return;
+    }
+    setenv("TC_BIN", tc_test_binary(), 1);
+    setenv("TC_PKG", bad_pkg, 1);
+    setenv("TERM", "xterm", 1);
+    char *const argv[] = {"/bin/sh", "-c",
+                          "exec script -qec '\"$TC_BIN\" validate \"$TC_PKG\"' /dev/null", NULL};
+    char *out = NULL;
+    unsetenv("NO_COLOR");
+    ck_assert_int_eq(run_capture(argv, &out, NULL), 1);
+    ck_assert_msg(strstr(out, "\033[1;31merror\033[0m: bad.xml is not well-formed") != NULL,
+                  "no colour on a terminal:\n%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "\033[1;31mFAIL\033[0m: 0 fatal, 3 error"));
+    free(out);
+    setenv("NO_COLOR", "", 1);
+    ck_assert_int_eq(run_capture(argv, &out, NULL), 1);
+    ck_assert_ptr_nonnull(strstr(out, "error: bad.xml is not well-formed"));
+    ck_assert_msg(strchr(out, '\033') == NULL, "coloured although NO_COLOR is set:\n%s", out);
+    free(out);
+    unsetenv("NO_COLOR");
+}
+END_TEST
+
 START_TEST(test_output_file_and_determinism)
 {
     char report[160];
@@ -497,6 +527,7 @@ Suite *cli_suite(void)
     tcase_add_test(tc, test_exit_2_on_unreadable_input_and_no_report);
     tcase_add_test(tc, test_exit_3_when_the_report_cannot_be_written);
     tcase_add_test(tc, test_text_report_lines);
+    tcase_add_test(tc, test_colour_on_a_terminal_unless_no_color);
     tcase_add_test(tc, test_output_file_and_determinism);
     tcase_add_test(tc, test_sarif_content_and_multitool);
     tcase_add_test(tc, test_junit_report_and_xmllint);
