@@ -44,9 +44,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-    const char *files[] = {"bad/bad.xml", "bad/dup.json", "bad/ok.xml", "clean/model.xml",
-                           "clean/data.json", "report.out", "report.sarif", "checked.sarif",
-                           "junit.xml", NULL};
+    const char *files[] = {
+        "bad/bad.xml", "bad/dup.json", "bad/ok.xml",    "clean/model.xml", "clean/data.json",
+        "report.out",  "report.sarif", "checked.sarif", "junit.xml",       NULL};
     char path[256];
     for (const char **f = files; *f; f++) {
         snprintf(path, sizeof path, "%s/%s", root, *f);
@@ -110,7 +110,8 @@ static const json_t *find_finding(const json_t *report, const char *rule, const 
 {
     size_t i;
     const json_t *f;
-    json_array_foreach(json_object_get(report, "findings"), i, f) {
+    json_array_foreach(json_object_get(report, "findings"), i, f)
+    {
         if (!strcmp(json_string_value(json_object_get(f, "rule")), rule) &&
             json_is_string(json_object_get(f, "file")) &&
             !strcmp(json_string_value(json_object_get(f, "file")), file) &&
@@ -131,9 +132,8 @@ START_TEST(test_exit_0_when_nothing_reaches_the_fail_level)
     free(out);
 
     /* Errors below --fail-on fatal: still 0, and the verdict says so. */
-    ck_assert_int_eq(TWINCHECK(&out, NULL, "validate", "--format", "json", "--fail-on", "fatal",
-                               bad_pkg),
-                     0);
+    ck_assert_int_eq(
+        TWINCHECK(&out, NULL, "validate", "--format", "json", "--fail-on", "fatal", bad_pkg), 0);
     json_t *j = json_loads(out, 0, NULL);
     ck_assert_ptr_nonnull(j);
     ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "pass");
@@ -160,8 +160,9 @@ START_TEST(test_exit_1_with_findings_and_their_locations)
     ck_assert_int_eq(json_integer_value(json_object_get(x, "column")), 5);
     ck_assert_str_eq(json_string_value(json_object_get(x, "severity")), "error");
     ck_assert_str_eq(json_string_value(json_object_get(x, "target")), bad_pkg);
-    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(x, "message")),
-                                 "bad.xml is not well-formed XML: Opening and ending tag mismatch"));
+    ck_assert_ptr_nonnull(
+        strstr(json_string_value(json_object_get(x, "message")),
+               "bad.xml is not well-formed XML: Opening and ending tag mismatch"));
 
     const json_t *d = find_finding(j, "json:not-well-formed", "dup.json", 3);
     ck_assert_msg(d != NULL, "no json:not-well-formed at dup.json:3 in\n%s", out);
@@ -309,12 +310,10 @@ START_TEST(test_output_file_and_determinism)
     char *formats[] = {"text", "json", "sarif", "junit"};
     for (size_t i = 0; i < 4; i++) {
         char *out1 = NULL, *out2 = NULL, *to_file = NULL;
-        ck_assert_int_eq(TWINCHECK(&out1, NULL, "validate", "--format", formats[i], bad_pkg,
-                                   clean_pkg),
-                         1);
-        ck_assert_int_eq(TWINCHECK(&out2, NULL, "validate", "--format", formats[i], bad_pkg,
-                                   clean_pkg),
-                         1);
+        ck_assert_int_eq(
+            TWINCHECK(&out1, NULL, "validate", "--format", formats[i], bad_pkg, clean_pkg), 1);
+        ck_assert_int_eq(
+            TWINCHECK(&out2, NULL, "validate", "--format", formats[i], bad_pkg, clean_pkg), 1);
         ck_assert_msg(strcmp(out1, out2) == 0, "%s report differs between runs", formats[i]);
         ck_assert_int_eq(TWINCHECK(&to_file, NULL, "validate", "-f", formats[i], "-o", report,
                                    bad_pkg, clean_pkg),
@@ -355,10 +354,10 @@ char *tc_test_sarif_problems(const char *sarif)
     unlink(checked);
     setenv("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1", 1);
     char *out = NULL;
-    int rc = run_capture((char *const[]){(char *)tool, "validate", "--level",
-                                         "Error;Warning;Note", "--rule-kind", "Sarif;Gh",
-                                         (char *)sarif, "-o", checked, NULL},
-                         &out, NULL);
+    int rc =
+        run_capture((char *const[]){(char *)tool, "validate", "--level", "Error;Warning;Note",
+                                    "--rule-kind", "Sarif;Gh", (char *)sarif, "-o", checked, NULL},
+                    &out, NULL);
     ck_assert_msg(rc == 0, "the SARIF multitool failed (status %d):\n%s", rc, out);
     free(out);
     json_error_t err;
@@ -366,8 +365,7 @@ char *tc_test_sarif_problems(const char *sarif)
     ck_assert_msg(log != NULL, "the multitool's output is not JSON: %s", err.text);
     unlink(checked);
     free(checked);
-    json_t *results =
-        json_object_get(json_array_get(json_object_get(log, "runs"), 0), "results");
+    json_t *results = json_object_get(json_array_get(json_object_get(log, "runs"), 0), "results");
     /* A file it cannot read at all gives no results, not even the notes every
      * report of ours draws (no versionControlProvenance, ...): count those too. */
     ck_assert_msg(json_array_size(results) > 0,
@@ -376,7 +374,8 @@ char *tc_test_sarif_problems(const char *sarif)
     tc_buf_puts(&problems, "");
     size_t i;
     json_t *r;
-    json_array_foreach(results, i, r) {
+    json_array_foreach(results, i, r)
+    {
         const char *level = json_string_value(json_object_get(r, "level"));
         if (level && !strcmp(level, "note"))
             continue;
@@ -394,9 +393,9 @@ START_TEST(test_sarif_content_and_multitool)
 {
     char report[160];
     snprintf(report, sizeof report, "%s/report.sarif", root);
-    ck_assert_int_eq(TWINCHECK(NULL, NULL, "validate", "--format", "sarif", "-o", report, bad_pkg,
-                               clean_pkg),
-                     1);
+    ck_assert_int_eq(
+        TWINCHECK(NULL, NULL, "validate", "--format", "sarif", "-o", report, bad_pkg, clean_pkg),
+        1);
     json_error_t err;
     json_t *log = json_load_file(report, 0, &err);
     ck_assert_msg(log != NULL, "SARIF is not JSON: %s", err.text);
@@ -406,22 +405,20 @@ START_TEST(test_sarif_content_and_multitool)
     json_t *first = json_array_get(results, 0);
     ck_assert_str_eq(json_string_value(json_object_get(first, "ruleId")), "xml:not-well-formed");
     ck_assert_str_eq(json_string_value(json_object_get(first, "level")), "error");
-    json_t *phys = json_object_get(json_array_get(json_object_get(first, "locations"), 0),
-                                   "physicalLocation");
+    json_t *phys =
+        json_object_get(json_array_get(json_object_get(first, "locations"), 0), "physicalLocation");
     json_t *where = json_object_get(phys, "artifactLocation");
     ck_assert_str_eq(json_string_value(json_object_get(where, "uri")), "bad.xml");
     ck_assert_str_eq(json_string_value(json_object_get(where, "uriBaseId")), "TARGET1");
-    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(phys, "region"),
-                                                        "startLine")),
-                     4);
-    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(phys, "region"),
-                                                        "startColumn")),
-                     5);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_object_get(phys, "region"), "startLine")), 4);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_object_get(phys, "region"), "startColumn")), 5);
     char *base = tc_xasprintf("file://%s/", clean_pkg);
-    ck_assert_str_eq(json_string_value(json_object_get(
-                         json_object_get(json_object_get(run, "originalUriBaseIds"), "TARGET2"),
-                         "uri")),
-                     base);
+    ck_assert_str_eq(
+        json_string_value(json_object_get(
+            json_object_get(json_object_get(run, "originalUriBaseIds"), "TARGET2"), "uri")),
+        base);
     free(base);
     json_decref(log);
 
@@ -449,9 +446,9 @@ START_TEST(test_junit_report_and_xmllint)
 {
     char report[160];
     snprintf(report, sizeof report, "%s/junit.xml", root);
-    ck_assert_int_eq(TWINCHECK(NULL, NULL, "validate", "--format", "junit", "-o", report, bad_pkg,
-                               clean_pkg),
-                     1);
+    ck_assert_int_eq(
+        TWINCHECK(NULL, NULL, "validate", "--format", "junit", "-o", report, bad_pkg, clean_pkg),
+        1);
     char *xml = read_all(report);
     ck_assert_ptr_nonnull(xml);
     ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"twincheck "));
@@ -477,18 +474,17 @@ START_TEST(test_junit_report_and_xmllint)
         return;
     }
     char *err = NULL;
-    ck_assert_int_eq(run_capture((char *const[]){"/bin/sh", "-c",
-                                                 "exec xmllint --noout \"$0\"", report, NULL},
-                                 NULL, &err),
-                     0);
+    ck_assert_int_eq(
+        run_capture((char *const[]){"/bin/sh", "-c", "exec xmllint --noout \"$0\"", report, NULL},
+                    NULL, &err),
+        0);
     ck_assert_str_eq(err, "");
     free(err);
-    ck_assert_int_eq(run_capture((char *const[]){"/bin/sh", "-c",
-                                                 "exec xmllint --noout --schema \"$1\" \"$0\"",
-                                                 report, TC_SOURCE("docs/report-junit.xsd"),
-                                                 NULL},
-                                 NULL, &err),
-                     0);
+    ck_assert_int_eq(
+        run_capture((char *const[]){"/bin/sh", "-c", "exec xmllint --noout --schema \"$1\" \"$0\"",
+                                    report, TC_SOURCE("docs/report-junit.xsd"), NULL},
+                    NULL, &err),
+        0);
     ck_assert_msg(strstr(err, "validates") != NULL, "xmllint: %s", err);
     free(err);
 }
@@ -508,8 +504,7 @@ START_TEST(test_help_names_formats_and_exit_statuses)
     for (const char *code = "0123"; *code; code++) {
         char item[8];
         snprintf(item, sizeof item, ".B %c\n", *code);
-        ck_assert_msg(strstr(exit_status, item) != NULL, "EXIT STATUS does not describe %c",
-                      *code);
+        ck_assert_msg(strstr(exit_status, item) != NULL, "EXIT STATUS does not describe %c", *code);
     }
     free(page);
 }

@@ -15,7 +15,7 @@
 /* ---- a small package on disk, so targets can be told apart by stat() ------ */
 
 static char tmpdir[64];
-static char dir_target[128];    /* a directory package */
+static char dir_target[128];     /* a directory package */
 static char archive_target[128]; /* a regular file standing for an .omex */
 
 static void make_targets(void)
@@ -107,12 +107,13 @@ static bool type_is(const json_t *v, const char *type)
 }
 
 /* Check v against schema; the first problem goes to *why (then false). */
-static bool schema_ok(const json_t *root, const json_t *schema, const json_t *v,
-                      const char *where, char *why, size_t n)
+static bool schema_ok(const json_t *root, const json_t *schema, const json_t *v, const char *where,
+                      char *why, size_t n)
 {
     const char *key;
     const json_t *kw;
-    json_object_foreach((json_t *)schema, key, kw) {
+    json_object_foreach((json_t *)schema, key, kw)
+    {
         if (!strcmp(key, "$schema") || !strcmp(key, "$defs") || !strcmp(key, "title") ||
             !strcmp(key, "description")) {
             continue;
@@ -138,11 +139,12 @@ static bool schema_ok(const json_t *root, const json_t *schema, const json_t *v,
             const json_t *name;
             if (!json_is_object(v))
                 continue;
-            json_array_foreach(kw, i, name)
-                if (!json_object_get(v, json_string_value(name)))
-                    return snprintf(why, n, "%s: required key '%s' missing", where,
-                                    json_string_value(name)),
-                           false;
+            json_array_foreach(kw, i, name) if (
+                !json_object_get(
+                    v, json_string_value(name))) return snprintf(why, n,
+                                                                 "%s: required key '%s' missing",
+                                                                 where, json_string_value(name)),
+                false;
         } else if (!strcmp(key, "properties") || !strcmp(key, "additionalProperties")) {
             const json_t *props = json_object_get(schema, "properties");
             const json_t *extra = json_object_get(schema, "additionalProperties");
@@ -150,7 +152,8 @@ static bool schema_ok(const json_t *root, const json_t *schema, const json_t *v,
             const json_t *item;
             if (!json_is_object(v) || (strcmp(key, "properties") != 0 && props))
                 continue; /* both keywords are handled together, once */
-            json_object_foreach((json_t *)v, name, item) {
+            json_object_foreach((json_t *)v, name, item)
+            {
                 char sub[512];
                 snprintf(sub, sizeof sub, "%s/%s", where, name);
                 const json_t *s = props ? json_object_get(props, name) : NULL;
@@ -166,7 +169,8 @@ static bool schema_ok(const json_t *root, const json_t *schema, const json_t *v,
             const json_t *item;
             if (!json_is_array(v))
                 continue;
-            json_array_foreach(v, i, item) {
+            json_array_foreach(v, i, item)
+            {
                 char sub[512];
                 snprintf(sub, sizeof sub, "%s/%zu", where, i);
                 if (!schema_ok(root, kw, item, sub, why, n))
@@ -263,8 +267,7 @@ START_TEST(test_json_content_sorted_and_deterministic)
         const tc_finding *f = &run.findings.items[i];
         again.findings.target = f->target;
         tc_finding_add_severity(&again.findings, f->rule, f->severity,
-                                (tc_loc){f->file, f->line, f->column, f->path}, "%s",
-                                f->message);
+                                (tc_loc){f->file, f->line, f->column, f->path}, "%s", f->message);
     }
     for (size_t i = run.nchecks; i-- > 0;)
         tc_run_add_check(&again, run.checks[i].target, run.checks[i].file, run.checks[i].stage);
@@ -335,8 +338,7 @@ START_TEST(test_json_sections_sorted_and_cannot_replace_keys)
     char *text = render(&run, TC_FORMAT_JSON, 0);
     json_t *j = json_loads(text, 0, NULL);
     ck_assert(json_is_array(json_object_get(j, "findings")));
-    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "reruns"), "count")),
-                     2);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "reruns"), "count")), 2);
     char *cred = strstr(text, "\"credibility\"");
     char *reruns = strstr(text, "\"reruns\"");
     ck_assert(cred && reruns && cred < reruns);
@@ -372,6 +374,8 @@ START_TEST(test_invalid_utf8_is_replaced)
     run.findings.target = "/nonexistent/t";
     tc_finding_add(&run.findings, "xml:not-well-formed", (tc_loc){.file = "caf\xe9.xml", .line = 1},
                    "caf\xe9.xml is not well-formed XML: \x1b[2Jboom");
+    tc_finding_add(&run.findings, "xml:not-well-formed", (tc_loc){.file = "caf\xe9.xml", .line = 2},
+                   "caf\xe9.xml is not well-formed XML: again");
     tc_run_finish(&run);
     char *json = render(&run, TC_FORMAT_JSON, 0);
     ck_assert_ptr_nonnull(strstr(json, "\"file\": \"caf\xef\xbf\xbd.xml\""));
@@ -385,6 +389,12 @@ START_TEST(test_invalid_utf8_is_replaced)
     xmlFreeDoc(doc);
     char *sarif = render(&run, TC_FORMAT_SARIF, 0);
     ck_assert_ptr_nonnull(strstr(sarif, "\"uri\": \"caf%E9.xml\""));
+    json_t *log = json_loads(sarif, 0, NULL);
+    /* One artifact for the file (and one for its container), however many findings. */
+    ck_assert_uint_eq(json_array_size(json_object_get(
+                          json_array_get(json_object_get(log, "runs"), 0), "artifacts")),
+                      2);
+    json_decref(log);
     free(json);
     free(text);
     free(junit);
@@ -506,8 +516,8 @@ START_TEST(test_sarif_results_rules_and_locations)
     ck_assert_str_eq(str_at(r, "tool.driver.name"), "twincheck");
     ck_assert_ptr_nonnull(str_at(r, "tool.driver.semanticVersion"));
     ck_assert_str_eq(str_at(r, "columnKind"), "unicodeCodePoints");
-    ck_assert(json_is_true(json_object_get(
-        json_array_get(json_object_get(r, "invocations"), 0), "executionSuccessful")));
+    ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(r, "invocations"), 0),
+                                           "executionSuccessful")));
 
     /* Rules: only those used, in id order, with the catalogue's words. */
     json_t *rules = json_object_get(json_object_get(json_object_get(r, "tool"), "driver"), "rules");
@@ -515,7 +525,8 @@ START_TEST(test_sarif_results_rules_and_locations)
     ck_assert_str_eq(str_at(rules, "0.id"), "json:not-well-formed");
     ck_assert_str_eq(str_at(rules, "1.id"), "omex:unlisted-file");
     ck_assert_str_eq(str_at(rules, "1.defaultConfiguration.level"), "warning");
-    ck_assert_str_eq(str_at(rules, "1.properties.source"), tc_rule_find("omex:unlisted-file")->source);
+    ck_assert_str_eq(str_at(rules, "1.properties.source"),
+                     tc_rule_find("omex:unlisted-file")->source);
     ck_assert_str_eq(str_at(rules, "2.id"), "xml:not-well-formed");
     ck_assert_str_eq(str_at(rules, "2.shortDescription.text"),
                      "The file is not a well-formed XML document.");
@@ -527,8 +538,7 @@ START_TEST(test_sarif_results_rules_and_locations)
     for (size_t i = 0; i < 6; i++) {
         json_t *res = json_array_get(results, i);
         json_int_t index = int_at(res, "ruleIndex");
-        ck_assert_str_eq(str_at(rules, at(index, ".id")),
-                         str_at(res, "ruleId"));
+        ck_assert_str_eq(str_at(rules, at(index, ".id")), str_at(res, "ruleId"));
         ck_assert_str_eq(str_at(res, "level"), levels[i]);
     }
     ck_assert_str_eq(str_at(results, "1.properties.severity"), "fatal");
@@ -549,8 +559,7 @@ START_TEST(test_sarif_results_rules_and_locations)
     /* An artifact index that agrees with the artifact list. */
     json_int_t ai = int_at(res, "locations.0.physicalLocation.artifactLocation.index");
     json_t *artifacts = json_object_get(r, "artifacts");
-    ck_assert_str_eq(str_at(artifacts, at(ai, ".location.uri")),
-                     "bad.xml");
+    ck_assert_str_eq(str_at(artifacts, at(ai, ".location.uri")), "bad.xml");
 
     /* The JSON pointer as a logical location; no region when the line is unknown. */
     ck_assert_str_eq(str_at(results, "4.locations.0.logicalLocations.0.fullyQualifiedName"), "/a");
@@ -567,10 +576,8 @@ START_TEST(test_sarif_results_rules_and_locations)
     ai = int_at(res, "locations.0.physicalLocation.artifactLocation.index");
     json_t *nested = json_array_get(artifacts, (size_t)ai);
     json_int_t parent = int_at(nested, "parentIndex");
-    ck_assert_str_eq(str_at(artifacts, at(parent, ".location.uri")),
-                     "b%20pkg.omex");
-    ck_assert_str_eq(str_at(artifacts, at(parent, ".location.uriBaseId")),
-                     "TARGET2");
+    ck_assert_str_eq(str_at(artifacts, at(parent, ".location.uri")), "b%20pkg.omex");
+    ck_assert_str_eq(str_at(artifacts, at(parent, ".location.uriBaseId")), "TARGET2");
     base = tc_xasprintf("file://%s/", tmpdir);
     ck_assert_str_eq(str_at(r, "originalUriBaseIds.TARGET2.uri"), base);
     free(base);
@@ -639,12 +646,13 @@ START_TEST(test_sarif_relative_targets_stay_relative)
     ck_assert_str_eq(str_at(r, "results.0.message.text"),
                      "model.xml is not well-formed XML: oops.");
     ck_assert_ptr_null(json_object_get(
-        json_object_get(json_object_get(
-                            json_array_get(json_object_get(json_array_get(json_object_get(r, "results"), 0),
-                                                           "locations"),
-                                           0),
-                            "physicalLocation"),
-                        "region"),
+        json_object_get(
+            json_object_get(
+                json_array_get(
+                    json_object_get(json_array_get(json_object_get(r, "results"), 0), "locations"),
+                    0),
+                "physicalLocation"),
+            "region"),
         "startColumn"));
     json_decref(s);
     tc_run_release(&run);
@@ -729,7 +737,8 @@ START_TEST(test_junit_cases_failures_and_output)
      * whose stage had no check of its own is there too. */
     expr = tc_xasprintf("string(//testcase[@name='%s/ok.xml' and @classname='omex']/system-out)",
                         dir_target);
-    assert_xpath(doc, expr, "ok.xml: warning: ok.xml is not in the manifest [omex:unlisted-file]\n");
+    assert_xpath(doc, expr,
+                 "ok.xml: warning: ok.xml is not in the manifest [omex:unlisted-file]\n");
     free(expr);
     expr = tc_xasprintf("count(//testcase[@name='%s/ok.xml']/failure)", dir_target);
     assert_xpath(doc, expr, "0");

@@ -81,8 +81,7 @@ static void add_case(junit_case **cases, size_t *n, size_t *cap, json_t *seen, c
     if (!json_object_get(seen, key)) {
         json_object_set_new_nocheck(seen, key, json_true());
         TC_GROW(*cases, *cap, *n + 1);
-        (*cases)[(*n)++] = (junit_case){.target = target, .file = file,
-                                        .stage = tc_xstrdup(stage)};
+        (*cases)[(*n)++] = (junit_case){.target = target, .file = file, .stage = tc_xstrdup(stage)};
     }
     free(key);
 }
@@ -135,9 +134,8 @@ static void put_case(tc_buf *b, const junit_case *c, tc_severity fail_on)
                 first = c->findings[i];
         char *message = failing == 1
                             ? tc_xasprintf("%s [%s]", first->message, first->rule)
-                            : tc_xasprintf("%zu findings at or above %s, first: %s [%s]",
-                                           failing, tc_severity_name(fail_on), first->message,
-                                           first->rule);
+                            : tc_xasprintf("%zu findings at or above %s, first: %s [%s]", failing,
+                                           tc_severity_name(fail_on), first->message, first->rule);
         tc_buf_puts(b, "      <failure message=\"");
         put_xml(b, message, true);
         tc_buf_printf(b, "\" type=\"%s\">", tc_severity_name(worst));

@@ -153,8 +153,7 @@ static void add_sections(json_t *root, const json_t *sections)
     size_t k = 0;
     const char *name;
     json_t *section;
-    json_object_foreach((json_t *)sections, name, section)
-        names[k++] = name;
+    json_object_foreach((json_t *)sections, name, section) names[k++] = name;
     qsort(names, k, sizeof *names, compare_names);
     for (size_t i = 0; i < k; i++)
         if (!json_object_get(root, names[i]))

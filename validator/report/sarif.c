@@ -16,7 +16,8 @@
 #include "report.h"
 #include "twincheck/version.h"
 
-#define SARIF_SCHEMA "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+#define SARIF_SCHEMA                                                                               \
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 /* The project's home page, for tool.driver.informationUri; a build may set its own. */
 #ifndef TC_INFORMATION_URI
 #define TC_INFORMATION_URI "https://github.com/twincheck/twincheck"
@@ -155,7 +156,7 @@ static long add_artifact(sarif *s, const char *key, json_t *artifact)
 {
     long index = (long)json_array_size(s->artifacts);
     json_array_append_new(s->artifacts, artifact);
-    json_object_set_new(s->artifact_at, key, json_integer(index));
+    json_object_set_new_nocheck(s->artifact_at, key, json_integer(index)); /* any bytes */
     return index;
 }
 
@@ -191,14 +192,12 @@ static long artifact_for(sarif *s, size_t i, const char *file, json_t **location
         if (nested)
             parent = artifact_for(s, i, NULL, NULL);
         json_t *a = json_object();
-        json_object_set_new(a, "location",
-                            artifact_location(uri.data, nested ? NULL : base, -1));
+        json_object_set_new(a, "location", artifact_location(uri.data, nested ? NULL : base, -1));
         if (parent >= 0)
             json_object_set_new(a, "parentIndex", json_integer(parent));
         json_t *roles = json_array();
-        json_array_append_new(roles, json_string(form == TARGET_DIRECTORY && !file
-                                                     ? "directory"
-                                                     : "analysisTarget"));
+        json_array_append_new(
+            roles, json_string(form == TARGET_DIRECTORY && !file ? "directory" : "analysisTarget"));
         json_object_set_new(a, "roles", roles);
         index = add_artifact(s, key, a);
     }
@@ -269,7 +268,8 @@ static json_t *rule_json(const char *id, const tc_rule *r)
     json_object_set_new(o, "fullDescription", message_json(full));
     free(full);
     char *help = tc_xasprintf("%s 'twincheck rules %s' explains the rule; docs/rules.md lists "
-                              "every rule.", shorter, id);
+                              "every rule.",
+                              shorter, id);
     json_object_set_new(o, "help", message_json(help));
     free(help);
     free(shorter);
