@@ -27,6 +27,28 @@ static void write_text(const char *dir, const char *name, const char *text)
     fclose(f);
 }
 
+/* An OMEX manifest listing the files named (pairs of name and mediatype
+ * subtype, the last one xml when unpaired). */
+static const char *manifest(const char *a, const char *fa, const char *b, const char *fb,
+                            const char *c)
+{
+    static char text[2048];
+    snprintf(text, sizeof text,
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+             "<omexManifest xmlns=\"http://identifiers.org/combine.specifications/omex-manifest\">\n"
+             "  <content location=\".\" format=\"http://identifiers.org/combine.specifications/omex\"/>\n"
+             "  <content location=\"./manifest.xml\" "
+             "format=\"http://identifiers.org/combine.specifications/omex-manifest\"/>\n"
+             "  <content location=\"./%s\" format=\"http://purl.org/NET/mediatypes/application/%s\" "
+             "master=\"true\"/>\n"
+             "  <content location=\"./%s\" format=\"http://purl.org/NET/mediatypes/application/%s\"/>\n"
+             "%s%s%s"
+             "</omexManifest>\n",
+             a, fa, b, fb, c ? "  <content location=\"./" : "", c ? c : "",
+             c ? "\" format=\"http://purl.org/NET/mediatypes/application/xml\"/>\n" : "");
+    return text;
+}
+
 static void setup(void)
 {
     snprintf(root, sizeof root, "/tmp/tc-cli-XXXXXX");
@@ -35,6 +57,8 @@ static void setup(void)
     snprintf(clean_pkg, sizeof clean_pkg, "%s/clean", root);
     ck_assert_int_eq(mkdir(bad_pkg, 0700), 0);
     ck_assert_int_eq(mkdir(clean_pkg, 0700), 0);
+    write_text(bad_pkg, "manifest.xml", manifest("bad.xml", "xml", "dup.json", "json", "ok.xml"));
+    write_text(clean_pkg, "manifest.xml", manifest("model.xml", "xml", "data.json", "json", NULL));
     write_text(bad_pkg, "bad.xml", "<?xml version=\"1.0\"?>\n<a>\n  <b>\n</a>\n");
     write_text(bad_pkg, "dup.json", "{\n  \"a\": 1,\n  \"a\": 2\n}\n");
     write_text(bad_pkg, "ok.xml", "<ok/>\n");
@@ -45,7 +69,7 @@ static void setup(void)
 static void teardown(void)
 {
     const char *files[] = {
-        "bad/bad.xml", "bad/dup.json", "bad/ok.xml",    "clean/model.xml", "clean/data.json",
+        "bad/bad.xml", "bad/dup.json", "bad/ok.xml", "bad/manifest.xml", "clean/manifest.xml",    "clean/model.xml", "clean/data.json",
         "report.out",  "report.sarif", "checked.sarif", "junit.xml",       NULL};
     char path[256];
     for (const char **f = files; *f; f++) {
@@ -127,7 +151,7 @@ START_TEST(test_exit_0_when_nothing_reaches_the_fail_level)
 {
     char *out = NULL;
     ck_assert_int_eq(TWINCHECK(&out, NULL, "validate", clean_pkg), 0);
-    ck_assert_str_eq(out, "PASS: 0 fatal, 0 error, 0 warning, 0 info; findings in 0 of 2 files "
+    ck_assert_str_eq(out, "PASS: 0 fatal, 0 error, 0 warning, 0 info; findings in 0 of 3 files "
                           "checked (fail level: error)\n");
     free(out);
 
@@ -264,7 +288,7 @@ START_TEST(test_text_report_lines)
     ck_assert_msg(strncmp(out, xml_line, strlen(xml_line)) == 0, "got:\n%s", out);
     ck_assert_msg(strstr(out, json_line) != NULL, "got:\n%s", out);
     ck_assert_msg(strstr(out, "\n\nFAIL: 0 fatal, 3 error, 0 warning, 0 info; findings in 2 of "
-                              "3 files checked (fail level: error)\n") != NULL,
+                              "4 files checked (fail level: error)\n") != NULL,
                   "got:\n%s", out);
     ck_assert_ptr_null(strchr(out, '\033')); /* not a terminal: no colour */
     free(xml_line);
@@ -452,7 +476,7 @@ START_TEST(test_junit_report_and_xmllint)
     char *xml = read_all(report);
     ck_assert_ptr_nonnull(xml);
     ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"twincheck "));
-    ck_assert_ptr_nonnull(strstr(xml, "tests=\"7\" failures=\"2\" errors=\"0\""));
+    ck_assert_ptr_nonnull(strstr(xml, "tests=\"9\" failures=\"2\" errors=\"0\""));
     char *bad_case = tc_xasprintf("<testcase classname=\"xml\" name=\"%s/bad.xml\">\n"
                                   "      <failure message=\"2 findings at or above error, first: "
                                   "bad.xml is not well-formed XML: Opening and ending tag "
