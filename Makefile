@@ -133,7 +133,7 @@ hdr-check: $(BUILD)/config.mk
 	    -x c -fsyntax-only - || exit 1; done
 
 unit-check: $(TEST_BIN) $(BIN) $(FIXTURE_ZIPS)
-	$(Q)TC_BINARY=$(CURDIR)/$(BIN) TC_FIXTURES=$(CURDIR)/$(BUILD)/fixtures ./$(TEST_BIN)
+	$(Q)TC_BINARY=$(abspath $(BIN)) TC_FIXTURES=$(abspath $(BUILD)/fixtures) $(abspath $(TEST_BIN))
 
 check: hdr-check unit-check
 	$(Q)./scripts/check-docs.sh $(BIN)
