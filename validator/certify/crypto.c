@@ -419,7 +419,7 @@ int tc_passphrase_read(const char *env, const char *file, char **out)
     if (rc != 0)
         return rc;
     size_t n = strcspn((const char *)data, "\r\n"); /* the first line */
-    if (n == 0 || n > TC_PASSPHRASE_MAX || memchr(data, '\0', len) != data + len) {
+    if (n == 0 || n > TC_PASSPHRASE_MAX || memchr(data, '\0', len) != NULL) {
         tc_secret_free((char *)data, len);
         return tc_error_set(TC_EINVAL, "%s does not hold a passphrase on its first line "
                                        "(1 to %d bytes, no NUL)", file, TC_PASSPHRASE_MAX);
