@@ -67,18 +67,22 @@ static void expect(int status, char **outp, int want, ...)
 static void write_package(void)
 {
     char *out = NULL;
-    int st = sh(&out,
-                "mkdir -p pkg/data && cat > pkg/manifest.xml <<'EOF'\n"
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                "<omexManifest xmlns=\"http://identifiers.org/combine.specifications/omex-manifest\">\n"
-                "  <content location=\".\" format=\"http://identifiers.org/combine.specifications/omex\"/>\n"
-                "  <content location=\"./model.xml\" format=\"http://identifiers.org/combine.specifications/sbml\"/>\n"
-                "  <content location=\"./data/obs.csv\" format=\"http://purl.org/NET/mediatypes/text/csv\"/>\n"
-                "</omexManifest>\n"
-                "EOF\n"
-                "printf '<?xml version=\"1.0\"?>\\n<sbml xmlns=\"http://www.sbml.org/sbml/level3/"
-                "version2/core\" level=\"3\" version=\"2\"/>\\n' > pkg/model.xml\n"
-                "printf 'time,C\\n0,10\\n1,6.1\\n2,3.7\\n' > pkg/data/obs.csv");
+    int st =
+        sh(&out,
+           "mkdir -p pkg/data && cat > pkg/manifest.xml <<'EOF'\n"
+           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+           "<omexManifest xmlns=\"http://identifiers.org/combine.specifications/omex-manifest\">\n"
+           "  <content location=\".\" "
+           "format=\"http://identifiers.org/combine.specifications/omex\"/>\n"
+           "  <content location=\"./model.xml\" "
+           "format=\"http://identifiers.org/combine.specifications/sbml\"/>\n"
+           "  <content location=\"./data/obs.csv\" "
+           "format=\"http://purl.org/NET/mediatypes/text/csv\"/>\n"
+           "</omexManifest>\n"
+           "EOF\n"
+           "printf '<?xml version=\"1.0\"?>\\n<sbml xmlns=\"http://www.sbml.org/sbml/level3/"
+           "version2/core\" level=\"3\" version=\"2\"/>\\n' > pkg/model.xml\n"
+           "printf 'time,C\\n0,10\\n1,6.1\\n2,3.7\\n' > pkg/data/obs.csv");
     expect(st, &out, 0, NULL);
 }
 
@@ -132,19 +136,20 @@ START_TEST(test_encrypted_key)
     setenv("TC_TEST_PASSPHRASE", "a long passphrase", 1);
     expect(sh(&out, "\"$B\" keygen --out keys --passphrase-env TC_TEST_PASSPHRASE"), &out, 0,
            "encrypted", NULL);
-    expect(sh(&out, "grep -c 'BEGIN ENCRYPTED PRIVATE KEY' keys/private.pem"), &out, 0, "1",
-           NULL);
+    expect(sh(&out, "grep -c 'BEGIN ENCRYPTED PRIVATE KEY' keys/private.pem"), &out, 0, "1", NULL);
     expect(sh(&out, "\"$B\" certify pkg --key keys/private.pem -o c.json"), &out, 2,
            "keys/private.pem is encrypted: give its passphrase with --passphrase-env or "
-           "--passphrase-file", NULL);
-    expect(sh(&out, "printf 'wrong\\n' > wrong && \"$B\" certify pkg --key keys/private.pem "
-                    "--passphrase-file wrong -o c.json"), &out, 2,
-           "cannot decrypt keys/private.pem", NULL);
-    expect(sh(&out, "printf 'a long passphrase\\n' > right && \"$B\" certify pkg --key "
-                    "keys/private.pem --passphrase-file right -o c.json"), &out, 0, "passed",
+           "--passphrase-file",
            NULL);
+    expect(sh(&out, "printf 'wrong\\n' > wrong && \"$B\" certify pkg --key keys/private.pem "
+                    "--passphrase-file wrong -o c.json"),
+           &out, 2, "cannot decrypt keys/private.pem", NULL);
+    expect(sh(&out, "printf 'a long passphrase\\n' > right && \"$B\" certify pkg --key "
+                    "keys/private.pem --passphrase-file right -o c.json"),
+           &out, 0, "passed", NULL);
     expect(sh(&out, "\"$B\" certify pkg --key keys/private.pem --passphrase-env "
-                    "TC_TEST_PASSPHRASE -o c2.json"), &out, 0, "passed", NULL);
+                    "TC_TEST_PASSPHRASE -o c2.json"),
+           &out, 0, "passed", NULL);
     expect(sh(&out, "\"$B\" keygen --out k2 --passphrase-env TC_TEST_UNSET_NAME"), &out, 2,
            "environment variable TC_TEST_UNSET_NAME (the passphrase) is not set", NULL);
     expect(sh(&out, "\"$B\" keygen --out k3 --passphrase secret"), &out, 2,
@@ -161,8 +166,7 @@ START_TEST(test_round_trip_and_reproducible)
     write_package();
     char *id = keygen("keys", key_types[_i]);
     expect(sh(&out, "\"$B\" certify pkg --key keys/private.pem -o c1.json " ISSUED), &out, 0,
-           "pkg passed (fatal 0, error 0, warning 0, info 0); 3 subjects signed by key", id,
-           NULL);
+           "pkg passed (fatal 0, error 0, warning 0, info 0); 3 subjects signed by key", id, NULL);
     /* Options before or after the operand. */
     expect(sh(&out, "\"$B\" verify c1.json --key keys/public.pem --package pkg " AT), &out, 0,
            "pass  signature", "pass  package     all 3 files match", "result: valid", NULL);
@@ -170,9 +174,11 @@ START_TEST(test_round_trip_and_reproducible)
            "skip  package     no package given", "result: valid", NULL);
     /* The same time from SOURCE_DATE_EPOCH; the same payload either way. */
     expect(sh(&out, "SOURCE_DATE_EPOCH=1735689600 \"$B\" certify pkg --key keys/private.pem "
-                    "> c2.json"), &out, 0, "passed", NULL);
+                    "> c2.json"),
+           &out, 0, "passed", NULL);
     expect(sh(&out, "for c in c1 c2; do sed 's/\"payloadType.*//' $c.json > $c.payload; done; "
-                    "cmp c1.payload c2.payload && echo same"), &out, 0, "same", NULL);
+                    "cmp c1.payload c2.payload && echo same"),
+           &out, 0, "same", NULL);
     if (strcmp(key_types[_i], "ed25519") == 0) /* deterministic signatures: the same file */
         expect(sh(&out, "cmp c1.json c2.json && echo same"), &out, 0, "same", NULL);
     /* The JSON form of the result. */
@@ -211,23 +217,24 @@ START_TEST(test_openssl_alone_verifies)
     char *script = tc_xasprintf("%s/verify.sh", dir);
     ck_assert_int_eq(tc_write_file(script, block, strlen(block)), 0);
     expect(sh(&out, "mkdir w && cd w && CERT=../cert.json PUB=../keys/public.pem /bin/sh "
-                    "../verify.sh"), &out, 0, "Signature Verified Successfully", NULL);
+                    "../verify.sh"),
+           &out, 0, "Signature Verified Successfully", NULL);
     /* The PAE the script built is the one twincheck signed. */
     expect(sh(&out, "head -c 38 w/pae.bin"), &out, 0, "DSSEv1 28 application/vnd.in-toto+json",
            NULL);
     if (strcmp(key_types[_i], "p256") == 0)
         expect(sh(&out, "cd w && openssl pkeyutl -verify -pubin -inkey ../keys/public.pem "
-                        "-rawin -digest sha256 -in pae.bin -sigfile sig.bin"), &out, 0,
-               "Signature Verified Successfully", NULL);
+                        "-rawin -digest sha256 -in pae.bin -sigfile sig.bin"),
+               &out, 0, "Signature Verified Successfully", NULL);
     /* A changed payload fails the same commands. */
     expect(sh(&out, "p=$(sed -n 's/.*\"payload\":\"\\([^\"]*\\)\".*/\\1/p' cert.json | base64 -d "
                     "| sed 's/\"passed\"/\"failed\"/' | base64 -w0) && "
                     "sed \"s|\\\"payload\\\":\\\"[^\\\"]*\\\"|\\\"payload\\\":\\\"$p\\\"|\" "
                     "cert.json > forged.json && mkdir w2 && cd w2 && CERT=../forged.json "
-                    "PUB=../keys/public.pem /bin/sh ../verify.sh"), &out, 1,
-           "Signature Verification Failure", NULL);
-    expect(sh(&out, "\"$B\" verify forged.json --key keys/public.pem"), &out, 1,
-           "FAIL  signature", "does not verify", "result: INVALID (signature)", NULL);
+                    "PUB=../keys/public.pem /bin/sh ../verify.sh"),
+           &out, 1, "Signature Verification Failure", NULL);
+    expect(sh(&out, "\"$B\" verify forged.json --key keys/public.pem"), &out, 1, "FAIL  signature",
+           "does not verify", "result: INVALID (signature)", NULL);
     free(script);
     free(block);
     remove_dir();
@@ -245,13 +252,15 @@ START_TEST(test_package_differences_are_named)
     expect(sh(&out, "printf '3,2.2\\n' >> pkg/data/obs.csv && rm pkg/model.xml && "
                     "echo note > pkg/notes.txt && "
                     "\"$B\" verify cert.json --key keys/public.pem --package pkg " AT),
-           &out, 1, "FAIL  package     pkg differs from the certificate: 1 changed, 1 missing, "
-                   "1 extra",
+           &out, 1,
+           "FAIL  package     pkg differs from the certificate: 1 changed, 1 missing, "
+           "1 extra",
            "changed file data/obs.csv (certified sha256 ", "missing file model.xml",
            "extra file notes.txt", "pass  signature", "result: INVALID (package)", NULL);
-    expect(sh(&out, "\"$B\" verify cert.json --key keys/public.pem --package pkg --format json "
-                    AT), &out, 1, "\"valid\": false", "\"missing file model.xml\"",
-           "\"extra file notes.txt\"", NULL);
+    expect(
+        sh(&out, "\"$B\" verify cert.json --key keys/public.pem --package pkg --format json " AT),
+        &out, 1, "\"valid\": false", "\"missing file model.xml\"", "\"extra file notes.txt\"",
+        NULL);
     remove_dir();
 }
 END_TEST
@@ -263,11 +272,12 @@ START_TEST(test_issuer_and_validity)
     write_package();
     char *id = keygen("keys", "ed25519");
     free(keygen("other", "p256"));
-    expect(sh(&out, "\"$B\" certify pkg --key keys/private.pem -o cert.json --valid-for 30 "
-                    ISSUED), &out, 0, NULL);
+    expect(
+        sh(&out, "\"$B\" certify pkg --key keys/private.pem -o cert.json --valid-for 30 " ISSUED),
+        &out, 0, NULL);
     char *unknown = tc_xasprintf("unknown issuer: no trusted key has id %s", id);
-    expect(sh(&out, "\"$B\" verify cert.json --key other/public.pem " AT), &out, 1,
-           "FAIL  issuer", unknown, "skip  signature   not checked: the issuer is not trusted",
+    expect(sh(&out, "\"$B\" verify cert.json --key other/public.pem " AT), &out, 1, "FAIL  issuer",
+           unknown, "skip  signature   not checked: the issuer is not trusted",
            "result: INVALID (issuer)", NULL);
     expect(sh(&out, "\"$B\" verify cert.json --key keys/public.pem --at 2025-01-31T00:00:00Z"),
            &out, 1, "FAIL  validity    expired at 2025-01-31T00:00:00Z", NULL);
@@ -278,8 +288,8 @@ START_TEST(test_issuer_and_validity)
     /* Without --at: the clock, and 30 days from 2025-01-01 are over. */
     expect(sh(&out, "\"$B\" verify cert.json --key keys/public.pem"), &out, 1, "expired", NULL);
     expect(sh(&out, "\"$B\" certify pkg --key keys/private.pem -o now.json && "
-                    "\"$B\" verify now.json --key keys/public.pem"), &out, 0, "result: valid",
-           NULL);
+                    "\"$B\" verify now.json --key keys/public.pem"),
+           &out, 0, "result: valid", NULL);
     free(unknown);
     free(id);
     remove_dir();
@@ -298,8 +308,8 @@ START_TEST(test_failed_verdict_is_certified)
     expect(sh(&out, "\"$B\" verify cert.json --key keys/public.pem --package pkg " AT), &out, 0,
            "skip  verdict     the certified verdict is failed (not required to pass)",
            "certified: pkg failed (fatal 0, error 1", "result: valid", NULL);
-    expect(sh(&out, "\"$B\" verify cert.json --key keys/public.pem --require-passed " AT), &out,
-           1, "FAIL  verdict", "result: INVALID (verdict)", NULL);
+    expect(sh(&out, "\"$B\" verify cert.json --key keys/public.pem --require-passed " AT), &out, 1,
+           "FAIL  verdict", "result: INVALID (verdict)", NULL);
     remove_dir();
 }
 END_TEST
@@ -322,8 +332,10 @@ START_TEST(test_revocation)
            "pass  revocation  no revocation list for this issuer", NULL);
 
     /* Revoke a.json: it fails, b.json still passes. */
-    expect(sh(&out, "\"$B\" revoke --key keys/private.pem --cert a.json --list %s "
-                    "--issued-at 2025-03-01T00:00:00Z", list),
+    expect(sh(&out,
+              "\"$B\" revoke --key keys/private.pem --cert a.json --list %s "
+              "--issued-at 2025-03-01T00:00:00Z",
+              list),
            &out, 0, "created", "1 revoked certificates, 0 revoked keys", NULL);
     expect(sh(&out, "\"$B\" verify a.json --trust trust " AT), &out, 1,
            "FAIL  revocation  this certificate (payload sha256 ", ") is revoked (list",
@@ -331,11 +343,11 @@ START_TEST(test_revocation)
     expect(sh(&out, "\"$B\" verify b.json --trust trust " AT), &out, 0,
            "pass  revocation  not revoked", "1 certificates, 0 keys", NULL);
     /* The same list named explicitly. */
-    expect(sh(&out, "\"$B\" verify a.json --key keys/public.pem --revocations %s " AT, list),
-           &out, 1, "is revoked", NULL);
+    expect(sh(&out, "\"$B\" verify a.json --key keys/public.pem --revocations %s " AT, list), &out,
+           1, "is revoked", NULL);
     /* A certificate of another issuer cannot be put on this issuer's list. */
-    expect(sh(&out, "\"$B\" revoke --key keys/private.pem --cert o.json --list %s", list), &out,
-           2, "o.json was not issued with key", NULL);
+    expect(sh(&out, "\"$B\" revoke --key keys/private.pem --cert o.json --list %s", list), &out, 2,
+           "o.json was not issued with key", NULL);
     /* Revoking the issuer's key revokes everything it signed. */
     expect(sh(&out, "\"$B\" revoke --key keys/private.pem --key-id %s --list %s", id, list), &out,
            0, "updated", "1 revoked certificates, 1 revoked keys", NULL);
@@ -343,8 +355,11 @@ START_TEST(test_revocation)
            "FAIL  revocation  the issuer's key", "is revoked", NULL);
 
     /* A forged list, signed by another key, in the issuer's place. */
-    expect(sh(&out, "rm %s && \"$B\" revoke --key other/private.pem --key-id %s --list forged && "
-                    "cp forged %s", list, other, list), &out, 0, NULL);
+    expect(sh(&out,
+              "rm %s && \"$B\" revoke --key other/private.pem --key-id %s --list forged && "
+              "cp forged %s",
+              list, other, list),
+           &out, 0, NULL);
     expect(sh(&out, "\"$B\" verify b.json --trust trust " AT), &out, 1,
            "FAIL  revocation  revocation list", "refused: it is not signed by issuer", id, NULL);
     expect(sh(&out, "\"$B\" revoke --key keys/private.pem --cert a.json --list %s", list), &out, 2,
@@ -389,9 +404,10 @@ START_TEST(test_x509_chain)
               "cp root.pem int.pem badusage/ && cp enc.pem badusage/leaf.crt\n"
               "\"$B\" certify pkg --key keys/private.pem -o cert.json"),
            &out, 0, NULL);
-    expect(sh(&out, "\"$B\" verify cert.json --trust full --package pkg"), &out, 0,
-           "pass  issuer", "full/leaf.pem", "pass  chain       /CN=Test-Repository, chain of 3 "
-                                            "to root /CN=Test-Root",
+    expect(sh(&out, "\"$B\" verify cert.json --trust full --package pkg"), &out, 0, "pass  issuer",
+           "full/leaf.pem",
+           "pass  chain       /CN=Test-Repository, chain of 3 "
+           "to root /CN=Test-Root",
            "pass  signature", "result: valid", NULL);
     expect(sh(&out, "\"$B\" verify cert.json --trust noroot"), &out, 1,
            "FAIL  chain       certificate chain of /CN=Test-Repository does not verify: unable "
@@ -400,7 +416,8 @@ START_TEST(test_x509_chain)
            "result: INVALID (chain)", NULL);
     expect(sh(&out, "\"$B\" verify cert.json --trust badusage"), &out, 1,
            "FAIL  chain       certificate /CN=Test-Repository does not allow digital signatures "
-           "(key usage)", NULL);
+           "(key usage)",
+           NULL);
     /* The chain is checked at the time of the check: after the CA certificates expire. */
     expect(sh(&out, "\"$B\" verify cert.json --trust full --at 2099-01-01T00:00:00Z"), &out, 1,
            "FAIL  chain", "certificate has expired", NULL);

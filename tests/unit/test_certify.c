@@ -74,7 +74,7 @@ static const struct {
     {2.2250738585072014e-308, "2.2250738585072014e-308"},
     /* Powers of two where the nearest 16-digit decimal does not read back but
      * its upper neighbour does (ECMAScript output, checked with node). */
-    {618970019642690137449562112.0, "6.189700196426902e+26"},   /* 2^89 */
+    {618970019642690137449562112.0, "6.189700196426902e+26"},           /* 2^89 */
     {5316911983139663491615228241121378304.0, "5.316911983139664e+36"}, /* 2^122 */
 };
 
@@ -131,8 +131,8 @@ START_TEST(test_jcs_sorts_by_utf16_code_units)
                           "\"\\ufb33\": \"Hebrew Letter Dalet With Dagesh\", \"1\": \"One\", "
                           "\"\\ud83d\\ude00\": \"Emoji: Grinning Face\", \"\\u0080\": \"Control\", "
                           "\"\\u00f6\": \"Latin Small Letter O With Diaeresis\"}");
-    const char *order[] = {"Carriage Return", "One", "Control", "Latin Small",
-                           "Euro Sign", "Emoji", "Hebrew"};
+    const char *order[] = {"Carriage Return", "One",   "Control", "Latin Small",
+                           "Euro Sign",       "Emoji", "Hebrew"};
     const char *at = out;
     for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
         const char *p = strstr(at, order[i]);
@@ -147,7 +147,8 @@ START_TEST(test_jcs_strings_integers_nesting)
 {
     char *out = canonical("{\"b\":[1,2.0,-0.0,{\"z\":\"\\u0001\\u001f\\u007f\\b\\f\\t\"}],"
                           "\"a\":{}, \"\":[]}");
-    ck_assert_str_eq(out, "{\"\":[],\"a\":{},\"b\":[1,2,0,{\"z\":\"\\u0001\\u001f\x7f\\b\\f\\t\"}]}");
+    ck_assert_str_eq(out,
+                     "{\"\":[],\"a\":{},\"b\":[1,2,0,{\"z\":\"\\u0001\\u001f\x7f\\b\\f\\t\"}]}");
     free(out);
     json_t *big = json_pack("[I]", (json_int_t)1 << 60);
     char *s = NULL;
@@ -206,9 +207,15 @@ START_TEST(test_times)
     ck_assert_int_eq(t, 1709210096);
     ck_assert_int_eq(tc_time_parse("2000-03-01t00:00:00-01:30", &t), 0);
     ck_assert_int_eq(t, 951868800 + 5400);
-    const char *bad[] = {"2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01 00:00:00Z",
-                         "2024-01-01T00:00:00", "1969-12-31T23:59:59Z", "2024-01-01T24:00:00Z",
-                         "2024-01-01T00:00:00+0100", "yesterday", ""};
+    const char *bad[] = {"2023-02-29T00:00:00Z",
+                         "2024-13-01T00:00:00Z",
+                         "2024-01-01 00:00:00Z",
+                         "2024-01-01T00:00:00",
+                         "1969-12-31T23:59:59Z",
+                         "2024-01-01T24:00:00Z",
+                         "2024-01-01T00:00:00+0100",
+                         "yesterday",
+                         ""};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         ck_assert_msg(tc_time_parse(bad[i], &t) == TC_EUSAGE, "accepted '%s'", bad[i]);
         ck_assert(strstr(tc_error_last(), "RFC 3339") != NULL);
@@ -237,7 +244,8 @@ START_TEST(test_pae)
 }
 END_TEST
 
-/* ---- keys ------------------------------------------------------------------------------------- */
+/* ---- keys -------------------------------------------------------------------------------------
+ */
 
 static char tmpdir[64];
 
@@ -378,9 +386,12 @@ static void write_package(const char *dir)
     static const char *manifest =
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<omexManifest xmlns=\"http://identifiers.org/combine.specifications/omex-manifest\">\n"
-        "  <content location=\".\" format=\"http://identifiers.org/combine.specifications/omex\"/>\n"
-        "  <content location=\"./model.xml\" format=\"http://identifiers.org/combine.specifications/sbml\"/>\n"
-        "  <content location=\"./data/obs.csv\" format=\"http://purl.org/NET/mediatypes/text/csv\"/>\n"
+        "  <content location=\".\" "
+        "format=\"http://identifiers.org/combine.specifications/omex\"/>\n"
+        "  <content location=\"./model.xml\" "
+        "format=\"http://identifiers.org/combine.specifications/sbml\"/>\n"
+        "  <content location=\"./data/obs.csv\" "
+        "format=\"http://purl.org/NET/mediatypes/text/csv\"/>\n"
         "</omexManifest>\n";
     static const char *model = "<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/"
                                "level3/version2/core\" level=\"3\" version=\"2\"/>\n";
@@ -448,8 +459,7 @@ START_TEST(test_statement_is_canonical_and_complete)
                      want);
     json_t *pred = json_object_get(st, "predicate");
     ck_assert_str_eq(json_string_value(json_object_get(pred, "issuedAt")), "2025-01-01T00:00:00Z");
-    ck_assert_str_eq(json_string_value(json_object_get(pred, "expiresAt")),
-                     "2026-01-01T00:00:00Z");
+    ck_assert_str_eq(json_string_value(json_object_get(pred, "expiresAt")), "2026-01-01T00:00:00Z");
     ck_assert_str_eq(json_string_value(json_object_get(pred, "verdict")), "passed");
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(pred, "issuer"), "keyId")),
                      tc_key_id(key));
@@ -488,8 +498,8 @@ static void verify_with(tc_verification *v, const char *cert, size_t len, const 
                         bool with_package)
 {
     char *pkg = tmp_path("pkg");
-    tc_verify_options opt = {.trust = trust, .package = with_package ? pkg : NULL,
-                             .at = 1748736000 /* 2025-06-01 */};
+    tc_verify_options opt = {
+        .trust = trust, .package = with_package ? pkg : NULL, .at = 1748736000 /* 2025-06-01 */};
     tc_verification_init(v);
     ck_assert_int_eq(tc_verify(v, cert, len, &opt), 0);
     free(pkg);
@@ -508,8 +518,8 @@ START_TEST(test_verify_round_trip)
     verify_with(&v, cert, len, trust, true);
     tc_trust_free(trust);
     for (int c = 0; c < TC_VERIFY_COUNT; c++)
-        ck_assert_msg(v.checks[c].result != TC_CHECK_FAIL, "%s failed: %s",
-                      tc_verify_check_name(c), v.checks[c].message);
+        ck_assert_msg(v.checks[c].result != TC_CHECK_FAIL, "%s failed: %s", tc_verify_check_name(c),
+                      v.checks[c].message);
     ck_assert(v.valid);
     ck_assert_int_eq(v.checks[TC_VERIFY_SIGNATURE].result, TC_CHECK_PASS);
     ck_assert_int_eq(v.checks[TC_VERIFY_PACKAGE].result, TC_CHECK_PASS);
@@ -522,8 +532,8 @@ START_TEST(test_verify_round_trip)
 END_TEST
 
 /* Rebuild an envelope around changed payload or signature bytes. */
-static char *envelope_of(const tc_dsse *env, const unsigned char *payload,
-                         const unsigned char *sig, size_t *len)
+static char *envelope_of(const tc_dsse *env, const unsigned char *payload, const unsigned char *sig,
+                         size_t *len)
 {
     char *p64 = tc_base64_encode(payload, env->payload_len);
     char *s64 = tc_base64_encode(sig, env->sigs[0].sig_len);
@@ -630,8 +640,8 @@ START_TEST(test_any_changed_file_byte_is_named)
             ck_assert_int_eq(v.checks[TC_VERIFY_PACKAGE].result, TC_CHECK_FAIL);
             ck_assert_uint_eq(v.checks[TC_VERIFY_PACKAGE].ndetails, 1);
             char *want = tc_xasprintf("changed file %s (", names[f]);
-            ck_assert_msg(strncmp(v.checks[TC_VERIFY_PACKAGE].details[0], want,
-                                  strlen(want)) == 0, "%s", v.checks[TC_VERIFY_PACKAGE].details[0]);
+            ck_assert_msg(strncmp(v.checks[TC_VERIFY_PACKAGE].details[0], want, strlen(want)) == 0,
+                          "%s", v.checks[TC_VERIFY_PACKAGE].details[0]);
             free(want);
             tc_verification_release(&v);
         }
@@ -742,9 +752,9 @@ START_TEST(test_revocation_lists)
     free(text);
 
     /* Signed by the key, but speaking for another issuer. */
-    json_t *p = json_pack("{s:s,s:s,s:s,s:[],s:[]}", "_type", TC_REVOCATIONS_V1, "issuer",
-                          tc_key_id(other), "issuedAt", "2025-01-01T00:00:00Z", "certificates",
-                          "keys");
+    json_t *p =
+        json_pack("{s:s,s:s,s:s,s:[],s:[]}", "_type", TC_REVOCATIONS_V1, "issuer", tc_key_id(other),
+                  "issuedAt", "2025-01-01T00:00:00Z", "certificates", "keys");
     char *payload = NULL;
     ck_assert_int_eq(tc_jcs_serialize(p, &payload, &len), 0);
     ck_assert_int_eq(tc_dsse_sign(key, TC_DSSE_REVOCATIONS_TYPE, payload, len, &text, &len), 0);
@@ -768,11 +778,14 @@ END_TEST
 START_TEST(test_malformed_envelopes)
 {
     static const char *bad[] = {
-        "", "[]", "{\"payload\":\"e30=\",\"payloadType\":\"x\"}",
+        "",
+        "[]",
+        "{\"payload\":\"e30=\",\"payloadType\":\"x\"}",
         "{\"payload\":\"e30=\",\"payloadType\":\"x\",\"signatures\":[]}",
         "{\"payload\":\"e30\",\"payloadType\":\"x\",\"signatures\":[{\"sig\":\"!!\"}]}",
         "{\"payload\":\"#\",\"payloadType\":\"x\",\"signatures\":[{\"sig\":\"AA==\"}]}",
-        "{\"payload\":\"e30=\",\"payloadType\":\"x\",\"signatures\":[{\"keyid\":1,\"sig\":\"AA==\"}]}",
+        "{\"payload\":\"e30=\",\"payloadType\":\"x\",\"signatures\":[{\"keyid\":1,\"sig\":\"AA==\"}"
+        "]}",
         "{\"payload\":\"e30=\",\"payload\":\"e30=\",\"payloadType\":\"x\",\"signatures\":[]}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -807,7 +820,8 @@ Suite *certify_suite(void)
     tcase_add_test(tc, test_passphrase_sources);
     tcase_add_test(tc, test_statement_is_canonical_and_complete);
     tcase_add_loop_test(tc, test_verify_round_trip, 0, 2);
-    if (!getenv("TC_SKIP_TAMPER")) tcase_add_loop_test(tc, test_any_tampered_byte_fails, 0, 2);
+    if (!getenv("TC_SKIP_TAMPER"))
+        tcase_add_loop_test(tc, test_any_tampered_byte_fails, 0, 2);
     tcase_add_test(tc, test_any_changed_file_byte_is_named);
     tcase_add_test(tc, test_expiry_and_unknown_issuer);
     tcase_add_test(tc, test_revocation_lists);

@@ -23,10 +23,10 @@
 #define TC_REVOCATIONS_V1 "urn:twincheck:revocations:v1"
 
 /* Bounds on what is read from outside. */
-#define TC_CERT_MAX_BYTES ((size_t)16 << 20)   /* a certificate or revocation list */
-#define TC_KEY_MAX_BYTES ((size_t)1 << 20)     /* a PEM file */
-#define TC_PASSPHRASE_MAX 1024                 /* bytes of a passphrase */
-#define TC_TRUST_MAX_FILES 1000                /* files in a trust directory */
+#define TC_CERT_MAX_BYTES ((size_t)16 << 20) /* a certificate or revocation list */
+#define TC_KEY_MAX_BYTES ((size_t)1 << 20)   /* a PEM file */
+#define TC_PASSPHRASE_MAX 1024               /* bytes of a passphrase */
+#define TC_TRUST_MAX_FILES 1000              /* files in a trust directory */
 
 /* ---- canonical JSON (RFC 8785) --------------------------------------------------- */
 #define TC_JCS_NUMBER_MAX 32
@@ -225,11 +225,11 @@ json_t *tc_verification_json(const tc_verification *v, const char *cert_path);
 
 /* ---- revocation lists --------------------------------------------------------------------- */
 typedef struct tc_revocations {
-    char *issuer;     /* key id of the signer */
+    char *issuer; /* key id of the signer */
     int64_t issued_at;
-    char **certs;     /* sha256 of revoked certificates' payloads, sorted */
+    char **certs; /* sha256 of revoked certificates' payloads, sorted */
     size_t ncerts, capcerts;
-    char **keys;      /* revoked key ids, sorted */
+    char **keys; /* revoked key ids, sorted */
     size_t nkeys, capkeys;
 } tc_revocations;
 
@@ -237,8 +237,7 @@ void tc_revocations_init(tc_revocations *r);
 void tc_revocations_release(tc_revocations *r);
 /* Parse and check a signed list: it must be signed by `issuer` and speak for
  * it. TC_ESIGNATURE when it is not, TC_EINVAL when it is malformed. */
-int tc_revocations_open(tc_revocations *out, const void *text, size_t len,
-                        const tc_key *issuer);
+int tc_revocations_open(tc_revocations *out, const void *text, size_t len, const tc_key *issuer);
 /* Add entries (kept sorted, without repeats); `digest` and `key_id` are
  * 64-digit hex. */
 void tc_revocations_add_cert(tc_revocations *r, const char *digest);

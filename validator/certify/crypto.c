@@ -245,8 +245,10 @@ int tc_key_load_private(tc_key **out, const char *path, const char *passphrase)
     if (!pkey) {
         if (pc.asked && !passphrase) {
             ERR_clear_error();
-            return tc_error_set(TC_EINVAL, "%s is encrypted: give its passphrase with "
-                                           "--passphrase-env or --passphrase-file", path);
+            return tc_error_set(TC_EINVAL,
+                                "%s is encrypted: give its passphrase with "
+                                "--passphrase-env or --passphrase-file",
+                                path);
         }
         if (pc.asked)
             return crypto_fail(TC_EINVAL, "cannot decrypt %s (wrong passphrase?)", path);
@@ -293,10 +295,10 @@ int tc_key_private_pem(const tc_key *key, const char *passphrase, char **out, si
     BIO *bio = BIO_new(BIO_s_secmem());
     if (!bio)
         return crypto_fail(TC_EINTERNAL, "cannot encode the private key");
-    int ok = passphrase ? PEM_write_bio_PKCS8PrivateKey(bio, key->pkey, EVP_aes_256_cbc(),
-                                                        passphrase, (int)strlen(passphrase),
-                                                        NULL, NULL)
-                        : PEM_write_bio_PrivateKey(bio, key->pkey, NULL, NULL, 0, NULL, NULL);
+    int ok = passphrase
+                 ? PEM_write_bio_PKCS8PrivateKey(bio, key->pkey, EVP_aes_256_cbc(), passphrase,
+                                                 (int)strlen(passphrase), NULL, NULL)
+                 : PEM_write_bio_PrivateKey(bio, key->pkey, NULL, NULL, 0, NULL, NULL);
     if (ok != 1)
         rc = crypto_fail(TC_EINTERNAL, "cannot encode the private key");
     else
@@ -400,8 +402,10 @@ int tc_passphrase_read(const char *env, const char *file, char **out)
     if (env) {
         const char *value = getenv(env);
         if (!value || !value[0])
-            return tc_error_set(TC_EUSAGE, "environment variable %s (the passphrase) is not "
-                                           "set or empty", env);
+            return tc_error_set(TC_EUSAGE,
+                                "environment variable %s (the passphrase) is not "
+                                "set or empty",
+                                env);
         if (strlen(value) > TC_PASSPHRASE_MAX)
             return tc_error_set(TC_ELIMIT, "the passphrase in %s is longer than %d bytes", env,
                                 TC_PASSPHRASE_MAX);
@@ -421,8 +425,10 @@ int tc_passphrase_read(const char *env, const char *file, char **out)
     size_t n = strcspn((const char *)data, "\r\n"); /* the first line */
     if (n == 0 || n > TC_PASSPHRASE_MAX || memchr(data, '\0', len) != NULL) {
         tc_secret_free((char *)data, len);
-        return tc_error_set(TC_EINVAL, "%s does not hold a passphrase on its first line "
-                                       "(1 to %d bytes, no NUL)", file, TC_PASSPHRASE_MAX);
+        return tc_error_set(TC_EINVAL,
+                            "%s does not hold a passphrase on its first line "
+                            "(1 to %d bytes, no NUL)",
+                            file, TC_PASSPHRASE_MAX);
     }
     *out = tc_xstrndup((const char *)data, n);
     tc_secret_free((char *)data, len);
@@ -438,8 +444,7 @@ int tc_write_private_file(const char *path, const void *data, size_t len, bool r
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         if (errno == EEXIST)
-            return tc_error_set(TC_EUSAGE, "%s already exists (use --force to replace it)",
-                                path);
+            return tc_error_set(TC_EUSAGE, "%s already exists (use --force to replace it)", path);
         return tc_error_set(TC_EIO, "cannot create %s: %s", path, strerror(errno));
     }
     const char *p = data;
@@ -479,8 +484,8 @@ struct tc_trust {
     char *dir;
     trust_entry *entries;
     size_t n, cap;
-    STACK_OF(X509) *roots;   /* self-signed certificates: the anchors */
-    STACK_OF(X509) *others;  /* every other certificate, for building chains */
+    STACK_OF(X509) * roots;  /* self-signed certificates: the anchors */
+    STACK_OF(X509) * others; /* every other certificate, for building chains */
 };
 
 static tc_trust *trust_new(void)
@@ -529,8 +534,7 @@ static int trust_load_file(tc_trust *t, const char *path)
             EVP_PKEY *pkey = d2i_PUBKEY(NULL, &p, der_len);
             tc_key *key = NULL;
             if (!pkey)
-                rc = crypto_fail(TC_EINVAL, "%s: block %d is not a valid public key", path,
-                                 blocks);
+                rc = crypto_fail(TC_EINVAL, "%s: block %d is not a valid public key", path, blocks);
             else
                 rc = key_wrap(&key, pkey, false, path);
             if (rc == 0)
@@ -541,8 +545,8 @@ static int trust_load_file(tc_trust *t, const char *path)
             EVP_PKEY *pkey = cert ? X509_get_pubkey(cert) : NULL;
             tc_key *key = NULL;
             if (!cert || !pkey) {
-                rc = crypto_fail(TC_EINVAL, "%s: block %d is not a valid X.509 certificate",
-                                 path, blocks);
+                rc = crypto_fail(TC_EINVAL, "%s: block %d is not a valid X.509 certificate", path,
+                                 blocks);
                 X509_free(cert);
             } else {
                 if (X509_self_signed(cert, 0) == 1)
@@ -556,11 +560,15 @@ static int trust_load_file(tc_trust *t, const char *path)
             }
             EVP_PKEY_free(pkey);
         } else if (strstr(name, "PRIVATE KEY")) {
-            rc = tc_error_set(TC_EINVAL, "%s holds a private key; a trust store holds public "
-                                         "keys and certificates only", path);
+            rc = tc_error_set(TC_EINVAL,
+                              "%s holds a private key; a trust store holds public "
+                              "keys and certificates only",
+                              path);
         } else {
-            rc = tc_error_set(TC_EINVAL, "%s: unexpected PEM block '%s' (expected PUBLIC KEY "
-                                         "or CERTIFICATE)", path, name);
+            rc = tc_error_set(TC_EINVAL,
+                              "%s: unexpected PEM block '%s' (expected PUBLIC KEY "
+                              "or CERTIFICATE)",
+                              path, name);
         }
         OPENSSL_free(name);
         OPENSSL_free(header);
@@ -598,8 +606,8 @@ int tc_trust_load_dir(tc_trust **out, const char *dir)
                             "cannot read trust directory %s: %s", dir, strerror(errno));
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (e->d_name[0] == '.' || !(has_suffix(e->d_name, ".pem") ||
-                                     has_suffix(e->d_name, ".crt")))
+        if (e->d_name[0] == '.' ||
+            !(has_suffix(e->d_name, ".pem") || has_suffix(e->d_name, ".crt")))
             continue;
         if (n >= TC_TRUST_MAX_FILES) {
             rc = tc_error_set(TC_ELIMIT, "trust directory %s has more than %d key files", dir,
@@ -619,8 +627,10 @@ int tc_trust_load_dir(tc_trust **out, const char *dir)
         free(path);
     }
     if (rc == 0 && t->n == 0)
-        rc = tc_error_set(TC_ENOTFOUND, "trust directory %s holds no issuer key or "
-                                        "certificate (*.pem, *.crt)", dir);
+        rc = tc_error_set(TC_ENOTFOUND,
+                          "trust directory %s holds no issuer key or "
+                          "certificate (*.pem, *.crt)",
+                          dir);
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
@@ -695,16 +705,19 @@ int tc_trust_check_chain(const tc_trust *trust, const char *key_id, int64_t at, 
         X509 *bad = X509_STORE_CTX_get_current_cert(ctx);
         char *where = bad ? subject_line(bad) : tc_xstrdup("?");
         ERR_clear_error();
-        rc = tc_error_set(TC_ESIGNATURE, "certificate chain of %s does not verify: %s "
-                                         "(at depth %d, %s)", subject,
-                          X509_verify_cert_error_string(err), depth, where);
+        rc = tc_error_set(TC_ESIGNATURE,
+                          "certificate chain of %s does not verify: %s "
+                          "(at depth %d, %s)",
+                          subject, X509_verify_cert_error_string(err), depth, where);
         free(where);
         goto cleanup;
     }
     uint32_t usage = X509_get_key_usage(e->cert);
     if (usage != UINT32_MAX && !(usage & KU_DIGITAL_SIGNATURE)) {
-        rc = tc_error_set(TC_ESIGNATURE, "certificate %s does not allow digital signatures "
-                                         "(key usage)", subject);
+        rc = tc_error_set(TC_ESIGNATURE,
+                          "certificate %s does not allow digital signatures "
+                          "(key usage)",
+                          subject);
         goto cleanup;
     }
     STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);

@@ -29,8 +29,8 @@ int tc_dsse_sign(const tc_key *key, const char *type, const void *payload, size_
         return rc;
     char *payload64 = tc_base64_encode(payload, len);
     char *sig64 = tc_base64_encode(sig, sig_len);
-    json_t *env = json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "payload", payload64, "payloadType",
-                            type, "signatures", "keyid", tc_key_id(key), "sig", sig64);
+    json_t *env = json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "payload", payload64, "payloadType", type,
+                            "signatures", "keyid", tc_key_id(key), "sig", sig64);
     free(payload64);
     free(sig64);
     free(sig);
@@ -61,8 +61,8 @@ int tc_dsse_parse(tc_dsse *out, const void *text, size_t len)
     memset(out, 0, sizeof *out);
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
-        return tc_error_set(TC_EINVAL, "not JSON (line %d, column %d: %s)", jerr.line,
-                            jerr.column, jerr.text);
+        return tc_error_set(TC_EINVAL, "not JSON (line %d, column %d: %s)", jerr.line, jerr.column,
+                            jerr.text);
     size_t plen = 0;
     const char *payload = get_string(root, "payload", &plen);
     const char *type = get_string(root, "payloadType", NULL);
@@ -92,8 +92,10 @@ int tc_dsse_parse(tc_dsse *out, const void *text, size_t len)
         const char *sig = json_is_object(s) ? get_string(s, "sig", &slen) : NULL;
         json_t *keyid = json_is_object(s) ? json_object_get(s, "keyid") : NULL;
         if (!sig || (keyid && !json_is_string(keyid))) {
-            rc = tc_error_set(TC_EINVAL, "signature %zu is not an object with a string sig "
-                                         "(and keyid)", i + 1);
+            rc = tc_error_set(TC_EINVAL,
+                              "signature %zu is not an object with a string sig "
+                              "(and keyid)",
+                              i + 1);
             goto cleanup;
         }
         tc_dsse_signature *d = &out->sigs[out->nsigs++];

@@ -63,8 +63,7 @@ int tc_base64_decode(const char *text, size_t text_len, unsigned char **out, siz
     if (n % 4 == 0 && n >= 2 && text[n - 1] == '=')
         n -= text[n - 2] == '=' ? 2 : 1;
     if (n % 4 == 1)
-        return tc_error_set(TC_EINVAL, "base64 text has a wrong length (%zu characters)",
-                            text_len);
+        return tc_error_set(TC_EINVAL, "base64 text has a wrong length (%zu characters)", text_len);
     unsigned char *buf = tc_xmalloc(n / 4 * 3 + 3);
     size_t o = 0;
     int alphabet = 0;
@@ -74,8 +73,10 @@ int tc_base64_decode(const char *text, size_t text_len, unsigned char **out, siz
         int v = b64_value(text[i], &alphabet);
         if (v < 0) {
             free(buf);
-            return tc_error_set(TC_EINVAL, "base64 text has an unexpected character at "
-                                           "offset %zu", i);
+            return tc_error_set(TC_EINVAL,
+                                "base64 text has an unexpected character at "
+                                "offset %zu",
+                                i);
         }
         w = (w << 6) | (unsigned long)v;
         bits += 6;
@@ -165,8 +166,10 @@ int tc_time_parse(const char *text, int64_t *out)
     *out = t;
     return 0;
 bad:
-    return tc_error_set(TC_EUSAGE, "'%s' is not an RFC 3339 time like 2025-01-31T12:00:00Z "
-                                   "(years 1970 to 9999)", text);
+    return tc_error_set(TC_EUSAGE,
+                        "'%s' is not an RFC 3339 time like 2025-01-31T12:00:00Z "
+                        "(years 1970 to 9999)",
+                        text);
 }
 
 void tc_time_format(int64_t t, char out[TC_TIME_MAX_LEN])
@@ -192,8 +195,10 @@ int tc_time_issue(const char *given, int64_t *out)
         errno = 0;
         long long v = strtoll(sde, &end, 10);
         if (errno != 0 || *end != '\0' || sde[0] < '0' || sde[0] > '9' || v > TC_TIME_LAST)
-            return tc_error_set(TC_EUSAGE, "SOURCE_DATE_EPOCH='%s' is not a number of seconds "
-                                           "since 1970", sde);
+            return tc_error_set(TC_EUSAGE,
+                                "SOURCE_DATE_EPOCH='%s' is not a number of seconds "
+                                "since 1970",
+                                sde);
         *out = v;
         return 0;
     }

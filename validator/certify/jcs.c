@@ -167,13 +167,27 @@ static void put_string(tc_buf *b, const char *s, size_t len)
         const char *esc = NULL;
         char u[7];
         switch (c) {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\b': esc = "\\b"; break;
-        case '\f': esc = "\\f"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
+        case '"':
+            esc = "\\\"";
+            break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\b':
+            esc = "\\b";
+            break;
+        case '\f':
+            esc = "\\f";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
         default:
             if (c < 0x20) {
                 u[0] = '\\', u[1] = 'u', u[2] = '0', u[3] = '0';
@@ -283,8 +297,10 @@ static int put_value(tc_buf *b, const json_t *v, int depth)
         json_int_t i = json_integer_value(v);
         const json_int_t limit = (json_int_t)1 << 53;
         if (i > limit || i < -limit)
-            return tc_error_set(TC_EINVAL, "integer %lld is not exact as a JSON number "
-                                           "(beyond 2^53)", (long long)i);
+            return tc_error_set(TC_EINVAL,
+                                "integer %lld is not exact as a JSON number "
+                                "(beyond 2^53)",
+                                (long long)i);
         tc_jcs_number((double)i, num);
         tc_buf_puts(b, num);
         return 0;

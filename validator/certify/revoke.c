@@ -97,8 +97,10 @@ static int read_ids(json_t *list, const char *name, tc_revocations *r, bool cert
     for (size_t i = 0; i < json_array_size(list); i++) {
         const char *s = json_string_value(json_array_get(list, i));
         if (!s || !tc_is_sha256_hex(s))
-            return tc_error_set(TC_EINVAL, "entry %zu of the revocation list's %s is not 64 "
-                                           "lowercase hex digits", i + 1, name);
+            return tc_error_set(TC_EINVAL,
+                                "entry %zu of the revocation list's %s is not 64 "
+                                "lowercase hex digits",
+                                i + 1, name);
         if (certs)
             tc_revocations_add_cert(r, s);
         else
@@ -107,8 +109,7 @@ static int read_ids(json_t *list, const char *name, tc_revocations *r, bool cert
     return 0;
 }
 
-int tc_revocations_open(tc_revocations *out, const void *text, size_t len,
-                        const tc_key *issuer)
+int tc_revocations_open(tc_revocations *out, const void *text, size_t len, const tc_key *issuer)
 {
     tc_dsse env;
     json_t *root = NULL;
@@ -137,8 +138,7 @@ int tc_revocations_open(tc_revocations *out, const void *text, size_t len,
     }
     /* Signed by the issuer, but it must also speak for that issuer. */
     if (strcmp(who, tc_key_id(issuer)) != 0) {
-        rc = tc_error_set(TC_ESIGNATURE, "it speaks for issuer %s, not %s", who,
-                          tc_key_id(issuer));
+        rc = tc_error_set(TC_ESIGNATURE, "it speaks for issuer %s, not %s", who, tc_key_id(issuer));
         goto cleanup;
     }
     rc = tc_time_parse(when, &out->issued_at);

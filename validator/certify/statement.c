@@ -93,22 +93,26 @@ json_t *tc_cert_statement(json_t *subjects, const char *target, const tc_run *ru
     tc_time_format(opt->issued_at + opt->valid_for, expires);
     tc_findings_count(&run->findings, counts);
     char *name = base_name(target);
-    json_t *predicate = json_pack(
-        "{s:{s:s, s:s}, s:{s:s}, s:{s:{s:s}, s:o}, s:s, s:s, s:{s:I, s:I, s:I, s:I}, s:o, s:o,"
-        " s:{s:s}, s:s, s:s}",
-        "tool", "name", "twincheck", "version", TWINCHECK_VERSION,
-        "package", "name", name,
-        "rules", "catalogue", "sha256", tc_rules_digest(), "packs", packs_used(run),
-        "verdict", tc_run_passed(run) ? "passed" : "failed",
-        "failOn", tc_severity_name(run->fail_on),
-        "findings", "fatal", (json_int_t)counts[TC_FATAL], "error",
-        (json_int_t)counts[TC_ERROR], "warning", (json_int_t)counts[TC_WARNING], "info",
-        (json_int_t)counts[TC_INFO],
-        "reruns", section_summary(run, "reruns"),
-        "credibility", section_summary(run, "credibility"),
-        "issuer", "keyId", issuer,
-        "issuedAt", issued,
-        "expiresAt", expires);
+    json_t *predicate = json_object();
+    json_object_set_new(predicate, "tool",
+                        json_pack("{s:s, s:s}", "name", "twincheck", "version", TWINCHECK_VERSION));
+    json_object_set_new(predicate, "package", json_pack("{s:s}", "name", name));
+    json_object_set_new(predicate, "rules",
+                        json_pack("{s:{s:s}, s:o}", "catalogue", "sha256", tc_rules_digest(),
+                                  "packs", packs_used(run)));
+    json_object_set_new(predicate, "verdict",
+                        json_string(tc_run_passed(run) ? "passed" : "failed"));
+    json_object_set_new(predicate, "failOn", json_string(tc_severity_name(run->fail_on)));
+    json_t *findings = json_object();
+    for (int sev = TC_INFO; sev <= TC_FATAL; sev++)
+        json_object_set_new(findings, tc_severity_name((tc_severity)sev),
+                            json_integer((json_int_t)counts[sev]));
+    json_object_set_new(predicate, "findings", findings);
+    json_object_set_new(predicate, "reruns", section_summary(run, "reruns"));
+    json_object_set_new(predicate, "credibility", section_summary(run, "credibility"));
+    json_object_set_new(predicate, "issuer", json_pack("{s:s}", "keyId", issuer));
+    json_object_set_new(predicate, "issuedAt", json_string(issued));
+    json_object_set_new(predicate, "expiresAt", json_string(expires));
     free(name);
     return json_pack("{s:s, s:o, s:s, s:o}", "_type", TC_INTOTO_STATEMENT_V1, "subject", subjects,
                      "predicateType", TC_PREDICATE_TYPE, "predicate", predicate);

@@ -11,7 +11,7 @@
 #include "certify.h"
 
 static const char *const check_names[TC_VERIFY_COUNT] = {
-    "envelope", "issuer", "chain", "signature", "statement",
+    "envelope", "issuer",     "chain",   "signature", "statement",
     "validity", "revocation", "package", "verdict",
 };
 
@@ -91,15 +91,14 @@ typedef struct statement_view {
 static bool valid_subject(json_t *s)
 {
     const char *name = json_string_value(json_object_get(s, "name"));
-    const char *digest = json_string_value(json_object_get(json_object_get(s, "digest"),
-                                                           "sha256"));
+    const char *digest = json_string_value(json_object_get(json_object_get(s, "digest"), "sha256"));
     return name && name[0] && digest && tc_is_sha256_hex(digest);
 }
 
 static bool is_archive_subject(json_t *s)
 {
-    const char *role = json_string_value(json_object_get(json_object_get(s, "annotations"),
-                                                         "twincheck:role"));
+    const char *role =
+        json_string_value(json_object_get(json_object_get(s, "annotations"), "twincheck:role"));
     return role && strcmp(role, "archive") == 0;
 }
 
@@ -140,8 +139,7 @@ static int read_statement(json_t *st, statement_view *out)
         return tc_error_set(TC_EINVAL, "the predicate lacks issuer.keyId, verdict, issuedAt or "
                                        "expiresAt");
     if (strcmp(out->verdict, "passed") != 0 && strcmp(out->verdict, "failed") != 0)
-        return tc_error_set(TC_EINVAL, "verdict '%s' is neither passed nor failed",
-                            out->verdict);
+        return tc_error_set(TC_EINVAL, "verdict '%s' is neither passed nor failed", out->verdict);
     if (tc_time_parse(issued, &out->issued_at) != 0 ||
         tc_time_parse(expires, &out->expires_at) != 0)
         return tc_error_set(TC_EINVAL, "issuedAt or expiresAt is not an RFC 3339 time");
@@ -170,9 +168,9 @@ static named_digest *split_subjects(json_t *subjects, size_t *n, named_digest *a
     *archive = (named_digest){NULL, NULL};
     for (size_t i = 0; i < json_array_size(subjects); i++) {
         json_t *s = json_array_get(subjects, i);
-        named_digest d = {json_string_value(json_object_get(s, "name")),
-                          json_string_value(json_object_get(json_object_get(s, "digest"),
-                                                            "sha256"))};
+        named_digest d = {
+            json_string_value(json_object_get(s, "name")),
+            json_string_value(json_object_get(json_object_get(s, "digest"), "sha256"))};
         if (is_archive_subject(s))
             *archive = d;
         else
@@ -225,9 +223,10 @@ static int check_package(tc_verification *v, const char *package)
         set_check(v, P, TC_CHECK_PASS, "all %zu files%s match their certified sha256%s", nc,
                   carch.name && farch.name ? " and the archive" : "", archive_note);
     else
-        set_check(v, P, TC_CHECK_FAIL, "%s differs from the certificate: %zu changed, "
-                                       "%zu missing, %zu extra%s", package, changed, missing,
-                  extra, archive_note);
+        set_check(v, P, TC_CHECK_FAIL,
+                  "%s differs from the certificate: %zu changed, "
+                  "%zu missing, %zu extra%s",
+                  package, changed, missing, extra, archive_note);
     free(c);
     free(f);
     json_decref(found);
@@ -273,8 +272,10 @@ static int check_revocation(tc_verification *v, const tc_verify_options *opt,
         set_check(v, R, TC_CHECK_FAIL, "the issuer's key %s is revoked (list %s of %s)", key_id,
                   path, when);
     else if (tc_revocations_has_cert(&list, v->payload_digest))
-        set_check(v, R, TC_CHECK_FAIL, "this certificate (payload sha256 %s) is revoked (list %s "
-                                       "of %s)", v->payload_digest, path, when);
+        set_check(v, R, TC_CHECK_FAIL,
+                  "this certificate (payload sha256 %s) is revoked (list %s "
+                  "of %s)",
+                  v->payload_digest, path, when);
     else
         set_check(v, R, TC_CHECK_PASS, "not revoked (list %s of %s: %zu certificates, %zu keys)",
                   path, when, list.ncerts, list.nkeys);
@@ -285,7 +286,8 @@ cleanup:
     return rc;
 }
 
-/* ---- all checks ------------------------------------------------------------------------------- */
+/* ---- all checks -------------------------------------------------------------------------------
+ */
 
 int tc_verify(tc_verification *v, const void *cert, size_t len, const tc_verify_options *opt)
 {
@@ -308,9 +310,10 @@ int tc_verify(tc_verification *v, const void *cert, size_t len, const tc_verify_
         skip_from(v, TC_VERIFY_ISSUER, "not a certificate");
         goto done;
     }
-    set_check(v, TC_VERIFY_ENVELOPE, TC_CHECK_PASS, "DSSE envelope, payload type %s, %zu "
-              "signature%s, payload sha256 %s", env.payload_type, env.nsigs,
-              env.nsigs == 1 ? "" : "s", v->payload_digest);
+    set_check(v, TC_VERIFY_ENVELOPE, TC_CHECK_PASS,
+              "DSSE envelope, payload type %s, %zu "
+              "signature%s, payload sha256 %s",
+              env.payload_type, env.nsigs, env.nsigs == 1 ? "" : "s", v->payload_digest);
 
     /* The issuer: the first signature whose key id the store knows. */
     bool found = false;
@@ -319,8 +322,8 @@ int tc_verify(tc_verification *v, const void *cert, size_t len, const tc_verify_
     if (!found) {
         tc_buf ids = TC_BUF_INIT;
         for (size_t i = 0; i < env.nsigs; i++)
-            tc_buf_printf(&ids, "%s%s", i ? ", " : "", env.sigs[i].keyid[0] ? env.sigs[i].keyid
-                                                                            : "(no key id)");
+            tc_buf_printf(&ids, "%s%s", i ? ", " : "",
+                          env.sigs[i].keyid[0] ? env.sigs[i].keyid : "(no key id)");
         set_check(v, TC_VERIFY_ISSUER, TC_CHECK_FAIL, "unknown issuer: no trusted key has id %s",
                   ids.data);
         tc_buf_release(&ids);
@@ -340,13 +343,16 @@ int tc_verify(tc_verification *v, const void *cert, size_t len, const tc_verify_
         set_check(v, TC_VERIFY_CHAIN, TC_CHECK_PASS, "%s", detail);
         free(detail);
     } else {
-        set_check(v, TC_VERIFY_CHAIN, TC_CHECK_SKIP, "the issuer is a trusted public key, "
-                                                     "without certificate");
+        set_check(v, TC_VERIFY_CHAIN, TC_CHECK_SKIP,
+                  "the issuer is a trusted public key, "
+                  "without certificate");
     }
 
     if (tc_dsse_verify(&env, issuer.key) != 0) {
-        set_check(v, TC_VERIFY_SIGNATURE, TC_CHECK_FAIL, "%s: the payload or the signature "
-                  "was altered, or another key signed it", tc_error_last());
+        set_check(v, TC_VERIFY_SIGNATURE, TC_CHECK_FAIL,
+                  "%s: the payload or the signature "
+                  "was altered, or another key signed it",
+                  tc_error_last());
         skip_from(v, TC_VERIFY_STATEMENT, "the payload is not authenticated");
         goto done;
     }
@@ -354,11 +360,13 @@ int tc_verify(tc_verification *v, const void *cert, size_t len, const tc_verify_
               tc_key_type_name(tc_key_get_type(issuer.key)), tc_key_id(issuer.key));
 
     json_error_t jerr;
-    v->statement = json_loadb((const char *)env.payload, env.payload_len,
-                              JSON_REJECT_DUPLICATES, &jerr);
+    v->statement =
+        json_loadb((const char *)env.payload, env.payload_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!v->statement) {
-        set_check(v, TC_VERIFY_STATEMENT, TC_CHECK_FAIL, "the payload is not JSON (line %d, "
-                  "column %d: %s)", jerr.line, jerr.column, jerr.text);
+        set_check(v, TC_VERIFY_STATEMENT, TC_CHECK_FAIL,
+                  "the payload is not JSON (line %d, "
+                  "column %d: %s)",
+                  jerr.line, jerr.column, jerr.text);
         skip_from(v, TC_VERIFY_VALIDITY, "the statement cannot be read");
         goto done;
     }
@@ -368,24 +376,28 @@ int tc_verify(tc_verification *v, const void *cert, size_t len, const tc_verify_
         goto done;
     }
     if (strcmp(sv.issuer, tc_key_id(issuer.key)) != 0) {
-        set_check(v, TC_VERIFY_STATEMENT, TC_CHECK_FAIL, "the predicate names issuer %s but key "
-                  "%s signed it", sv.issuer, tc_key_id(issuer.key));
+        set_check(v, TC_VERIFY_STATEMENT, TC_CHECK_FAIL,
+                  "the predicate names issuer %s but key "
+                  "%s signed it",
+                  sv.issuer, tc_key_id(issuer.key));
         skip_from(v, TC_VERIFY_VALIDITY, "the statement's issuer is wrong");
         goto done;
     }
-    set_check(v, TC_VERIFY_STATEMENT, TC_CHECK_PASS, "in-toto Statement v1 with %zu subjects, "
-              "predicate %s", json_array_size(json_object_get(v->statement, "subject")),
-              TC_PREDICATE_TYPE);
+    set_check(v, TC_VERIFY_STATEMENT, TC_CHECK_PASS,
+              "in-toto Statement v1 with %zu subjects, "
+              "predicate %s",
+              json_array_size(json_object_get(v->statement, "subject")), TC_PREDICATE_TYPE);
 
     tc_time_format(opt->at, at);
     if (opt->at < sv.issued_at) {
         tc_time_format(sv.issued_at, when);
-        set_check(v, TC_VERIFY_VALIDITY, TC_CHECK_FAIL, "not yet valid: issued at %s, checked "
-                  "at %s", when, at);
+        set_check(v, TC_VERIFY_VALIDITY, TC_CHECK_FAIL,
+                  "not yet valid: issued at %s, checked "
+                  "at %s",
+                  when, at);
     } else if (opt->at >= sv.expires_at) {
         tc_time_format(sv.expires_at, when);
-        set_check(v, TC_VERIFY_VALIDITY, TC_CHECK_FAIL, "expired at %s (checked at %s)", when,
-                  at);
+        set_check(v, TC_VERIFY_VALIDITY, TC_CHECK_FAIL, "expired at %s (checked at %s)", when, at);
     } else {
         char from[TC_TIME_MAX_LEN];
         tc_time_format(sv.issued_at, from);
@@ -407,11 +419,13 @@ int tc_verify(tc_verification *v, const void *cert, size_t len, const tc_verify_
     if (strcmp(sv.verdict, "passed") == 0)
         set_check(v, TC_VERIFY_VERDICT, TC_CHECK_PASS, "the package passed");
     else if (opt->require_passed)
-        set_check(v, TC_VERIFY_VERDICT, TC_CHECK_FAIL, "the certified verdict is failed and "
-                                                       "a passed one is required");
+        set_check(v, TC_VERIFY_VERDICT, TC_CHECK_FAIL,
+                  "the certified verdict is failed and "
+                  "a passed one is required");
     else
-        set_check(v, TC_VERIFY_VERDICT, TC_CHECK_SKIP, "the certified verdict is failed (not "
-                                                       "required to pass)");
+        set_check(v, TC_VERIFY_VERDICT, TC_CHECK_SKIP,
+                  "the certified verdict is failed (not "
+                  "required to pass)");
 done:
     tc_dsse_release(&env);
     v->valid = true;
@@ -429,11 +443,10 @@ json_t *tc_verification_json(const tc_verification *v, const char *cert_path)
         json_t *details = json_array();
         for (size_t i = 0; i < it->ndetails; i++)
             json_array_append_new(details, json_string(it->details[i]));
-        json_array_append_new(checks, json_pack("{s:s, s:s, s:s, s:o}", "check",
-                                                check_names[c], "result",
-                                                tc_check_result_name(it->result), "message",
-                                                it->message ? it->message : "", "details",
-                                                details));
+        json_array_append_new(checks,
+                              json_pack("{s:s, s:s, s:s, s:o}", "check", check_names[c], "result",
+                                        tc_check_result_name(it->result), "message",
+                                        it->message ? it->message : "", "details", details));
     }
     json_t *pred = v->statement ? json_object_get(v->statement, "predicate") : NULL;
     return json_pack("{s:s, s:b, s:s?, s:o, s:O?}", "certificate", cert_path, "valid", v->valid,

@@ -12,16 +12,25 @@ static const tc_cli_option options[] = {
     {"output", 'o', "CERT", "write the certificate to CERT instead of standard output"},
     {"passphrase-env", 0, "NAME", "the key's passphrase is in environment variable NAME"},
     {"passphrase-file", 0, "FILE", "the key's passphrase is the first line of FILE"},
-    {"issued-at", 0, "TIME", "issue time, RFC 3339 (default: SOURCE_DATE_EPOCH when set, else "
-                             "now)"},
+    {"issued-at", 0, "TIME",
+     "issue time, RFC 3339 (default: SOURCE_DATE_EPOCH when set, else "
+     "now)"},
     {"valid-for", 0, "DAYS", "days until the certificate expires (default 365)"},
-    {"fail-on", 0, "LEVEL", "the verdict fails on a finding at or above LEVEL: error (default), "
-                            "warning, info or fatal"},
+    {"fail-on", 0, "LEVEL",
+     "the verdict fails on a finding at or above LEVEL: error (default), "
+     "warning, info or fatal"},
     {0},
 };
 
-enum { OPT_KEY, OPT_OUTPUT, OPT_PASS_ENV, OPT_PASS_FILE, OPT_ISSUED_AT, OPT_VALID_FOR,
-       OPT_FAIL_ON };
+enum {
+    OPT_KEY,
+    OPT_OUTPUT,
+    OPT_PASS_ENV,
+    OPT_PASS_FILE,
+    OPT_ISSUED_AT,
+    OPT_VALID_FOR,
+    OPT_FAIL_ON
+};
 
 #define MAX_VALID_DAYS 36525 /* a century */
 
@@ -56,8 +65,10 @@ static int on_option(void *ctx, int index, const char *arg)
         errno = 0;
         a->valid_days = strtol(arg, &end, 10);
         if (errno || end == arg || *end || a->valid_days < 1 || a->valid_days > MAX_VALID_DAYS)
-            return tc_cli_usage_error(a->cmd, "--valid-for '%s' is not a number of days from 1 "
-                                              "to %d", arg, MAX_VALID_DAYS);
+            return tc_cli_usage_error(a->cmd,
+                                      "--valid-for '%s' is not a number of days from 1 "
+                                      "to %d",
+                                      arg, MAX_VALID_DAYS);
         return 0;
     case OPT_FAIL_ON:
         if (tc_severity_parse(arg, &a->opt.fail_on) != 0)
@@ -70,8 +81,8 @@ static int on_option(void *ctx, int index, const char *arg)
 /* Options may come before or after the operand ("twincheck certify PKG ..."): parse
  * around each operand. Returns the number of operands (up to `max`, more is a
  * usage error), -1 after a usage error, -2 after --help. */
-static int parse_around(const tc_cli_command *cmd, int argc, char **argv, void *a,
-                        char **operands, int max)
+static int parse_around(const tc_cli_command *cmd, int argc, char **argv, void *a, char **operands,
+                        int max)
 {
     int n = 0, base = 0;
     for (;;) {

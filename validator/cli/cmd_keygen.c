@@ -10,8 +10,9 @@
 static const tc_cli_option options[] = {
     {"out", 0, "DIR", "write private.pem (mode 0600) and public.pem into DIR (made if missing)"},
     {"type", 't', "TYPE", "key type: ed25519 (default) or p256 (ECDSA on NIST P-256)"},
-    {"passphrase-env", 0, "NAME", "encrypt the private key with the passphrase in environment "
-                                  "variable NAME"},
+    {"passphrase-env", 0, "NAME",
+     "encrypt the private key with the passphrase in environment "
+     "variable NAME"},
     {"passphrase-file", 0, "FILE", "encrypt the private key with the first line of FILE"},
     {"force", 0, NULL, "replace key files that already exist"},
     {0},

@@ -11,13 +11,15 @@
 static const tc_cli_option options[] = {
     {"key", 'k', "KEY", "the issuer's private key (PEM); it signs the list"},
     {"cert", 'c', "CERT", "revoke the certificate CERT (issued with KEY); may be repeated"},
-    {"key-id", 0, "ID", "revoke every certificate signed by key ID (64 hex digits); may be "
-                        "repeated"},
+    {"key-id", 0, "ID",
+     "revoke every certificate signed by key ID (64 hex digits); may be "
+     "repeated"},
     {"list", 'l', "FILE", "the revocation list to update, or to create when missing"},
     {"passphrase-env", 0, "NAME", "the key's passphrase is in environment variable NAME"},
     {"passphrase-file", 0, "FILE", "the key's passphrase is the first line of FILE"},
-    {"issued-at", 0, "TIME", "issue time of the list, RFC 3339 (default: SOURCE_DATE_EPOCH "
-                             "when set, else now)"},
+    {"issued-at", 0, "TIME",
+     "issue time of the list, RFC 3339 (default: SOURCE_DATE_EPOCH "
+     "when set, else now)"},
     {0},
 };
 

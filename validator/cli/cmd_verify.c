@@ -8,11 +8,13 @@
 
 static const tc_cli_option options[] = {
     {"package", 'p', "PKG", "recompute every digest from the package PKG (.omex or folder)"},
-    {"trust", 0, "DIR", "trusted issuers: public keys and X.509 certificates (*.pem, *.crt) "
-                        "in DIR"},
+    {"trust", 0, "DIR",
+     "trusted issuers: public keys and X.509 certificates (*.pem, *.crt) "
+     "in DIR"},
     {"key", 'k', "PUB", "trust only the issuer public key PUB (PEM)"},
-    {"revocations", 0, "FILE", "the issuer's revocation list (default: "
-                               "DIR/<key id>.revocations.json with --trust)"},
+    {"revocations", 0, "FILE",
+     "the issuer's revocation list (default: "
+     "DIR/<key id>.revocations.json with --trust)"},
     {"at", 0, "TIME", "check validity at TIME, RFC 3339 (default: now)"},
     {"require-passed", 0, NULL, "a certificate whose verdict is failed is invalid"},
     {"format", 'f', "FORMAT", "text (default) or json"},
@@ -64,8 +66,8 @@ static void print_text(const tc_verification *v, const char *path)
     printf("certificate %s\n", path);
     for (int c = 0; c < TC_VERIFY_COUNT; c++) {
         const tc_verify_item *it = &v->checks[c];
-        printf("  %-4s  %-10s  %s\n", it->result == TC_CHECK_FAIL ? "FAIL"
-                                      : tc_check_result_name(it->result),
+        printf("  %-4s  %-10s  %s\n",
+               it->result == TC_CHECK_FAIL ? "FAIL" : tc_check_result_name(it->result),
                tc_verify_check_name((tc_verify_check)c), it->message ? it->message : "");
         for (size_t i = 0; i < it->ndetails; i++)
             printf("                    %s\n", it->details[i]);
@@ -101,8 +103,8 @@ static void print_text(const tc_verification *v, const char *path)
 /* Options may come before or after the operand ("twincheck verify CERT ..."): parse
  * around each operand. Returns the number of operands (up to `max`, more is a
  * usage error), -1 after a usage error, -2 after --help. */
-static int parse_around(const tc_cli_command *cmd, int argc, char **argv, void *a,
-                        char **operands, int max)
+static int parse_around(const tc_cli_command *cmd, int argc, char **argv, void *a, char **operands,
+                        int max)
 {
     int n = 0, base = 0;
     for (;;) {
@@ -149,8 +151,10 @@ static int run(const tc_cli_command *cmd, int argc, char **argv)
     tc_key *key = NULL;
     tc_verification v;
     tc_verification_init(&v);
-    tc_verify_options opt = {.package = a.package, .revocations = a.revocations,
-                             .at = (int64_t)time(NULL), .require_passed = a.require_passed};
+    tc_verify_options opt = {.package = a.package,
+                             .revocations = a.revocations,
+                             .at = (int64_t)time(NULL),
+                             .require_passed = a.require_passed};
 
     if (a.at && tc_time_parse(a.at, &opt.at) != 0)
         goto fail;
