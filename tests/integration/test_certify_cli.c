@@ -460,6 +460,8 @@ START_TEST(test_usage_errors)
            "cannot open nothing", NULL);
     expect(sh(&out, "\"$B\" certify pkg --key keys/private.pem --valid-for 0"), &out, 2,
            "--valid-for '0' is not a number of days", NULL);
+    expect(sh(&out, "\"$B\" certify pkg --key keys/private.pem --issued-at 9999-06-01T00:00:00Z"),
+           &out, 2, "would expire after 9999-12-31T23:59:59Z", NULL);
     expect(sh(&out, "SOURCE_DATE_EPOCH=soon \"$B\" certify pkg --key keys/private.pem"), &out, 2,
            "SOURCE_DATE_EPOCH='soon' is not a number of seconds", NULL);
     expect(sh(&out, "\"$B\" certify pkg --key keys/public.pem"), &out, 2,

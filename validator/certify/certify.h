@@ -49,6 +49,7 @@ int tc_base64_decode(const char *text, size_t text_len, unsigned char **out, siz
 /* RFC 3339 date-time ("2025-01-31T12:00:00Z", "...+02:00", fraction ignored)
  * to seconds since the epoch; years 1970 to 9999. */
 int tc_time_parse(const char *text, int64_t *out);
+#define TC_TIME_LAST INT64_C(253402300799) /* 9999-12-31T23:59:59Z, the last time we write */
 /* "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
 void tc_time_format(int64_t t, char out[TC_TIME_MAX_LEN]);
 /* The issue time: `given` (RFC 3339) when not NULL, else SOURCE_DATE_EPOCH
@@ -164,10 +165,12 @@ typedef struct tc_cert_options {
     int64_t valid_for; /* seconds */
 } tc_cert_options;
 
-/* The in-toto Statement for `target` after `run` (the pipeline's run over
- * target alone): subjects hashed from a fresh read of the package, which must
- * hash the same as `before` (from tc_cert_subjects before the run). */
+/* The subjects of `target` (a JSON array, new reference): every file of the
+ * package with its SHA-256, and the archive itself for an archive. certify takes
+ * them before and after the pipeline runs and refuses to sign if they differ. */
 int tc_cert_subjects(json_t **out, const char *target);
+/* The in-toto Statement for `target` after `run` (the pipeline's run over
+ * target alone), taking over `subjects`; NULL on allocation failure. */
 json_t *tc_cert_statement(json_t *subjects, const char *target, const tc_run *run,
                           const char *issuer, const tc_cert_options *opt);
 /* The signed certificate (a DSSE envelope in canonical JSON) for a statement. */

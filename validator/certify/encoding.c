@@ -183,8 +183,6 @@ void tc_time_format(int64_t t, char out[TC_TIME_MAX_LEN])
     strftime(out, TC_TIME_MAX_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-#define TC_TIME_LAST INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
-
 int tc_time_issue(const char *given, int64_t *out)
 {
     if (given)

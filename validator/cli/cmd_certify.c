@@ -135,6 +135,10 @@ static int run(const tc_cli_command *cmd, int argc, char **argv)
     if (tc_passphrase_read(a.pass_env, a.pass_file, &pass) != 0 ||
         tc_key_load_private(&key, a.key, pass) != 0 || tc_time_issue(a.issued_at, &co.issued_at))
         goto fail;
+    if (co.issued_at > TC_TIME_LAST - co.valid_for) {
+        tc_error_set(TC_EUSAGE, "the certificate would expire after 9999-12-31T23:59:59Z");
+        goto fail;
+    }
     if (tc_cert_subjects(&before, target) != 0)
         goto fail;
     tc_pipeline_run(&run, &a.opt, &target, 1);
