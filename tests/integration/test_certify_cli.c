@@ -75,7 +75,7 @@ static void write_package(void)
            "  <content location=\".\" "
            "format=\"http://identifiers.org/combine.specifications/omex\"/>\n"
            "  <content location=\"./model.xml\" "
-           "format=\"http://identifiers.org/combine.specifications/sbml\"/>\n"
+           "format=\"http://identifiers.org/combine.specifications/sbml\" master=\"true\"/>\n"
            "  <content location=\"./data/obs.csv\" "
            "format=\"http://purl.org/NET/mediatypes/text/csv\"/>\n"
            "</omexManifest>\n"
@@ -477,6 +477,34 @@ START_TEST(test_usage_errors)
 }
 END_TEST
 
+/* An archive is a subject of its own, beside every file in it; changing one byte
+ * of the archive fails verification by naming it. */
+START_TEST(test_archive_is_a_subject)
+{
+    char *out = NULL;
+    const char *fixtures = getenv("TC_FIXTURES");
+    if (!fixtures) {
+        printf("SKIP test_archive_is_a_subject: TC_FIXTURES (generated archives) not set\n");
+        return;
+    }
+    setup_dir();
+    char *id = keygen("keys", "ed25519");
+    expect(sh(&out, "cp '%s/broken/symlink-inside-archive.omex' twin.omex", fixtures), &out, 0,
+           NULL);
+    expect(sh(&out, "\"$B\" certify twin.omex --key keys/private.pem -o c.json " ISSUED), &out, 0,
+           "twin.omex passed", "6 subjects signed by key", id, NULL);
+    expect(sh(&out, "\"$B\" verify c.json --key keys/public.pem --package twin.omex " AT), &out,
+           0, "pass  package     all 5 files and the archive match", "result: valid", NULL);
+    /* Byte 10 is the first local header's modification time: the files still read the
+     * same, only the archive's own digest changes. */
+    expect(sh(&out, "printf '\\377' | dd of=twin.omex bs=1 seek=10 conv=notrunc 2>/dev/null && "
+                    "\"$B\" verify c.json --key keys/public.pem --package twin.omex " AT),
+           &out, 1, "changed archive twin.omex", "result: INVALID (package)", NULL);
+    free(id);
+    remove_dir();
+}
+END_TEST
+
 Suite *certify_cli_suite(void)
 {
     Suite *s = suite_create("certify_cli");
@@ -492,6 +520,7 @@ Suite *certify_cli_suite(void)
     tcase_add_loop_test(tc, test_revocation, 0, 2);
     tcase_add_test(tc, test_x509_chain);
     tcase_add_test(tc, test_usage_errors);
+    tcase_add_test(tc, test_archive_is_a_subject);
     suite_add_tcase(s, tc);
     return s;
 }
