@@ -236,6 +236,8 @@ typedef struct tc_integrator {
     /* States at t within the last step. */
     void (*interp)(void *st, double t, double *y);
     void (*destroy)(void *st);
+    /* Optional: does the problem look stiff to this method (explains a step limit)? */
+    bool (*looks_stiff)(void *st);
 } tc_integrator;
 
 extern const tc_integrator tc_bdf_integrator;
