@@ -206,7 +206,7 @@ static int bdf_reset(void *st, double t, const double *y, const double *truth)
     memcpy(b->D, y, n * sizeof *y);
     memcpy(b->Dint, y, n * sizeof *y);
     if (n == 0) {
-        b->h = 1.0;
+        b->h = 0.0; /* the first slice is 1/64 of the way to tstop */
         return 0;
     }
     if (rhs(b, t, y, b->f) != 0)
@@ -242,8 +242,11 @@ static void bdf_interp(void *st, double t, double *y)
 static int factor(bdf *b, double c)
 {
     size_t n = b->n;
-    for (size_t k = 0; k < n * n; k++)
+    for (size_t k = 0; k < n * n; k++) {
         b->LU[k] = -c * b->J[k];
+        if (!isfinite(b->LU[k]))
+            return 1; /* recoverable: a smaller step moves away from the singularity */
+    }
     for (size_t i = 0; i < n; i++)
         b->LU[i + i * n] += 1.0;
     b->o.stats->lu_factorisations++;
@@ -260,8 +263,10 @@ static int jacobian(bdf *b, double t, const double *y)
 {
     b->o.stats->jac_evals++;
     int rc = tc_system_jacobian(b->sys, t, y, b->J);
-    if (rc)
+    if (rc) {
+        b->have_jac = b->lu_valid = false; /* J may be partly overwritten */
         return rc;
+    }
     b->have_jac = b->jac_fresh = true;
     b->jac_age = 0;
     b->lu_valid = false;
@@ -269,7 +274,8 @@ static int jacobian(bdf *b, double t, const double *y)
 }
 
 /* Corrector: Newton on c f(y) - psi - d = 0 with d = y - ypred. 0 converged,
- * 1 not converged, <0 fatal. *iters receives the iterations used. */
+ * 1 not converged, 2 the right-hand side was not finite, <0 fatal. *iters
+ * receives the iterations used. */
 static int newton(bdf *b, double t, double c, int *iters)
 {
     size_t n = b->n;
@@ -279,7 +285,7 @@ static int newton(bdf *b, double t, double c, int *iters)
     for (int k = 0; k < NEWTON_MAXITER; k++) {
         *iters = k + 1;
         if (rhs(b, t, b->ynew, b->f) != 0)
-            return 1;
+            return 2;
         for (size_t i = 0; i < n; i++)
             b->dy[i] = c * b->f[i] - b->psi[i] - b->d[i];
         lapack_int info = LAPACKE_dgetrs(LAPACK_COL_MAJOR, 'N', (lapack_int)n, 1, b->LU,
@@ -421,10 +427,13 @@ static int bdf_advance(void *st, double tstop, tc_step_out *out)
     size_t n = b->n;
     out->root = false;
     out->worst = -1;
-    if (n == 0) { /* nothing to integrate: jump, events still located */
+    if (n == 0) { /* nothing to integrate: advance in slices so events are still seen */
+        double span = tstop - b->t, h = fmin(span, fmax(b->h, span / 64));
+        b->h = h;
         b->t_old = b->t;
-        b->t = b->t_int = tstop;
-        out->t = tstop;
+        b->t = b->t_int = h == span ? tstop : b->t + h;
+        out->t = b->t;
+        b->o.stats->steps++;
         return check_roots(b, out);
     }
     const double eps = 2.220446049250313e-16;
@@ -469,8 +478,10 @@ static int bdf_advance(void *st, double tstop, tc_step_out *out)
                 int rc = factor(b, c);
                 if (rc < 0)
                     return rc;
-                if (rc > 0)
+                if (rc > 0) {
+                    b->have_jac = false; /* not finite or singular: fresh J next time */
                     break;
+                }
             }
             conv = newton(b, t_new, c, &iters);
             if (conv <= 0 || b->jac_fresh)
@@ -486,7 +497,7 @@ static int bdf_advance(void *st, double tstop, tc_step_out *out)
         if (conv > 0) {
             b->o.stats->newton_failures++;
             if (b->h * ETA_CONV_FAIL < hmin) {
-                if (b->sys->bad_var >= 0 && b->sys->bad_time == t_new)
+                if (conv == 2)
                     return tc_solver_fail(TC_SOLVER_ENONFINITE,
                                           "non-finite right-hand side at t=%.17g", t_new);
                 return tc_solver_fail(TC_SOLVER_ECONV,

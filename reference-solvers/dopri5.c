@@ -130,7 +130,7 @@ static int dp5_reset(void *st, double t, const double *y, const double *truth)
     memset(p->r2, 0, n * sizeof *y);
     memcpy(p->truth_cur, truth, p->ne * sizeof *truth);
     if (n == 0) {
-        p->h = 1.0;
+        p->h = 0.0; /* the first slice is 1/64 of the way to tstop */
         return 0;
     }
     if (f(p, t, y, p->k1) != 0)
@@ -258,10 +258,14 @@ static int dp5_advance(void *st, double tstop, tc_step_out *out)
     size_t n = p->n;
     out->root = false;
     out->worst = -1;
-    if (n == 0) {
+    if (n == 0) { /* nothing to integrate: advance in slices so events are still seen */
+        double span = tstop - p->t, h = fmin(span, fmax(p->h, span / 64));
+        p->h = h;
         p->t_old = p->t;
-        p->t = tstop;
-        out->t = tstop;
+        p->t = h == span ? tstop : p->t + h;
+        p->h_last = h;
+        out->t = p->t;
+        p->o.stats->steps++;
         check_roots(p, out);
         return 0;
     }

@@ -159,20 +159,25 @@ static int process_events(sim *s, double t)
                 nbest++;
             }
         }
-        /* pick among the ties in scheduling order, by the seeded generator */
+        /* pick among the ties, ordered by when they were scheduled, with the
+         * seeded generator: the same seed gives the same order */
         size_t pick = nbest > 1 ? (size_t)(next_random(s) % nbest) : 0, chosen = 0;
-        long best_seq = -1;
-        for (size_t i = 0, k = 0; i < s->npend; i++) {
-            if (s->pend[i].time > t)
-                continue;
-            double p = s->prio[s->pend[i].event];
-            if (isnan(p))
-                p = -INFINITY;
-            if (p != best)
-                continue;
-            (void)best_seq;
-            if (k++ == pick)
-                chosen = i;
+        long chosen_seq = -1;
+        for (size_t k = 0; k <= pick; k++) {
+            /* the k-th smallest sequence number among the ties */
+            long floor_seq = chosen_seq;
+            chosen_seq = -1;
+            for (size_t i = 0; i < s->npend; i++) {
+                double p = s->prio[s->pend[i].event];
+                if (isnan(p))
+                    p = -INFINITY;
+                if (s->pend[i].time > t || p != best || s->pend[i].seq <= floor_seq)
+                    continue;
+                if (chosen_seq < 0 || s->pend[i].seq < chosen_seq) {
+                    chosen_seq = s->pend[i].seq;
+                    chosen = i;
+                }
+            }
         }
         pending ev = s->pend[chosen];
         s->pend[chosen] = s->pend[--s->npend];

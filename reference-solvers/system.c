@@ -837,8 +837,11 @@ static int jacobian_fd(tc_system *sys, double t, const double *y, double *J)
         yp[j] = y[j];
         if (rc)
             return rc;
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             J[i + j * n] = (f1[i] - f0[i]) / dy;
+            if (!isfinite(J[i + j * n]))
+                return 1;
+        }
     }
     return 0;
 }
