@@ -324,6 +324,54 @@ START_TEST(test_nonfinite_rhs_reported)
 }
 END_TEST
 
+START_TEST(test_event_cascade_limit)
+{
+    /* each event makes the other one's trigger true: an endless cascade at t = 1 */
+    tc_model *m = tc_model_new();
+    tsv_var(m, "p", TC_VAR_PARAMETER, 0.0, 1);
+    size_t up = add_event(m, "up", "and(time >= 1, p < 0.5)", 2,
+                          (tc_event_spec){.persistent = true, .initial_value = true});
+    add_assign(m, up, "p", "1");
+    size_t down = add_event(m, "down", "and(time >= 1, p > 0.5)", 3,
+                            (tc_event_spec){.persistent = true, .initial_value = true});
+    add_assign(m, down, "p", "0");
+    tc_system *sys = NULL;
+    ck_assert_int_eq(tc_system_new(&sys, m), 0);
+    tc_sim_options o = TC_SIM_OPTIONS_INIT;
+    o.method = (tc_method)_i;
+    o.t1 = 2;
+    o.n_steps = 2;
+    o.max_events = 1000;
+    tc_sim_result *r = NULL;
+    ck_assert_int_eq(tc_simulate(sys, &o, &r), TC_SOLVER_EEVENTS);
+    ck_assert_msg(strstr(tc_sim_result_message(r), "event limit 1000 reached at t=1") != NULL,
+                  "%s", tc_sim_result_message(r));
+    ck_assert_int_eq(tc_sim_result_stats(r)->events_fired, 1000);
+    tc_sim_result_free(r);
+    tc_system_free(sys);
+    tc_model_free(m);
+}
+END_TEST
+
+START_TEST(test_difference_jacobian_fallback)
+{
+    /* ceiling has no derivative: the Jacobian is computed by differences; while
+     * 0 < x <= 1, ceiling(x) = 1 and x = exp(-t) */
+    tc_model *m = tc_model_new();
+    tsv_var(m, "x", TC_VAR_STATE, 1.0, 1);
+    tsv_rate(m, "x", "-x * ceiling(x)", 2);
+    tc_system *sys = NULL;
+    ck_assert_int_eq(tc_system_new(&sys, m), 0);
+    ck_assert(!tc_system_has_symbolic_jacobian(sys));
+    tc_system_free(sys);
+    tc_sim_result *r = tsv_run(m, TC_METHOD_BDF, 1e-9, 1e-12, 2.0, 2);
+    ck_assert_double_eq_tol(tsv_val(r, 1, "x"), exp(-1.0), 1e-6);
+    ck_assert_double_eq_tol(tsv_last(r, "x"), exp(-2.0), 1e-6);
+    tc_sim_result_free(r);
+    tc_model_free(m);
+}
+END_TEST
+
 START_TEST(test_wall_time_limit)
 {
     tc_model *m = tc_model_new();
@@ -360,6 +408,8 @@ Suite *solvers_events_suite(void)
     tcase_add_test(tc, test_cycle_named);
     tcase_add_test(tc, test_model_errors_name_origin);
     tcase_add_loop_test(tc, test_nonfinite_rhs_reported, 0, 2);
+    tcase_add_loop_test(tc, test_event_cascade_limit, 0, 2);
+    tcase_add_test(tc, test_difference_jacobian_fallback);
     tcase_add_test(tc, test_wall_time_limit);
     suite_add_tcase(s, tc);
     return s;
