@@ -59,9 +59,11 @@ static tc_model *robertson(void)
     tc_expr *r2 = op2(TC_EXPR_TIMES, num(1e4), op2(TC_EXPR_TIMES, sym("y2"), sym("y3")));
     tc_expr *r3 = op2(TC_EXPR_TIMES, num(3e7), op2(TC_EXPR_POWER, sym("y2"), num(2)));
     check(tc_model_add_rate(m, "y1", op2(TC_EXPR_MINUS, tc_expr_copy(r2), tc_expr_copy(r1)), o));
-    check(tc_model_add_rate(
-        m, "y2", op2(TC_EXPR_MINUS, op2(TC_EXPR_MINUS, tc_expr_copy(r1), tc_expr_copy(r2)), tc_expr_copy(r3)),
-        o));
+    check(
+        tc_model_add_rate(m, "y2",
+                          op2(TC_EXPR_MINUS, op2(TC_EXPR_MINUS, tc_expr_copy(r1), tc_expr_copy(r2)),
+                              tc_expr_copy(r3)),
+                          o));
     check(tc_model_add_rate(m, "y3", r3, o));
     tc_expr_free(r1);
     tc_expr_free(r2);
@@ -76,9 +78,9 @@ static tc_model *van_der_pol(void)
     check(tc_model_add_variable(m, "y1", TC_VAR_STATE, 2, NULL, o));
     check(tc_model_add_variable(m, "y2", TC_VAR_STATE, 0, NULL, o));
     check(tc_model_add_rate(m, "y1", sym("y2"), o));
-    tc_expr *damp = op2(TC_EXPR_TIMES, op2(TC_EXPR_TIMES, num(1000),
-                                            op2(TC_EXPR_MINUS, num(1),
-                                                op2(TC_EXPR_POWER, sym("y1"), num(2)))),
+    tc_expr *damp = op2(TC_EXPR_TIMES,
+                        op2(TC_EXPR_TIMES, num(1000),
+                            op2(TC_EXPR_MINUS, num(1), op2(TC_EXPR_POWER, sym("y1"), num(2)))),
                         sym("y2"));
     check(tc_model_add_rate(m, "y2", op2(TC_EXPR_MINUS, damp, sym("y1")), o));
     return m;
@@ -153,8 +155,8 @@ static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
     return tc_system_rhs(data, t, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot));
 }
 
-static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *data,
-                  N_Vector t1, N_Vector t2, N_Vector t3)
+static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *data, N_Vector t1,
+                  N_Vector t2, N_Vector t3)
 {
     /* SUNDIALS dense matrices are column-major like ours */
     return tc_system_jacobian(data, t, N_VGetArrayPointer(y), SUNDenseMatrix_Data(J));

@@ -23,13 +23,13 @@
 
 #define MAXQ 5
 #define NEWTON_MAXITER 4
-#define JAC_MAX_AGE 50      /* steps before the Jacobian is re-evaluated */
-#define ETA_GROWTH_MIN 1.5  /* smaller increases are not worth a refactorisation */
+#define JAC_MAX_AGE 50     /* steps before the Jacobian is re-evaluated */
+#define ETA_GROWTH_MIN 1.5 /* smaller increases are not worth a refactorisation */
 #define ETA_MAX 10.0
-#define ETA_MAX_FIRST 1e4   /* the first change may grow a cautious initial step a lot */
-#define ETA_MIN_ERR 0.2     /* shrink limit after an error test failure */
-#define ETA_CONV_FAIL 0.25  /* shrink after a Newton failure with a fresh Jacobian */
-#define MAX_ERR_FAILS 3     /* then drop to order 1 and shrink by 10 */
+#define ETA_MAX_FIRST 1e4  /* the first change may grow a cautious initial step a lot */
+#define ETA_MIN_ERR 0.2    /* shrink limit after an error test failure */
+#define ETA_CONV_FAIL 0.25 /* shrink after a Newton failure with a fresh Jacobian */
+#define MAX_ERR_FAILS 3    /* then drop to order 1 and shrink by 10 */
 #define ROOT_MAX_ITER 200
 
 typedef struct bdf {
@@ -39,7 +39,7 @@ typedef struct bdf {
     double t, h; /* h: the step the differences are scaled to */
     int q, n_equal, err_fails_row;
     bool first_change;
-    double *D;   /* (MAXQ + 3) rows of n */
+    double *D; /* (MAXQ + 3) rows of n */
     double *J, *LU;
     lapack_int *ipiv;
     bool have_jac, jac_fresh, lu_valid;
@@ -138,8 +138,8 @@ static void *bdf_create(tc_system *sys, const tc_integ_opts *o)
     b->J = tc_solv_alloc(n1 * n1 * sizeof(double));
     b->LU = tc_solv_alloc(n1 * n1 * sizeof(double));
     b->ipiv = tc_solv_alloc(n1 * sizeof(lapack_int));
-    double **vecs[] = {&b->ypred, &b->psi, &b->ynew, &b->d, &b->dy, &b->f, &b->scale, &b->tmp,
-                       &b->yroot};
+    double **vecs[] = {&b->ypred, &b->psi,   &b->ynew, &b->d,    &b->dy,
+                       &b->f,     &b->scale, &b->tmp,  &b->yroot};
     for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
         *vecs[i] = tc_solv_alloc(n1 * sizeof(double));
     double **evs[] = {&b->truth_cur, &b->truth_new, &b->truth_m, &b->g_lo, &b->g_hi, &b->g_m};
@@ -154,10 +154,9 @@ static void bdf_destroy(void *st)
     bdf *b = st;
     if (!b)
         return;
-    double *all[] = {b->D,     b->Dint,  b->J,        b->LU,        b->ypred,   b->psi,
-                     b->ynew,  b->d,     b->dy,       b->f,         b->scale,   b->tmp,
-                     b->yroot, b->g_lo,  b->truth_cur, b->truth_new, b->truth_m, b->g_hi,
-                     b->g_m};
+    double *all[] = {b->D,         b->Dint,      b->J,       b->LU,    b->ypred, b->psi,   b->ynew,
+                     b->d,         b->dy,        b->f,       b->scale, b->tmp,   b->yroot, b->g_lo,
+                     b->truth_cur, b->truth_new, b->truth_m, b->g_hi,  b->g_m};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         free(all[i]);
     free(b->ipiv);
@@ -445,8 +444,8 @@ static int bdf_advance(void *st, double tstop, tc_step_out *out)
                 rescale(b, r);
         }
         if (b->h < hmin)
-            return tc_solver_fail(TC_SOLVER_EUNDERFLOW,
-                                  "BDF step size %.3g too small at t=%.17g", b->h, b->t);
+            return tc_solver_fail(TC_SOLVER_EUNDERFLOW, "BDF step size %.3g too small at t=%.17g",
+                                  b->h, b->t);
         double t_new = b->t + b->h;
         if (t_new > tstop || (tstop - t_new) < 4 * eps * fabs(tstop))
             t_new = tstop;
@@ -501,8 +500,8 @@ static int bdf_advance(void *st, double tstop, tc_step_out *out)
                     return tc_solver_fail(TC_SOLVER_ENONFINITE,
                                           "non-finite right-hand side at t=%.17g", t_new);
                 return tc_solver_fail(TC_SOLVER_ECONV,
-                                      "BDF corrector does not converge at t=%.17g (h=%.3g)",
-                                      b->t, b->h);
+                                      "BDF corrector does not converge at t=%.17g (h=%.3g)", b->t,
+                                      b->h);
             }
             rescale(b, ETA_CONV_FAIL);
             continue;
@@ -535,8 +534,8 @@ static int bdf_advance(void *st, double tstop, tc_step_out *out)
             }
             if (b->h * eta < hmin)
                 return tc_solver_fail(TC_SOLVER_EUNDERFLOW,
-                                      "BDF error test fails repeatedly at t=%.17g (h=%.3g)",
-                                      b->t, b->h);
+                                      "BDF error test fails repeatedly at t=%.17g (h=%.3g)", b->t,
+                                      b->h);
             rescale(b, eta);
             continue;
         }

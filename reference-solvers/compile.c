@@ -107,8 +107,8 @@ static int emit_call(tc_prog *p, tc_compiler *c, const tc_expr *e, int depth, in
     const char **names = tc_solv_alloc((nparams + 1) * sizeof *names);
     for (size_t i = 0; i < nparams; i++)
         names[i] = lambda->args[i]->name;
-    tc_expr *body = tc_ex_subst(lambda->args[nparams], names,
-                                (const tc_expr *const *)e->args, nparams);
+    tc_expr *body =
+        tc_ex_subst(lambda->args[nparams], names, (const tc_expr *const *)e->args, nparams);
     free(names);
     body = tc_ex_simplify(body);
     int rc = emit(p, c, body, depth + 1, inline_depth + 1);
@@ -295,27 +295,62 @@ void tc_prog_run(const tc_prog *p, tc_system *sys, double *v, double *out)
     for (size_t pc = 0; pc < p->n; pc++) {
         tc_ins in = code[pc];
         switch ((enum vm_op)in.op) {
-        case VM_CONST: st[++sp] = p->consts[in.arg]; break;
-        case VM_LOAD: st[++sp] = v[in.arg]; break;
-        case VM_STORE: v[in.arg] = st[sp--]; break;
-        case VM_OUT: out[in.arg] = st[sp--]; break;
-        case VM_ADD: sp--; st[sp] += st[sp + 1]; break;
-        case VM_SUB: sp--; st[sp] -= st[sp + 1]; break;
-        case VM_MUL: sp--; st[sp] *= st[sp + 1]; break;
-        case VM_DIV: sp--; st[sp] /= st[sp + 1]; break;
-        case VM_NEG: st[sp] = -st[sp]; break;
-        case VM_POW: sp--; st[sp] = pow(st[sp], st[sp + 1]); break;
-        case VM_POWI: st[sp] = powi(st[sp], in.arg); break;
-        case VM_EXP: st[sp] = exp(st[sp]); break;
-        case VM_LN: st[sp] = log(st[sp]); break;
+        case VM_CONST:
+            st[++sp] = p->consts[in.arg];
+            break;
+        case VM_LOAD:
+            st[++sp] = v[in.arg];
+            break;
+        case VM_STORE:
+            v[in.arg] = st[sp--];
+            break;
+        case VM_OUT:
+            out[in.arg] = st[sp--];
+            break;
+        case VM_ADD:
+            sp--;
+            st[sp] += st[sp + 1];
+            break;
+        case VM_SUB:
+            sp--;
+            st[sp] -= st[sp + 1];
+            break;
+        case VM_MUL:
+            sp--;
+            st[sp] *= st[sp + 1];
+            break;
+        case VM_DIV:
+            sp--;
+            st[sp] /= st[sp + 1];
+            break;
+        case VM_NEG:
+            st[sp] = -st[sp];
+            break;
+        case VM_POW:
+            sp--;
+            st[sp] = pow(st[sp], st[sp + 1]);
+            break;
+        case VM_POWI:
+            st[sp] = powi(st[sp], in.arg);
+            break;
+        case VM_EXP:
+            st[sp] = exp(st[sp]);
+            break;
+        case VM_LN:
+            st[sp] = log(st[sp]);
+            break;
         case VM_JZ: {
             double x = st[sp--];
             if (x == 0.0 || isnan(x)) /* NaN is false, as in tc_ex_apply */
                 pc = (size_t)in.arg - 1;
             break;
         }
-        case VM_JMP: pc = (size_t)in.arg - 1; break;
-        case VM_DELAY: st[sp] = tc_system_delayed(sys, in.arg, v[0], st[sp]); break;
+        case VM_JMP:
+            pc = (size_t)in.arg - 1;
+            break;
+        case VM_DELAY:
+            st[sp] = tc_system_delayed(sys, in.arg, v[0], st[sp]);
+            break;
         case VM_APPLY:
             sp -= in.aux - 1;
             st[sp] = tc_ex_apply((tc_expr_op)in.arg, &st[sp], in.aux);

@@ -60,13 +60,20 @@ double tc_ex_apply(tc_expr_op op, const double *a, size_t n)
 {
     double r;
     switch (op) {
-    case E_(TRUE): return 1.0;
-    case E_(FALSE): return 0.0;
-    case E_(PI): return M_PI;
-    case E_(EXPONENTIALE): return M_E;
-    case E_(INFINITY_): return INFINITY;
-    case E_(NOTANUMBER): return NAN;
-    case E_(AVOGADRO): return 6.02214076e23;
+    case E_(TRUE):
+        return 1.0;
+    case E_(FALSE):
+        return 0.0;
+    case E_(PI):
+        return M_PI;
+    case E_(EXPONENTIALE):
+        return M_E;
+    case E_(INFINITY_):
+        return INFINITY;
+    case E_(NOTANUMBER):
+        return NAN;
+    case E_(AVOGADRO):
+        return 6.02214076e23;
     case E_(PLUS):
         r = 0.0;
         for (size_t i = 0; i < n; i++)
@@ -77,13 +84,20 @@ double tc_ex_apply(tc_expr_op op, const double *a, size_t n)
         for (size_t i = 0; i < n; i++)
             r *= a[i];
         return r;
-    case E_(MINUS): return n == 1 ? -a[0] : n == 2 ? a[0] - a[1] : NAN;
-    case E_(DIVIDE): return n == 2 ? a[0] / a[1] : NAN;
-    case E_(POWER): return n == 2 ? pow(a[0], a[1]) : NAN;
-    case E_(ROOT): return n == 1 ? sqrt(a[0]) : n == 2 ? root_of(a[0], a[1]) : NAN;
-    case E_(LOG): return n == 1 ? log10(a[0]) : n == 2 ? log(a[1]) / log(a[0]) : NAN;
-    case E_(QUOTIENT): return n == 2 ? trunc(a[0] / a[1]) : NAN;
-    case E_(REM): return n == 2 ? fmod(a[0], a[1]) : NAN;
+    case E_(MINUS):
+        return n == 1 ? -a[0] : n == 2 ? a[0] - a[1] : NAN;
+    case E_(DIVIDE):
+        return n == 2 ? a[0] / a[1] : NAN;
+    case E_(POWER):
+        return n == 2 ? pow(a[0], a[1]) : NAN;
+    case E_(ROOT):
+        return n == 1 ? sqrt(a[0]) : n == 2 ? root_of(a[0], a[1]) : NAN;
+    case E_(LOG):
+        return n == 1 ? log10(a[0]) : n == 2 ? log(a[1]) / log(a[0]) : NAN;
+    case E_(QUOTIENT):
+        return n == 2 ? trunc(a[0] / a[1]) : NAN;
+    case E_(REM):
+        return n == 2 ? fmod(a[0], a[1]) : NAN;
     case E_(MIN):
     case E_(MAX):
         if (!n)
@@ -128,45 +142,79 @@ double tc_ex_apply(tc_expr_op op, const double *a, size_t n)
             k += truth(a[i]);
         return (double)(k & 1);
     }
-    case E_(IMPLIES): return n == 2 ? (double)(!truth(a[0]) || truth(a[1])) : NAN;
-    default: break;
+    case E_(IMPLIES):
+        return n == 2 ? (double)(!truth(a[0]) || truth(a[1])) : NAN;
+    default:
+        break;
     }
     if (n != 1)
         return NAN;
     double x = a[0];
     switch (op) {
-    case E_(NOT): return (double)!truth(x);
-    case E_(ABS): return fabs(x);
-    case E_(EXP): return exp(x);
-    case E_(LN): return log(x);
-    case E_(FLOOR): return floor(x);
-    case E_(CEILING): return ceil(x);
-    case E_(FACTORIAL): return x < 0 || x != floor(x) ? NAN : tgamma(x + 1.0);
-    case E_(SIN): return sin(x);
-    case E_(COS): return cos(x);
-    case E_(TAN): return tan(x);
-    case E_(SEC): return 1.0 / cos(x);
-    case E_(CSC): return 1.0 / sin(x);
-    case E_(COT): return 1.0 / tan(x);
-    case E_(SINH): return sinh(x);
-    case E_(COSH): return cosh(x);
-    case E_(TANH): return tanh(x);
-    case E_(SECH): return 1.0 / cosh(x);
-    case E_(CSCH): return 1.0 / sinh(x);
-    case E_(COTH): return 1.0 / tanh(x);
-    case E_(ARCSIN): return asin(x);
-    case E_(ARCCOS): return acos(x);
-    case E_(ARCTAN): return atan(x);
-    case E_(ARCSEC): return acos(1.0 / x);
-    case E_(ARCCSC): return asin(1.0 / x);
-    case E_(ARCCOT): return atan(1.0 / x);
-    case E_(ARCSINH): return asinh(x);
-    case E_(ARCCOSH): return acosh(x);
-    case E_(ARCTANH): return atanh(x);
-    case E_(ARCSECH): return acosh(1.0 / x);
-    case E_(ARCCSCH): return asinh(1.0 / x);
-    case E_(ARCCOTH): return atanh(1.0 / x);
-    default: return NAN;
+    case E_(NOT):
+        return (double)!truth(x);
+    case E_(ABS):
+        return fabs(x);
+    case E_(EXP):
+        return exp(x);
+    case E_(LN):
+        return log(x);
+    case E_(FLOOR):
+        return floor(x);
+    case E_(CEILING):
+        return ceil(x);
+    case E_(FACTORIAL):
+        return x < 0 || x != floor(x) ? NAN : tgamma(x + 1.0);
+    case E_(SIN):
+        return sin(x);
+    case E_(COS):
+        return cos(x);
+    case E_(TAN):
+        return tan(x);
+    case E_(SEC):
+        return 1.0 / cos(x);
+    case E_(CSC):
+        return 1.0 / sin(x);
+    case E_(COT):
+        return 1.0 / tan(x);
+    case E_(SINH):
+        return sinh(x);
+    case E_(COSH):
+        return cosh(x);
+    case E_(TANH):
+        return tanh(x);
+    case E_(SECH):
+        return 1.0 / cosh(x);
+    case E_(CSCH):
+        return 1.0 / sinh(x);
+    case E_(COTH):
+        return 1.0 / tanh(x);
+    case E_(ARCSIN):
+        return asin(x);
+    case E_(ARCCOS):
+        return acos(x);
+    case E_(ARCTAN):
+        return atan(x);
+    case E_(ARCSEC):
+        return acos(1.0 / x);
+    case E_(ARCCSC):
+        return asin(1.0 / x);
+    case E_(ARCCOT):
+        return atan(1.0 / x);
+    case E_(ARCSINH):
+        return asinh(x);
+    case E_(ARCCOSH):
+        return acosh(x);
+    case E_(ARCTANH):
+        return atanh(x);
+    case E_(ARCSECH):
+        return acosh(1.0 / x);
+    case E_(ARCCSCH):
+        return asinh(1.0 / x);
+    case E_(ARCCOTH):
+        return atanh(1.0 / x);
+    default:
+        return NAN;
     }
 }
 
@@ -347,28 +395,70 @@ static tc_expr *chain1(const tc_expr *e, const char *wrt, bool *ok)
     const tc_expr *u = e->args[0];
     tc_expr *g;
     switch (e->op) {
-    case E_(EXP): g = C(e); break;
-    case E_(LN): g = DIV(tc_ex_num(1), C(u)); break;
-    case E_(SIN): g = F1(COS, C(u)); break;
-    case E_(COS): g = NEG(F1(SIN, C(u))); break;
-    case E_(TAN): g = SQR(F1(SEC, C(u))); break;
-    case E_(SEC): g = MUL(C(e), F1(TAN, C(u))); break;
-    case E_(CSC): g = NEG(MUL(C(e), F1(COT, C(u)))); break;
-    case E_(COT): g = NEG(SQR(F1(CSC, C(u)))); break;
-    case E_(SINH): g = F1(COSH, C(u)); break;
-    case E_(COSH): g = F1(SINH, C(u)); break;
-    case E_(TANH): g = SQR(F1(SECH, C(u))); break;
-    case E_(SECH): g = NEG(MUL(C(e), F1(TANH, C(u)))); break;
-    case E_(CSCH): g = NEG(MUL(C(e), F1(COTH, C(u)))); break;
-    case E_(COTH): g = NEG(SQR(F1(CSCH, C(u)))); break;
-    case E_(ARCSIN): g = DIV(tc_ex_num(1), SQRT(SUB(tc_ex_num(1), SQR(C(u))))); break;
-    case E_(ARCCOS): g = NEG(DIV(tc_ex_num(1), SQRT(SUB(tc_ex_num(1), SQR(C(u)))))); break;
-    case E_(ARCTAN): g = DIV(tc_ex_num(1), ADD(tc_ex_num(1), SQR(C(u)))); break;
-    case E_(ARCCOT): g = NEG(DIV(tc_ex_num(1), ADD(tc_ex_num(1), SQR(C(u))))); break;
-    case E_(ARCSINH): g = DIV(tc_ex_num(1), SQRT(ADD(SQR(C(u)), tc_ex_num(1)))); break;
-    case E_(ARCCOSH): g = DIV(tc_ex_num(1), SQRT(SUB(SQR(C(u)), tc_ex_num(1)))); break;
+    case E_(EXP):
+        g = C(e);
+        break;
+    case E_(LN):
+        g = DIV(tc_ex_num(1), C(u));
+        break;
+    case E_(SIN):
+        g = F1(COS, C(u));
+        break;
+    case E_(COS):
+        g = NEG(F1(SIN, C(u)));
+        break;
+    case E_(TAN):
+        g = SQR(F1(SEC, C(u)));
+        break;
+    case E_(SEC):
+        g = MUL(C(e), F1(TAN, C(u)));
+        break;
+    case E_(CSC):
+        g = NEG(MUL(C(e), F1(COT, C(u))));
+        break;
+    case E_(COT):
+        g = NEG(SQR(F1(CSC, C(u))));
+        break;
+    case E_(SINH):
+        g = F1(COSH, C(u));
+        break;
+    case E_(COSH):
+        g = F1(SINH, C(u));
+        break;
+    case E_(TANH):
+        g = SQR(F1(SECH, C(u)));
+        break;
+    case E_(SECH):
+        g = NEG(MUL(C(e), F1(TANH, C(u))));
+        break;
+    case E_(CSCH):
+        g = NEG(MUL(C(e), F1(COTH, C(u))));
+        break;
+    case E_(COTH):
+        g = NEG(SQR(F1(CSCH, C(u))));
+        break;
+    case E_(ARCSIN):
+        g = DIV(tc_ex_num(1), SQRT(SUB(tc_ex_num(1), SQR(C(u)))));
+        break;
+    case E_(ARCCOS):
+        g = NEG(DIV(tc_ex_num(1), SQRT(SUB(tc_ex_num(1), SQR(C(u))))));
+        break;
+    case E_(ARCTAN):
+        g = DIV(tc_ex_num(1), ADD(tc_ex_num(1), SQR(C(u))));
+        break;
+    case E_(ARCCOT):
+        g = NEG(DIV(tc_ex_num(1), ADD(tc_ex_num(1), SQR(C(u)))));
+        break;
+    case E_(ARCSINH):
+        g = DIV(tc_ex_num(1), SQRT(ADD(SQR(C(u)), tc_ex_num(1))));
+        break;
+    case E_(ARCCOSH):
+        g = DIV(tc_ex_num(1), SQRT(SUB(SQR(C(u)), tc_ex_num(1))));
+        break;
     case E_(ARCTANH):
-    case E_(ARCCOTH): g = DIV(tc_ex_num(1), SUB(tc_ex_num(1), SQR(C(u)))); break;
+    case E_(ARCCOTH):
+        g = DIV(tc_ex_num(1), SUB(tc_ex_num(1), SQR(C(u))));
+        break;
     case E_(ARCSEC):
         g = DIV(tc_ex_num(1), MUL(F1(ABS, C(u)), SQRT(SUB(SQR(C(u)), tc_ex_num(1)))));
         break;
@@ -435,8 +525,10 @@ static tc_expr *d(const tc_expr *e, const char *wrt, bool *ok)
         return tc_ex_num(0);
     size_t n = e->nargs;
     switch (e->op) {
-    case E_(SYMBOL): return tc_ex_num(wrt && e->name && strcmp(e->name, wrt) == 0 ? 1 : 0);
-    case E_(TIME): return tc_ex_num(wrt ? 0 : 1);
+    case E_(SYMBOL):
+        return tc_ex_num(wrt && e->name && strcmp(e->name, wrt) == 0 ? 1 : 0);
+    case E_(TIME):
+        return tc_ex_num(wrt ? 0 : 1);
     case E_(PLUS): {
         tc_expr *s = tc_expr_new(E_(PLUS));
         for (size_t i = 0; i < n; i++)
@@ -477,14 +569,14 @@ static tc_expr *d(const tc_expr *e, const char *wrt, bool *ok)
             return MUL(MUL(C(b), tc_ex_bin(E_(POWER), C(a), SUB(C(b), tc_ex_num(1)))),
                        d(a, wrt, ok));
         /* a^b (b' ln a + b a' / a) */
-        return MUL(C(e), ADD(MUL(d(b, wrt, ok), F1(LN, C(a))),
-                             DIV(MUL(C(b), d(a, wrt, ok)), C(a))));
+        return MUL(C(e),
+                   ADD(MUL(d(b, wrt, ok), F1(LN, C(a))), DIV(MUL(C(b), d(a, wrt, ok)), C(a))));
     }
     case E_(ROOT): {
-        tc_expr *p = n == 1   ? SQRT(C(e->args[0]))
-                     : n == 2 ? tc_ex_bin(E_(POWER), C(e->args[1]),
-                                          DIV(tc_ex_num(1), C(e->args[0])))
-                              : NULL;
+        tc_expr *p = n == 1 ? SQRT(C(e->args[0]))
+                     : n == 2
+                         ? tc_ex_bin(E_(POWER), C(e->args[1]), DIV(tc_ex_num(1), C(e->args[0])))
+                         : NULL;
         if (!p)
             break;
         tc_expr *r = d(p, wrt, ok);

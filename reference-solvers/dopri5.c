@@ -14,9 +14,9 @@
 #include "internal.h"
 
 #define SAFETY 0.9
-#define FAC_MIN 0.2   /* largest shrink per step */
-#define FAC_MAX 10.0  /* largest growth per step */
-#define PI_BETA 0.04  /* weight of the previous error (PI control) */
+#define FAC_MIN 0.2  /* largest shrink per step */
+#define FAC_MAX 10.0 /* largest growth per step */
+#define PI_BETA 0.04 /* weight of the previous error (PI control) */
 #define ROOT_MAX_ITER 200
 #define STIFF_LIMIT 15 /* consecutive stiff-looking steps before calling the problem stiff */
 
@@ -26,12 +26,12 @@ static const double a31 = 3.0 / 40, a32 = 9.0 / 40;
 static const double a41 = 44.0 / 45, a42 = -56.0 / 15, a43 = 32.0 / 9;
 static const double a51 = 19372.0 / 6561, a52 = -25360.0 / 2187, a53 = 64448.0 / 6561,
                     a54 = -212.0 / 729;
-static const double a61 = 9017.0 / 3168, a62 = -355.0 / 33, a63 = 46732.0 / 5247,
-                    a64 = 49.0 / 176, a65 = -5103.0 / 18656;
-static const double a71 = 35.0 / 384, a73 = 500.0 / 1113, a74 = 125.0 / 192,
-                    a75 = -2187.0 / 6784, a76 = 11.0 / 84;
-static const double e1 = 71.0 / 57600, e3 = -71.0 / 16695, e4 = 71.0 / 1920,
-                    e5 = -17253.0 / 339200, e6 = 22.0 / 525, e7 = -1.0 / 40;
+static const double a61 = 9017.0 / 3168, a62 = -355.0 / 33, a63 = 46732.0 / 5247, a64 = 49.0 / 176,
+                    a65 = -5103.0 / 18656;
+static const double a71 = 35.0 / 384, a73 = 500.0 / 1113, a74 = 125.0 / 192, a75 = -2187.0 / 6784,
+                    a76 = 11.0 / 84;
+static const double e1 = 71.0 / 57600, e3 = -71.0 / 16695, e4 = 71.0 / 1920, e5 = -17253.0 / 339200,
+                    e6 = 22.0 / 525, e7 = -1.0 / 40;
 static const double d1 = -12715105075.0 / 11282082432, d3 = 87487479700.0 / 32700410799,
                     d4 = -10690763975.0 / 1880347072, d5 = 701980252875.0 / 199316789632,
                     d6 = -1453857185.0 / 822651844, d7 = 69997945.0 / 29380423;
@@ -57,9 +57,9 @@ static void *dp5_create(tc_system *sys, const tc_integ_opts *o)
     p->n = sys->nstates;
     p->ne = sys->nevents;
     size_t n1 = p->n + 1, ne1 = p->ne + 1;
-    double **vecs[] = {&p->y,  &p->k1, &p->k2, &p->k3, &p->k4,   &p->k5,   &p->k6,
-                       &p->k7, &p->ytmp, &p->ynew, &p->ystiff, &p->r1, &p->r2, &p->r3,
-                       &p->r4, &p->r5, &p->yroot};
+    double **vecs[] = {&p->y,  &p->k1, &p->k2,   &p->k3,   &p->k4,     &p->k5,
+                       &p->k6, &p->k7, &p->ytmp, &p->ynew, &p->ystiff, &p->r1,
+                       &p->r2, &p->r3, &p->r4,   &p->r5,   &p->yroot};
     for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
         *vecs[i] = tc_solv_alloc(n1 * sizeof(double));
     double **evs[] = {&p->truth_cur, &p->truth_new, &p->truth_m, &p->g_lo, &p->g_hi, &p->g_m};
@@ -73,10 +73,10 @@ static void dp5_destroy(void *st)
     dp5 *p = st;
     if (!p)
         return;
-    double *all[] = {p->y,     p->k1,     p->k2,     p->k3,      p->k4,   p->k5,   p->k6,
-                     p->k7,    p->ytmp,   p->ynew,   p->ystiff,  p->r1,   p->r2,   p->r3,
-                     p->r4,    p->r5,     p->yroot,  p->truth_cur, p->truth_new, p->truth_m,
-                     p->g_lo,  p->g_hi,   p->g_m};
+    double *all[] = {p->y,         p->k1,      p->k2,   p->k3,   p->k4,     p->k5,
+                     p->k6,        p->k7,      p->ytmp, p->ynew, p->ystiff, p->r1,
+                     p->r2,        p->r3,      p->r4,   p->r5,   p->yroot,  p->truth_cur,
+                     p->truth_new, p->truth_m, p->g_lo, p->g_hi, p->g_m};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         free(all[i]);
     free(p);
@@ -151,8 +151,7 @@ static void dp5_interp(void *st, double t, double *y)
     }
     double th = (t - p->t_old) / p->h_last, th1 = 1.0 - th;
     for (size_t i = 0; i < p->n; i++)
-        y[i] = p->r1[i] +
-               th * (p->r2[i] + th1 * (p->r3[i] + th * (p->r4[i] + th1 * p->r5[i])));
+        y[i] = p->r1[i] + th * (p->r2[i] + th1 * (p->r3[i] + th * (p->r4[i] + th1 * p->r5[i])));
 }
 
 /* The earliest trigger change in the last step, by Anderson-Bjorck on the
@@ -242,13 +241,13 @@ static int stages(dp5 *p, double h)
     if (f(p, t + c5 * h, yt, p->k5))
         return 1;
     for (size_t i = 0; i < n; i++)
-        p->ystiff[i] = y[i] + h * (a61 * k1[i] + a62 * p->k2[i] + a63 * p->k3[i] +
-                                   a64 * p->k4[i] + a65 * p->k5[i]);
+        p->ystiff[i] = y[i] + h * (a61 * k1[i] + a62 * p->k2[i] + a63 * p->k3[i] + a64 * p->k4[i] +
+                                   a65 * p->k5[i]);
     if (f(p, t + h, p->ystiff, p->k6))
         return 1;
     for (size_t i = 0; i < n; i++)
-        p->ynew[i] = y[i] + h * (a71 * k1[i] + a73 * p->k3[i] + a74 * p->k4[i] +
-                                 a75 * p->k5[i] + a76 * p->k6[i]);
+        p->ynew[i] = y[i] + h * (a71 * k1[i] + a73 * p->k3[i] + a74 * p->k4[i] + a75 * p->k5[i] +
+                                 a76 * p->k6[i]);
     return f(p, t + h, p->ynew, p->k7) ? 1 : 0;
 }
 
@@ -283,8 +282,8 @@ static int dp5_advance(void *st, double tstop, tc_step_out *out)
             p->o.stats->rejected_steps++;
             p->rejected_last = true;
             if (h * 0.25 < 16 * eps * fmax(fabs(p->t), 1e-300))
-                return tc_solver_fail(TC_SOLVER_ENONFINITE,
-                                      "non-finite right-hand side at t=%.17g", p->t);
+                return tc_solver_fail(TC_SOLVER_ENONFINITE, "non-finite right-hand side at t=%.17g",
+                                      p->t);
             p->h = h * 0.25;
             continue;
         }
@@ -358,6 +357,6 @@ static bool dp5_looks_stiff(void *st)
     return ((dp5 *)st)->stiff_count >= STIFF_LIMIT;
 }
 
-const tc_integrator tc_dopri5_integrator = {"Dormand-Prince 5(4)", dp5_create,  dp5_reset,
-                                            dp5_advance,           dp5_interp,  dp5_destroy,
+const tc_integrator tc_dopri5_integrator = {"Dormand-Prince 5(4)", dp5_create, dp5_reset,
+                                            dp5_advance,           dp5_interp, dp5_destroy,
                                             dp5_looks_stiff};

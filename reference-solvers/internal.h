@@ -14,9 +14,9 @@
 #include "solvers.h"
 
 /* ---- allocation and errors (util.c) -------------------------------------- */
-void *tc_solv_alloc(size_t n);             /* zeroed; aborts on OOM */
-void *tc_solv_realloc(void *p, size_t n);  /* aborts on OOM */
-char *tc_solv_strdup(const char *s);       /* NULL stays NULL */
+void *tc_solv_alloc(size_t n);            /* zeroed; aborts on OOM */
+void *tc_solv_realloc(void *p, size_t n); /* aborts on OOM */
+char *tc_solv_strdup(const char *s);      /* NULL stays NULL */
 #define TC_SOLV_GROW(arr, len, cap)                                                                \
     do {                                                                                           \
         if ((len) == (cap)) {                                                                      \
@@ -177,8 +177,8 @@ struct tc_system {
     char **names;
     tc_var_kind *kinds;
     double *initial;
-    tc_sorigin *origins;     /* per variable */
-    tc_sorigin *rate_origin; /* per state: the rate equation's, or the variable's */
+    tc_sorigin *origins;         /* per variable */
+    tc_sorigin *rate_origin;     /* per state: the rate equation's, or the variable's */
     size_t *state_var, *alg_var; /* model variable of state i / algebraic j */
     long *var_state;             /* state index of a model variable, or -1 */
     double *v;                   /* slots: v[0] time, v[1 + var] */
@@ -221,9 +221,9 @@ typedef struct tc_integ_opts {
 
 /* Outcome of one advance. */
 typedef struct tc_step_out {
-    double t;      /* reached (a root, tstop or the end of a step) */
-    bool root;     /* a trigger changed at t */
-    long worst;    /* on failure: state index with the largest weighted error, or -1 */
+    double t;   /* reached (a root, tstop or the end of a step) */
+    bool root;  /* a trigger changed at t */
+    long worst; /* on failure: state index with the largest weighted error, or -1 */
 } tc_step_out;
 
 typedef struct tc_integrator {

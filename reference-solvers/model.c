@@ -57,11 +57,16 @@ void tc_model_free(tc_model *m)
 static const char *kind_name(tc_var_kind k)
 {
     switch (k) {
-    case TC_VAR_CONSTANT: return "constant";
-    case TC_VAR_PARAMETER: return "parameter";
-    case TC_VAR_STATE: return "state";
-    case TC_VAR_ALGEBRAIC: return "algebraic";
-    case TC_VAR_ASSIGNED: return "assigned";
+    case TC_VAR_CONSTANT:
+        return "constant";
+    case TC_VAR_PARAMETER:
+        return "parameter";
+    case TC_VAR_STATE:
+        return "state";
+    case TC_VAR_ALGEBRAIC:
+        return "algebraic";
+    case TC_VAR_ASSIGNED:
+        return "assigned";
     }
     return "?";
 }
@@ -102,8 +107,7 @@ static long lookup(tc_model *m, const char *var, unsigned kinds, const char *wha
     return i;
 }
 
-static int add_eq(tc_meq **eqs, size_t *n, size_t *cap, size_t var, tc_expr *rhs,
-                  tc_origin origin)
+static int add_eq(tc_meq **eqs, size_t *n, size_t *cap, size_t var, tc_expr *rhs, tc_origin origin)
 {
     TC_SOLV_GROW(*eqs, *n, *cap);
     (*eqs)[*n] = (tc_meq){var, rhs, tc_sorigin_copy(origin)};
@@ -147,8 +151,7 @@ int tc_model_add_assignment(tc_model *m, const char *var, tc_expr *rhs, tc_origi
     return add_eq(&m->assigns, &m->nassigns, &m->capassigns, (size_t)i, rhs, origin);
 }
 
-int tc_model_add_initial_assignment(tc_model *m, const char *var, tc_expr *rhs,
-                                    tc_origin origin)
+int tc_model_add_initial_assignment(tc_model *m, const char *var, tc_expr *rhs, tc_origin origin)
 {
     unsigned kinds = (1u << TC_VAR_CONSTANT) | (1u << TC_VAR_PARAMETER) | (1u << TC_VAR_STATE) |
                      (1u << TC_VAR_ALGEBRAIC);
@@ -159,8 +162,7 @@ int tc_model_add_initial_assignment(tc_model *m, const char *var, tc_expr *rhs,
         return tc_solver_fail(TC_SOLVER_EINVAL, "initial assignment to '%s' has no math", var);
     if (has_eq(m->inits, m->ninits, (size_t)i)) {
         tc_expr_free(rhs);
-        return tc_solver_fail(TC_SOLVER_EMODEL, "variable '%s' has two initial assignments",
-                              var);
+        return tc_solver_fail(TC_SOLVER_EMODEL, "variable '%s' has two initial assignments", var);
     }
     return add_eq(&m->inits, &m->ninits, &m->capinits, (size_t)i, rhs, origin);
 }

@@ -47,8 +47,7 @@ int tc_model_add_rate(tc_model *m, const char *var, tc_expr *rhs, tc_origin orig
  * a cycle is reported when the model is compiled, naming the variables. */
 int tc_model_add_assignment(tc_model *m, const char *var, tc_expr *rhs, tc_origin origin);
 /* var := rhs once, at the start (before the first output). */
-int tc_model_add_initial_assignment(tc_model *m, const char *var, tc_expr *rhs,
-                                    tc_origin origin);
+int tc_model_add_initial_assignment(tc_model *m, const char *var, tc_expr *rhs, tc_origin origin);
 /* 0 = expr; there must be as many constraints as ALGEBRAIC variables, and the
  * system must be index 1 (the constraints' Jacobian in those variables invertible). */
 int tc_model_add_algebraic(tc_model *m, tc_expr *expr, tc_origin origin);
@@ -56,12 +55,12 @@ int tc_model_add_algebraic(tc_model *m, tc_expr *expr, tc_origin origin);
 int tc_model_add_function(tc_model *m, const char *name, tc_expr *lambda, tc_origin origin);
 
 typedef struct tc_event_spec {
-    const char *id;         /* for messages; may be NULL */
-    tc_expr *trigger;       /* boolean; required */
-    tc_expr *delay;         /* NULL: none */
-    tc_expr *priority;      /* NULL: lowest */
-    bool persistent;        /* stays scheduled when the trigger turns false before it fires */
-    bool initial_value;     /* trigger value assumed just before t0 */
+    const char *id;     /* for messages; may be NULL */
+    tc_expr *trigger;   /* boolean; required */
+    tc_expr *delay;     /* NULL: none */
+    tc_expr *priority;  /* NULL: lowest */
+    bool persistent;    /* stays scheduled when the trigger turns false before it fires */
+    bool initial_value; /* trigger value assumed just before t0 */
     bool use_values_from_trigger_time;
 } tc_event_spec;
 

@@ -269,8 +269,8 @@ static int check_options(const tc_sim_options *o)
                                       i + 1, o->times[i], o->t0);
     } else {
         if (!isfinite(o->t1) || o->t1 < o->t0)
-            return tc_solver_fail(TC_SOLVER_EINVAL, "end time %g is not finite or before %g",
-                                  o->t1, o->t0);
+            return tc_solver_fail(TC_SOLVER_EINVAL, "end time %g is not finite or before %g", o->t1,
+                                  o->t0);
         if (o->n_steps == 0 || o->n_steps >= MAX_OUTPUT_ROWS)
             return tc_solver_fail(TC_SOLVER_EINVAL, "%zu output steps (1 to %d allowed)",
                                   o->n_steps, MAX_OUTPUT_ROWS - 1);
@@ -304,8 +304,8 @@ int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
     size_t nout = o->times ? o->n_times : o->n_steps + 1, next = 0;
     double t_end = output_time(o, nout - 1), started = now_seconds();
     size_t n = sys->nstates, ne = sys->nevents;
-    const tc_integrator *in = o->method == TC_METHOD_BDF ? &tc_bdf_integrator
-                                                         : &tc_dopri5_integrator;
+    const tc_integrator *in =
+        o->method == TC_METHOD_BDF ? &tc_bdf_integrator : &tc_dopri5_integrator;
     void *st = NULL;
     sim s = {.sys = sys, .o = o, .rng = o->seed ? o->seed : 0x9e3779b97f4a7c15ull};
     s.r = result_new(sys, nout);
@@ -344,16 +344,17 @@ int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
 
     while (next < nout) {
         if (s.r->stats.steps >= o->max_steps) {
-            rc = fail(&s, tc_solver_fail(TC_SOLVER_ESTEPS, "step limit %ld reached at t=%.17g",
-                                         o->max_steps, t),
+            rc = fail(&s,
+                      tc_solver_fail(TC_SOLVER_ESTEPS, "step limit %ld reached at t=%.17g",
+                                     o->max_steps, t),
                       t, -1, in, st);
             goto done;
         }
         double elapsed = now_seconds() - started;
         if (elapsed > o->max_wall_seconds) {
-            rc = fail(&s, tc_solver_fail(TC_SOLVER_ETIME,
-                                         "wall-time limit of %g s reached at t=%.17g",
-                                         o->max_wall_seconds, t),
+            rc = fail(&s,
+                      tc_solver_fail(TC_SOLVER_ETIME, "wall-time limit of %g s reached at t=%.17g",
+                                     o->max_wall_seconds, t),
                       t, -1, in, st);
             goto done;
         }
@@ -370,8 +371,8 @@ int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
         for (size_t i = 0; i < s.npend && !due; i++)
             due = s.pend[i].time <= so.t;
         /* rows before the new time (at it too when nothing happens there) */
-        while (next < nout && (output_time(o, next) < so.t ||
-                               (!due && output_time(o, next) <= so.t))) {
+        while (next < nout &&
+               (output_time(o, next) < so.t || (!due && output_time(o, next) <= so.t))) {
             double to = output_time(o, next++);
             in->interp(st, to, s.y);
             tc_system_set(sys, to, s.y);

@@ -92,26 +92,27 @@ int tc_system_jacobian(tc_system *sys, double t, const double *y, double *J);
 typedef enum tc_method { TC_METHOD_BDF = 0, TC_METHOD_DOPRI5 } tc_method;
 
 typedef struct tc_sim_options {
-    int version;              /* TC_SIM_OPTIONS_VERSION */
+    int version; /* TC_SIM_OPTIONS_VERSION */
     tc_method method;
     double rtol, atol;
-    double t0, t1;            /* output grid: n_steps + 1 uniform points from t0 to t1 */
+    double t0, t1; /* output grid: n_steps + 1 uniform points from t0 to t1 */
     size_t n_steps;
-    const double *times;      /* or these output times (nondecreasing, >= t0), when not NULL */
+    const double *times; /* or these output times (nondecreasing, >= t0), when not NULL */
     size_t n_times;
-    long max_steps;           /* integrator steps over the whole simulation */
-    double max_wall_seconds;  /* per simulation */
-    double h_init;            /* 0: chosen automatically */
-    double h_max;             /* 0: no limit */
-    uint64_t seed;            /* for ties between events of equal priority */
-    long max_events;          /* event firings over the whole simulation */
+    long max_steps;          /* integrator steps over the whole simulation */
+    double max_wall_seconds; /* per simulation */
+    double h_init;           /* 0: chosen automatically */
+    double h_max;            /* 0: no limit */
+    uint64_t seed;           /* for ties between events of equal priority */
+    long max_events;         /* event firings over the whole simulation */
 } tc_sim_options;
 
 #define TC_SIM_OPTIONS_VERSION 1
 #define TC_SIM_OPTIONS_INIT                                                                        \
     {                                                                                              \
-        TC_SIM_OPTIONS_VERSION, TC_METHOD_BDF, 1e-6, 1e-12, 0.0, 1.0, 100, NULL, 0, 500000,       \
-            300.0, 0.0, 0.0, 1, 100000                                                              \
+        .version = TC_SIM_OPTIONS_VERSION, .method = TC_METHOD_BDF, .rtol = 1e-6, .atol = 1e-12,   \
+        .t0 = 0.0, .t1 = 1.0, .n_steps = 100, .max_steps = 500000, .max_wall_seconds = 300.0,      \
+        .seed = 1, .max_events = 100000                                                            \
     }
 
 typedef struct tc_sim_stats {

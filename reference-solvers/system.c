@@ -20,7 +20,7 @@
 struct tc_compiler {
     tc_system *sys;
     const tc_model *m;
-    const char *what;       /* "rate of 'x'" */
+    const char *what; /* "rate of 'x'" */
     const tc_sorigin *where;
     int expand_depth;
 };
@@ -172,15 +172,14 @@ tc_expr *tc_compiler_rate_of(tc_compiler *c, const char *name, int *err)
                     sum = NULL;
                     break;
                 }
-                tc_expr_add(sum, tc_ex_bin(TC_EXPR_TIMES, de,
-                                           eq ? tc_expr_copy(eq->rhs) : tc_ex_num(0)));
+                tc_expr_add(
+                    sum, tc_ex_bin(TC_EXPR_TIMES, de, eq ? tc_expr_copy(eq->rhs) : tc_ex_num(0)));
             }
         }
         tc_expr_free(e);
         if (!sum)
             *err = tc_compiler_error(c, TC_SOLVER_EUNSUPPORTED,
-                                     "rateOf('%s'): its assignment cannot be differentiated",
-                                     name);
+                                     "rateOf('%s'): its assignment cannot be differentiated", name);
         return sum ? tc_ex_simplify(sum) : NULL;
     }
     case TC_VAR_ALGEBRAIC:
@@ -281,13 +280,19 @@ static int visit(order_ctx *o, size_t v, const char *what)
 }
 
 /* Order the variables with expr[v] != NULL so each comes after those it uses. */
-static int dependency_order(const tc_model *m, const tc_expr **expr, size_t *order,
-                            size_t *norder, const char *what)
+static int dependency_order(const tc_model *m, const tc_expr **expr, size_t *order, size_t *norder,
+                            const char *what)
 {
     size_t n = m->nvars;
-    order_ctx o = {m, expr, tc_solv_alloc((n + 1) * sizeof(int)), order, 0,
-                   tc_solv_alloc((n + 1) * sizeof(size_t)), 0,
-                   tc_solv_alloc((n + 1) * sizeof(bool)), NULL};
+    order_ctx o = {m,
+                   expr,
+                   tc_solv_alloc((n + 1) * sizeof(int)),
+                   order,
+                   0,
+                   tc_solv_alloc((n + 1) * sizeof(size_t)),
+                   0,
+                   tc_solv_alloc((n + 1) * sizeof(bool)),
+                   NULL};
     int rc = 0;
     for (size_t v = 0; v < n && rc == 0; v++)
         if (expr[v])
@@ -505,8 +510,7 @@ int tc_system_new(tc_system **out, const tc_model *m)
         const tc_meq *eq = find_eq(m->assigns, m->nassigns, order[k]);
         if (!eq)
             continue;
-        origin_what(c, what, sizeof what, "assignment to", m->vars[order[k]].name,
-                    &eq->origin);
+        origin_what(c, what, sizeof what, "assignment to", m->vars[order[k]].name, &eq->origin);
         if ((rc = compile_into(&sys->assign, c, eq->rhs)) < 0)
             goto fail;
         tc_prog_store(&sys->assign, 1 + order[k]);
@@ -523,8 +527,7 @@ int tc_system_new(tc_system **out, const tc_model *m)
             eq = find_eq(m->assigns, m->nassigns, order[k]);
         if (!eq)
             continue;
-        origin_what(c, what, sizeof what, "initial value of", m->vars[order[k]].name,
-                    &eq->origin);
+        origin_what(c, what, sizeof what, "initial value of", m->vars[order[k]].name, &eq->origin);
         if ((rc = compile_into(&sys->init, c, eq->rhs)) < 0)
             goto fail;
         tc_prog_store(&sys->init, 1 + order[k]);
@@ -533,8 +536,7 @@ int tc_system_new(tc_system **out, const tc_model *m)
     for (size_t i = 0; i < sys->nstates; i++) {
         size_t var = sys->state_var[i];
         const tc_meq *eq = find_eq(m->rates, m->nrates, var);
-        origin_what(c, what, sizeof what, "rate of", m->vars[var].name,
-                    &sys->rate_origin[i]);
+        origin_what(c, what, sizeof what, "rate of", m->vars[var].name, &sys->rate_origin[i]);
         if (eq && (rc = compile_into(&sys->rates, c, eq->rhs)) < 0)
             goto fail;
         if (!eq) {
@@ -645,8 +647,8 @@ void tc_system_free(tc_system *sys)
     free(sys->state_var);
     free(sys->alg_var);
     free(sys->v);
-    tc_prog *progs[] = {&sys->init,     &sys->assign,     &sys->rates,
-                        &sys->alg_res,  &sys->jac,        &sys->triggers,
+    tc_prog *progs[] = {&sys->init,       &sys->assign,     &sys->rates,
+                        &sys->alg_res,    &sys->jac,        &sys->triggers,
                         &sys->indicators, &sys->priorities, &sys->delays_prog};
     for (size_t i = 0; i < sizeof progs / sizeof *progs; i++)
         tc_prog_release(progs[i]);
@@ -792,16 +794,15 @@ int tc_system_initial(tc_system *sys, double t0, double *y0)
     tc_prog_run(&sys->init, sys, sys->v, NULL);
     char where[300];
     if (tc_system_update(sys))
-        return tc_solver_fail(TC_SOLVER_ECONV,
-                              "the algebraic constraints cannot be solved at t=%g", t0);
+        return tc_solver_fail(TC_SOLVER_ECONV, "the algebraic constraints cannot be solved at t=%g",
+                              t0);
     for (size_t i = 0; i < sys->nstates; i++) {
         size_t var = sys->state_var[i];
         y0[i] = sys->v[1 + var];
         if (!isfinite(y0[i]))
             return tc_solver_fail(TC_SOLVER_ENONFINITE, "initial value of '%s'%s is %g",
                                   sys->names[var],
-                                  tc_sorigin_text(&sys->origins[var], where, sizeof where),
-                                  y0[i]);
+                                  tc_sorigin_text(&sys->origins[var], where, sizeof where), y0[i]);
     }
     tc_system_history_reset(sys, t0, y0);
     return 0;
@@ -960,11 +961,10 @@ static void history_at(const tc_system *sys, double tq, double *y)
         return;
     }
     double s = (tq - t0) / dt, s2 = s * s, s3 = s2 * s;
-    double h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2,
-           h11 = s3 - s2;
+    double h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2, h11 = s3 - s2;
     for (size_t i = 0; i < n; i++)
-        y[i] = h00 * h->y[lo * n + i] + h10 * dt * h->f[lo * n + i] +
-               h01 * h->y[hi * n + i] + h11 * dt * h->f[hi * n + i];
+        y[i] = h00 * h->y[lo * n + i] + h10 * dt * h->f[lo * n + i] + h01 * h->y[hi * n + i] +
+               h11 * dt * h->f[hi * n + i];
 }
 
 double tc_system_delayed(tc_system *sys, int d, double t, double tau)

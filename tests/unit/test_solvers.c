@@ -161,8 +161,8 @@ START_TEST(test_van_der_pol_stiff_bdf)
     tsv_rate(m, "y1", "y2", 5);
     tsv_rate(m, "y2", "mu * (1 - y1^2) * y2 - y1", 6);
     size_t ev;
-    tc_event_spec spec = {.id = "crossing", .trigger = tsv_expr("y1 < 0"), .persistent = true,
-                          .initial_value = true};
+    tc_event_spec spec = {
+        .id = "crossing", .trigger = tsv_expr("y1 < 0"), .persistent = true, .initial_value = true};
     ck_assert_int_eq(tc_model_add_event(m, &spec, (tc_origin){"t.xml", 7, "crossing"}, &ev), 0);
     ck_assert_int_eq(tc_model_add_event_assignment(m, ev, "tz",
                                                    tsv_expr("piecewise(time, tz < 0, tz)"),
@@ -191,8 +191,8 @@ START_TEST(test_discontinuous_rhs)
     tc_sim_result *r = tsv_run(m, (tc_method)_i, 1e-8, 1e-10, 2.0, 20);
     for (size_t i = 0; i <= 20; i++) {
         double t = tc_sim_result_time(r, i), exact = t < 1 ? t : 2 - t;
-        ck_assert_msg(fabs(tsv_val(r, i, "x") - exact) < 1e-6, "%s: x(%g) = %g",
-                      method_name(_i), t, tsv_val(r, i, "x"));
+        ck_assert_msg(fabs(tsv_val(r, i, "x") - exact) < 1e-6, "%s: x(%g) = %g", method_name(_i), t,
+                      tsv_val(r, i, "x"));
     }
     tc_sim_result_free(r);
     tc_model_free(m);
@@ -267,8 +267,8 @@ START_TEST(test_symbolic_jacobian_matches_differences)
         yp[j] += h;
         tc_system_rhs(sys, 0.0, yp, f1);
         for (int i = 0; i < 2; i++)
-            ck_assert_msg(fabs(J[i + 2 * j] - (f1[i] - f0[i]) / h) < 1e-4, "J[%d][%d] %g vs %g",
-                          i, j, J[i + 2 * j], (f1[i] - f0[i]) / h);
+            ck_assert_msg(fabs(J[i + 2 * j] - (f1[i] - f0[i]) / h) < 1e-4, "J[%d][%d] %g vs %g", i,
+                          j, J[i + 2 * j], (f1[i] - f0[i]) / h);
     }
     tc_system_free(sys);
     tc_model_free(m);

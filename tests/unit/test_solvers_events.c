@@ -97,9 +97,9 @@ START_TEST(test_index1_dae_conservation)
     tsv_var(m, "total", TC_VAR_ASSIGNED, NAN, 5);
     tsv_assign(m, "total", "A + B", 6);
     tsv_rate(m, "A", "-k1 * A + k2 * B", 7);
-    ck_assert_int_eq(tc_model_add_algebraic(m, tsv_expr("exp(A + B) - exp(1)"),
-                                            (tc_origin){"t.xml", 8, NULL}),
-                     0);
+    ck_assert_int_eq(
+        tc_model_add_algebraic(m, tsv_expr("exp(A + B) - exp(1)"), (tc_origin){"t.xml", 8, NULL}),
+        0);
     tc_sim_result *r = tsv_run(m, (tc_method)_i, 1e-9, 1e-12, 3.0, 30);
     for (size_t i = 0; i <= 30; i++) {
         double t = tc_sim_result_time(r, i), ainf = 1.0 / 3.0;
@@ -121,7 +121,8 @@ static tc_model *delayed_copy(bool from_trigger_time)
     tsv_var(m, "p", TC_VAR_PARAMETER, -1.0, 2);
     tsv_rate(m, "x", "1", 3);
     size_t ev = add_event(m, "copy", "time >= 1", 4,
-                          (tc_event_spec){.delay = tsv_expr("1"), .persistent = true,
+                          (tc_event_spec){.delay = tsv_expr("1"),
+                                          .persistent = true,
                                           .use_values_from_trigger_time = from_trigger_time});
     add_assign(m, ev, "p", "x");
     return m;
@@ -132,7 +133,7 @@ START_TEST(test_event_delay_and_values_from_trigger_time)
     for (int from = 0; from <= 1; from++) {
         tc_model *m = delayed_copy(from);
         tc_sim_result *r = tsv_run(m, (tc_method)_i, 1e-8, 1e-12, 3.0, 30);
-        ck_assert_double_eq(tsv_val(r, 19, "p"), -1.0); /* t = 1.9: not yet */
+        ck_assert_double_eq(tsv_val(r, 19, "p"), -1.0);                       /* t = 1.9: not yet */
         ck_assert_double_eq_tol(tsv_val(r, 20, "p"), from ? 1.0 : 2.0, 1e-7); /* t = 2 */
         ck_assert_double_eq_tol(tsv_last(r, "p"), from ? 1.0 : 2.0, 1e-7);
         tc_sim_result_free(r);
@@ -148,8 +149,7 @@ START_TEST(test_event_persistence)
         tc_model *m = tc_model_new();
         tsv_var(m, "p", TC_VAR_PARAMETER, 0.0, 1);
         size_t ev = add_event(m, "window", "and(time >= 1, time < 1.5)", 2,
-                              (tc_event_spec){.delay = tsv_expr("1"),
-                                              .persistent = persistent});
+                              (tc_event_spec){.delay = tsv_expr("1"), .persistent = persistent});
         add_assign(m, ev, "p", "time");
         tc_sim_result *r = tsv_run(m, (tc_method)_i, 1e-8, 1e-12, 3.0, 3);
         ck_assert_double_eq_tol(tsv_last(r, "p"), persistent ? 2.0 : 0.0, 1e-9);
@@ -264,8 +264,7 @@ START_TEST(test_model_errors_name_origin)
 {
     tc_model *m = tc_model_new();
     tsv_var(m, "x", TC_VAR_STATE, 1.0, 1);
-    ck_assert_int_eq(tc_model_add_rate(m, "x", tsv_expr("-k3 * x"),
-                                       (tc_origin){"m.xml", 12, "r1"}),
+    ck_assert_int_eq(tc_model_add_rate(m, "x", tsv_expr("-k3 * x"), (tc_origin){"m.xml", 12, "r1"}),
                      0);
     tc_system *sys = NULL;
     ck_assert_int_eq(tc_system_new(&sys, m), TC_SOLVER_EMODEL);
@@ -283,9 +282,9 @@ START_TEST(test_model_errors_name_origin)
     m = tc_model_new();
     tsv_var(m, "x", TC_VAR_STATE, 1.0, 1);
     tsv_rate(m, "x", "f(x)", 2);
-    ck_assert_int_eq(tc_model_add_function(m, "f", tsv_expr("lambda(u, f(u))"),
-                                           (tc_origin){"t.xml", 3, "f"}),
-                     0);
+    ck_assert_int_eq(
+        tc_model_add_function(m, "f", tsv_expr("lambda(u, f(u))"), (tc_origin){"t.xml", 3, "f"}),
+        0);
     ck_assert_int_eq(tc_system_new(&sys, m), TC_SOLVER_EMODEL);
     ck_assert_msg(strstr(tc_solver_error(), "function 'f' calls itself") != NULL, "%s",
                   tc_solver_error());
@@ -300,9 +299,8 @@ START_TEST(test_nonfinite_rhs_reported)
     tsv_var(m, "x", TC_VAR_STATE, 1.0, 1);
     tsv_var(m, "y", TC_VAR_STATE, 0.0, 2);
     tsv_rate(m, "x", "-1", 3);
-    ck_assert_int_eq(tc_model_add_rate(m, "y", tsv_expr("root(2, x)"),
-                                       (tc_origin){"m.xml", 40, "J2"}),
-                     0);
+    ck_assert_int_eq(
+        tc_model_add_rate(m, "y", tsv_expr("root(2, x)"), (tc_origin){"m.xml", 40, "J2"}), 0);
     tc_system *sys = NULL;
     ck_assert_int_eq(tc_system_new(&sys, m), 0);
     tc_sim_options o = TC_SIM_OPTIONS_INIT;
@@ -313,8 +311,7 @@ START_TEST(test_nonfinite_rhs_reported)
     int rc = tc_simulate(sys, &o, &r);
     ck_assert_int_eq(rc, TC_SOLVER_ENONFINITE);
     const char *msg = tc_sim_result_message(r);
-    ck_assert_msg(strstr(msg, "rate of 'y' (m.xml:40, id 'J2') is not finite") != NULL, "%s",
-                  msg);
+    ck_assert_msg(strstr(msg, "rate of 'y' (m.xml:40, id 'J2') is not finite") != NULL, "%s", msg);
     ck_assert_double_eq_tol(tc_sim_result_fail_time(r), 1.0, 1e-3);
     ck_assert_int_eq(tc_sim_result_fail_variable(r), 1);
     ck_assert_uint_ge(tc_sim_result_rows(r), 10); /* the rows before t = 1 are kept */
@@ -344,8 +341,8 @@ START_TEST(test_event_cascade_limit)
     o.max_events = 1000;
     tc_sim_result *r = NULL;
     ck_assert_int_eq(tc_simulate(sys, &o, &r), TC_SOLVER_EEVENTS);
-    ck_assert_msg(strstr(tc_sim_result_message(r), "event limit 1000 reached at t=1") != NULL,
-                  "%s", tc_sim_result_message(r));
+    ck_assert_msg(strstr(tc_sim_result_message(r), "event limit 1000 reached at t=1") != NULL, "%s",
+                  tc_sim_result_message(r));
     ck_assert_int_eq(tc_sim_result_stats(r)->events_fired, 1000);
     tc_sim_result_free(r);
     tc_system_free(sys);
