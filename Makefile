@@ -5,6 +5,7 @@
 #   make demo            run the main job on the bundled example package
 #   make install PREFIX=/usr/local
 #   make docs            regenerate docs/rules.md from the rule catalogue
+#   make bench           time the reference solvers against SUNDIALS CVODE
 #
 # Policy: C11, strict warnings; DEVELOPER=1 adds -Werror; SANITIZE=address,undefined
 # builds with sanitizers; V=1 shows the full commands. Missing Debian packages are
@@ -71,7 +72,7 @@ LIB := $(BUILD)/libtwincheck.a
 BIN := $(BUILD)/twincheck
 TEST_BIN := $(BUILD)/run-tests
 
-.PHONY: all check unit-check hdr-check demo install docs clean distclean help
+.PHONY: all check unit-check hdr-check demo install docs bench clean distclean help
 all: $(BIN)
 
 help:
@@ -143,6 +144,18 @@ demo: $(BIN)
 
 docs: $(BIN)
 	$(Q)./scripts/gen-rules-doc.sh $(BIN) > docs/rules.md
+
+# Needs libsundials-dev (CVODE is the peer the reference BDF is compared with).
+BENCH_LIBS := -lsundials_cvode -lsundials_nvecserial -lsundials_sunmatrixdense \
+	-lsundials_sunlinsoldense
+$(BUILD)/solvers-bench: bench/solvers_bench.c $(LIB)
+	@test -f /usr/include/cvode/cvode.h || \
+	  { echo "make bench needs: apt-get install libsundials-dev"; exit 2; }
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(BENCH_LIBS) $(DEP_LIBS)
+
+bench: $(BUILD)/solvers-bench
+	$(Q)./$(BUILD)/solvers-bench
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/twincheck/rules \
