@@ -43,7 +43,7 @@ int tc_cli_parse(const tc_cli_command *cmd, int argc, char **argv, tc_cli_option
         n++;
     struct option *longs = tc_xcalloc(n + 2, sizeof *longs);
     tc_buf shorts = TC_BUF_INIT;
-    tc_buf_puts(&shorts, "+:h"); /* stop at the first operand; report missing args */
+    tc_buf_puts(&shorts, ":h"); /* options may follow operands; report missing args */
     for (size_t i = 0; i < n; i++) {
         const tc_cli_option *o = &cmd->options[i];
         longs[i] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL,
@@ -86,4 +86,20 @@ cleanup:
     free(longs);
     tc_buf_release(&shorts);
     return result;
+}
+
+int tc_cli_parse_operands(const tc_cli_command *cmd, int argc, char **argv,
+                          tc_cli_option_fn on_option, void *ctx, char **operands, int max)
+{
+    int first = tc_cli_parse(cmd, argc, argv, on_option, ctx);
+    if (first < 0)
+        return first;
+    int n = argc - first;
+    if (n > max) {
+        tc_cli_usage_error(cmd, "unexpected argument '%s'", argv[first + max]);
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        operands[i] = argv[first + i];
+    return n;
 }

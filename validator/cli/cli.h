@@ -28,13 +28,18 @@ typedef struct tc_cli_command {
     int (*run)(const struct tc_cli_command *cmd, int argc, char **argv);
 } tc_cli_command;
 
-/* Parse argv[1..] against the command's table (getopt_long). Calls `on_option`
- * for each option with its table index and argument; returns the index of the
- * first operand, or -1 after printing a usage error. --help is handled here
+/* Parse argv[1..] against the command's table (getopt_long; options and operands
+ * may come in any order, "--" ends options). Calls `on_option` for each option
+ * with its table index and argument; returns the index of the first operand
+ * (operands are moved behind the options), or -1 after printing a usage error. --help is handled here
  * (returns -2 after printing help). */
 typedef int (*tc_cli_option_fn)(void *ctx, int index, const char *arg);
 int tc_cli_parse(const tc_cli_command *cmd, int argc, char **argv, tc_cli_option_fn on_option,
                  void *ctx);
+/* The same, for commands with at most `max` operands: stores them in operands[]
+ * and returns how many there are (-1 usage error, -2 help shown). */
+int tc_cli_parse_operands(const tc_cli_command *cmd, int argc, char **argv,
+                          tc_cli_option_fn on_option, void *ctx, char **operands, int max);
 void tc_cli_help(const tc_cli_command *cmd, FILE *out);
 /* Print "twincheck NAME: message" to stderr and return TC_EXIT_USAGE. */
 int tc_cli_usage_error(const tc_cli_command *cmd, const char *fmt, ...)

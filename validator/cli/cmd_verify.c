@@ -100,40 +100,11 @@ static void print_text(const tc_verification *v, const char *path)
     printf(")\n");
 }
 
-/* Options may come before or after the operand ("twincheck verify CERT ..."): parse
- * around each operand. Returns the number of operands (up to `max`, more is a
- * usage error), -1 after a usage error, -2 after --help. */
-static int parse_around(const tc_cli_command *cmd, int argc, char **argv, void *a, char **operands,
-                        int max)
-{
-    int n = 0, base = 0;
-    for (;;) {
-        int next = tc_cli_parse(cmd, argc - base, argv + base, on_option, a);
-        if (next < 0)
-            return next;
-        base += next;
-        if (base >= argc)
-            return n;
-        bool rest = strcmp(argv[base - 1], "--") == 0; /* operands only from here */
-        for (; base < argc; base++) {
-            if (n == max) {
-                tc_cli_usage_error(cmd, "unexpected argument '%s'", argv[base]);
-                return -1;
-            }
-            operands[n++] = argv[base];
-            if (!rest)
-                break;
-        }
-        if (base >= argc)
-            return n;
-    }
-}
-
 static int run(const tc_cli_command *cmd, int argc, char **argv)
 {
     verify_args a = {.cmd = cmd};
     char *path = NULL;
-    int n = parse_around(cmd, argc, argv, &a, &path, 1);
+    int n = tc_cli_parse_operands(cmd, argc, argv, on_option, &a, &path, 1);
     if (n == -2)
         return TC_EXIT_OK;
     if (n < 0)
