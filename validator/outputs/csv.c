@@ -10,9 +10,9 @@
 
 #include "outputs.h"
 
-static const char *const nan_words[] = {"",     "#N/A",     "#N/A N/A", "#NA",  "-1.#IND",
+static const char *const nan_words[] = {"",         "#N/A", "#N/A N/A", "#NA",    "-1.#IND",
                                         "-1.#QNAN", "-NaN", "-nan",     "1.#IND", "1.#QNAN",
-                                        "N/A",  "NA",       "NULL",     "NaN",  "nan"};
+                                        "N/A",      "NA",   "NULL",     "NaN",    "nan"};
 
 typedef struct field {
     char *text;
@@ -194,7 +194,8 @@ int tc_csv_parse(tc_csv *out, const unsigned char *data, size_t len, const char 
         for (size_t i = 0; i < n; i++) {
             double v = NAN;
             if (!parse_cell(fields[i].text, &v) && reported++ < 10)
-                tc_finding_add(fs, rule, (tc_loc){.file = file, .line = line, .column = (long)i + 1},
+                tc_finding_add(fs, rule,
+                               (tc_loc){.file = file, .line = line, .column = (long)i + 1},
                                "%s: '%s' in column '%s' is not a number", file, fields[i].text,
                                out->header[i]);
             out->cells[out->nrows * out->ncols + i] = v;
@@ -255,12 +256,12 @@ void tc_outputs_release(tc_outputs *out)
     memset(out, 0, sizeof *out);
 }
 
-int tc_outputs_read_csv(tc_outputs *out, const tc_file *file, const char *sedml,
-                        const char *output, tc_findings *fs)
+int tc_outputs_read_csv(tc_outputs *out, const tc_file *file, const char *sedml, const char *output,
+                        tc_findings *fs)
 {
     if (!file->data) {
-        tc_finding_add(fs, "sedml:output-unreadable", TC_AT_FILE(file->path),
-                       "%s cannot be read", file->path);
+        tc_finding_add(fs, "sedml:output-unreadable", TC_AT_FILE(file->path), "%s cannot be read",
+                       file->path);
         return TC_EINVAL;
     }
     tc_csv csv;

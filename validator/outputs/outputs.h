@@ -54,8 +54,8 @@ long tc_csv_column(const tc_csv *csv, const char *name);
 
 /* A CSV report: each column is a data set named by its header (an id or a
  * label); sedml and output say which report it declares (either may be NULL). */
-int tc_outputs_read_csv(tc_outputs *out, const tc_file *file, const char *sedml,
-                        const char *output, tc_findings *fs);
+int tc_outputs_read_csv(tc_outputs *out, const tc_file *file, const char *sedml, const char *output,
+                        tc_findings *fs);
 
 /* ---- HDF5 (BioSimulators reports.h5) ------------------------------------------- */
 /* Every dataset of the file, with its data sets named from its attributes

@@ -19,12 +19,18 @@ static const struct {
     const char *name;
     unsigned flag;
 } flag_names[] = {
-    {"deterministic", TC_KISAO_DETERMINISTIC}, {"stochastic", TC_KISAO_STOCHASTIC},
-    {"hybrid", TC_KISAO_HYBRID},               {"ode", TC_KISAO_ODE},
-    {"dae", TC_KISAO_DAE},                     {"sde", TC_KISAO_SDE},
-    {"pde", TC_KISAO_PDE},                     {"dde", TC_KISAO_DDE},
-    {"steady-state", TC_KISAO_STEADY_STATE},   {"implicit", TC_KISAO_IMPLICIT},
-    {"explicit", TC_KISAO_EXPLICIT},           {"adaptive-step", TC_KISAO_ADAPTIVE_STEP},
+    {"deterministic", TC_KISAO_DETERMINISTIC},
+    {"stochastic", TC_KISAO_STOCHASTIC},
+    {"hybrid", TC_KISAO_HYBRID},
+    {"ode", TC_KISAO_ODE},
+    {"dae", TC_KISAO_DAE},
+    {"sde", TC_KISAO_SDE},
+    {"pde", TC_KISAO_PDE},
+    {"dde", TC_KISAO_DDE},
+    {"steady-state", TC_KISAO_STEADY_STATE},
+    {"implicit", TC_KISAO_IMPLICIT},
+    {"explicit", TC_KISAO_EXPLICIT},
+    {"adaptive-step", TC_KISAO_ADAPTIVE_STEP},
     {"fixed-step", TC_KISAO_FIXED_STEP},
 };
 
@@ -72,8 +78,8 @@ static void load(void)
         else if (strcmp(fields[3], "characteristic") == 0)
             kind = TC_KISAO_CHARACTERISTIC;
         TC_GROW(terms, cap, nterms + 1);
-        terms[nterms++] = (tc_kisao_term){fields[0], fields[1], fields[2], kind,
-                                          parse_flags(fields[4])};
+        terms[nterms++] =
+            (tc_kisao_term){fields[0], fields[1], fields[2], kind, parse_flags(fields[4])};
     }
     qsort(terms, nterms, sizeof *terms, compare_terms);
 }
@@ -134,7 +140,8 @@ static bool exact_match(const char *id, tc_integrator integrator)
                                       "KISAO_0000496", "KISAO_0000535"};
     static const char *const rk45[] = {"KISAO_0000087", "KISAO_0000435"};
     const char *const *list = integrator == TC_INTEGRATOR_BDF ? bdf : rk45;
-    size_t n = integrator == TC_INTEGRATOR_BDF ? sizeof bdf / sizeof *bdf : sizeof rk45 / sizeof *rk45;
+    size_t n =
+        integrator == TC_INTEGRATOR_BDF ? sizeof bdf / sizeof *bdf : sizeof rk45 / sizeof *rk45;
     for (size_t i = 0; i < n; i++)
         if (strcmp(list[i], id) == 0)
             return true;
@@ -154,9 +161,8 @@ void tc_kisao_map(const char *kisao_id, tc_kisao_mapping *out)
         return;
     }
     if (t->kind != TC_KISAO_ALGORITHM) {
-        out->text = tc_xasprintf("%s (%s) is a KiSAO %s, not an algorithm: not verifiable",
-                                 t->id, t->name,
-                                 t->kind == TC_KISAO_PARAMETER ? "parameter" : "term");
+        out->text = tc_xasprintf("%s (%s) is a KiSAO %s, not an algorithm: not verifiable", t->id,
+                                 t->name, t->kind == TC_KISAO_PARAMETER ? "parameter" : "term");
         return;
     }
     /* Anything with a stochastic part is never replaced by an ODE solver. */
@@ -178,8 +184,8 @@ void tc_kisao_map(const char *kisao_id, tc_kisao_mapping *out)
         return;
     }
     if (!(t->flags & (TC_KISAO_ODE | TC_KISAO_DAE)) || (t->flags & (TC_KISAO_PDE | TC_KISAO_DDE))) {
-        out->text = tc_xasprintf("%s (%s) is not an ODE time-course method: not verifiable",
-                                 t->id, t->name);
+        out->text = tc_xasprintf("%s (%s) is not an ODE time-course method: not verifiable", t->id,
+                                 t->name);
         return;
     }
     /* Explicit methods go to the explicit integrator; implicit ones and those the
@@ -187,8 +193,8 @@ void tc_kisao_map(const char *kisao_id, tc_kisao_mapping *out)
     bool is_explicit = (t->flags & TC_KISAO_EXPLICIT) && !(t->flags & TC_KISAO_IMPLICIT);
     out->integrator = is_explicit ? TC_INTEGRATOR_RK45 : TC_INTEGRATOR_BDF;
     out->exact = exact_match(t->id, out->integrator);
-    out->text = tc_xasprintf("%s (%s) run with %s (%s)%s", t->id, t->name,
-                             tc_integrator_name(out->integrator),
-                             integrator_description(out->integrator),
-                             out->exact ? "" : " as the closest available integrator");
+    out->text =
+        tc_xasprintf("%s (%s) run with %s (%s)%s", t->id, t->name,
+                     tc_integrator_name(out->integrator), integrator_description(out->integrator),
+                     out->exact ? "" : " as the closest available integrator");
 }

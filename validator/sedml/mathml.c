@@ -51,8 +51,8 @@ static char *trimmed_text(const xmlNode *n)
     while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
         s++;
     size_t len = strlen(s);
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
-                   s[len - 1] == '\r'))
+    while (len &&
+           (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' || s[len - 1] == '\r'))
         len--;
     char *out = tc_xstrndup(s, len);
     xmlFree(t);
@@ -90,8 +90,8 @@ static char *cn_part(const xmlNode *cn, int part)
     while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
         s++;
     size_t len = strlen(s);
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
-                   s[len - 1] == '\r'))
+    while (len &&
+           (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' || s[len - 1] == '\r'))
         len--;
     char *out = tc_xstrndup(s, len);
     free(raw);
@@ -128,8 +128,9 @@ static tc_expr *read_cn(mreader *r, const xmlNode *n)
         goto done;
     }
     if (!e)
-        tc_finding_add(r->fs, "sedml:10207", at(r, n), "<cn type=\"%s\"> holds '%s%s%s', not a number",
-                       t, a, *b ? " <sep/> " : "", b);
+        tc_finding_add(r->fs, "sedml:10207", at(r, n),
+                       "<cn type=\"%s\"> holds '%s%s%s', not a number", t, a, *b ? " <sep/> " : "",
+                       b);
 done:
     if (e)
         e->line = tc_xml_line(n);
@@ -144,41 +145,70 @@ static const struct {
     tc_expr_op op;
     int min, max; /* argument counts; -1: no upper bound */
 } operators[] = {
-    {"plus", TC_EXPR_PLUS, 0, -1},       {"times", TC_EXPR_TIMES, 0, -1},
-    {"minus", TC_EXPR_MINUS, 1, 2},      {"divide", TC_EXPR_DIVIDE, 2, 2},
-    {"power", TC_EXPR_POWER, 2, 2},      {"root", TC_EXPR_ROOT, 1, 1},
-    {"abs", TC_EXPR_ABS, 1, 1},          {"exp", TC_EXPR_EXP, 1, 1},
-    {"ln", TC_EXPR_LN, 1, 1},            {"log", TC_EXPR_LOG, 1, 1},
-    {"floor", TC_EXPR_FLOOR, 1, 1},      {"ceiling", TC_EXPR_CEILING, 1, 1},
-    {"factorial", TC_EXPR_FACTORIAL, 1, 1}, {"min", TC_EXPR_MIN, 1, -1},
-    {"max", TC_EXPR_MAX, 1, -1},         {"quotient", TC_EXPR_QUOTIENT, 2, 2},
-    {"rem", TC_EXPR_REM, 2, 2},          {"sin", TC_EXPR_SIN, 1, 1},
-    {"cos", TC_EXPR_COS, 1, 1},          {"tan", TC_EXPR_TAN, 1, 1},
-    {"sec", TC_EXPR_SEC, 1, 1},          {"csc", TC_EXPR_CSC, 1, 1},
-    {"cot", TC_EXPR_COT, 1, 1},          {"sinh", TC_EXPR_SINH, 1, 1},
-    {"cosh", TC_EXPR_COSH, 1, 1},        {"tanh", TC_EXPR_TANH, 1, 1},
-    {"sech", TC_EXPR_SECH, 1, 1},        {"csch", TC_EXPR_CSCH, 1, 1},
-    {"coth", TC_EXPR_COTH, 1, 1},        {"arcsin", TC_EXPR_ARCSIN, 1, 1},
-    {"arccos", TC_EXPR_ARCCOS, 1, 1},    {"arctan", TC_EXPR_ARCTAN, 1, 1},
-    {"arcsec", TC_EXPR_ARCSEC, 1, 1},    {"arccsc", TC_EXPR_ARCCSC, 1, 1},
-    {"arccot", TC_EXPR_ARCCOT, 1, 1},    {"arcsinh", TC_EXPR_ARCSINH, 1, 1},
-    {"arccosh", TC_EXPR_ARCCOSH, 1, 1},  {"arctanh", TC_EXPR_ARCTANH, 1, 1},
-    {"arcsech", TC_EXPR_ARCSECH, 1, 1},  {"arccsch", TC_EXPR_ARCCSCH, 1, 1},
-    {"arccoth", TC_EXPR_ARCCOTH, 1, 1},  {"eq", TC_EXPR_EQ, 2, -1},
-    {"neq", TC_EXPR_NEQ, 2, 2},          {"gt", TC_EXPR_GT, 2, -1},
-    {"lt", TC_EXPR_LT, 2, -1},           {"geq", TC_EXPR_GEQ, 2, -1},
-    {"leq", TC_EXPR_LEQ, 2, -1},         {"and", TC_EXPR_AND, 0, -1},
-    {"or", TC_EXPR_OR, 0, -1},           {"xor", TC_EXPR_XOR, 0, -1},
-    {"not", TC_EXPR_NOT, 1, 1},          {"implies", TC_EXPR_IMPLIES, 2, 2},
+    {"plus", TC_EXPR_PLUS, 0, -1},
+    {"times", TC_EXPR_TIMES, 0, -1},
+    {"minus", TC_EXPR_MINUS, 1, 2},
+    {"divide", TC_EXPR_DIVIDE, 2, 2},
+    {"power", TC_EXPR_POWER, 2, 2},
+    {"root", TC_EXPR_ROOT, 1, 1},
+    {"abs", TC_EXPR_ABS, 1, 1},
+    {"exp", TC_EXPR_EXP, 1, 1},
+    {"ln", TC_EXPR_LN, 1, 1},
+    {"log", TC_EXPR_LOG, 1, 1},
+    {"floor", TC_EXPR_FLOOR, 1, 1},
+    {"ceiling", TC_EXPR_CEILING, 1, 1},
+    {"factorial", TC_EXPR_FACTORIAL, 1, 1},
+    {"min", TC_EXPR_MIN, 1, -1},
+    {"max", TC_EXPR_MAX, 1, -1},
+    {"quotient", TC_EXPR_QUOTIENT, 2, 2},
+    {"rem", TC_EXPR_REM, 2, 2},
+    {"sin", TC_EXPR_SIN, 1, 1},
+    {"cos", TC_EXPR_COS, 1, 1},
+    {"tan", TC_EXPR_TAN, 1, 1},
+    {"sec", TC_EXPR_SEC, 1, 1},
+    {"csc", TC_EXPR_CSC, 1, 1},
+    {"cot", TC_EXPR_COT, 1, 1},
+    {"sinh", TC_EXPR_SINH, 1, 1},
+    {"cosh", TC_EXPR_COSH, 1, 1},
+    {"tanh", TC_EXPR_TANH, 1, 1},
+    {"sech", TC_EXPR_SECH, 1, 1},
+    {"csch", TC_EXPR_CSCH, 1, 1},
+    {"coth", TC_EXPR_COTH, 1, 1},
+    {"arcsin", TC_EXPR_ARCSIN, 1, 1},
+    {"arccos", TC_EXPR_ARCCOS, 1, 1},
+    {"arctan", TC_EXPR_ARCTAN, 1, 1},
+    {"arcsec", TC_EXPR_ARCSEC, 1, 1},
+    {"arccsc", TC_EXPR_ARCCSC, 1, 1},
+    {"arccot", TC_EXPR_ARCCOT, 1, 1},
+    {"arcsinh", TC_EXPR_ARCSINH, 1, 1},
+    {"arccosh", TC_EXPR_ARCCOSH, 1, 1},
+    {"arctanh", TC_EXPR_ARCTANH, 1, 1},
+    {"arcsech", TC_EXPR_ARCSECH, 1, 1},
+    {"arccsch", TC_EXPR_ARCCSCH, 1, 1},
+    {"arccoth", TC_EXPR_ARCCOTH, 1, 1},
+    {"eq", TC_EXPR_EQ, 2, -1},
+    {"neq", TC_EXPR_NEQ, 2, 2},
+    {"gt", TC_EXPR_GT, 2, -1},
+    {"lt", TC_EXPR_LT, 2, -1},
+    {"geq", TC_EXPR_GEQ, 2, -1},
+    {"leq", TC_EXPR_LEQ, 2, -1},
+    {"and", TC_EXPR_AND, 0, -1},
+    {"or", TC_EXPR_OR, 0, -1},
+    {"xor", TC_EXPR_XOR, 0, -1},
+    {"not", TC_EXPR_NOT, 1, 1},
+    {"implies", TC_EXPR_IMPLIES, 2, 2},
 };
 
 static const struct {
     const char *name;
     tc_expr_op op;
 } constants[] = {
-    {"true", TC_EXPR_TRUE},           {"false", TC_EXPR_FALSE},
-    {"pi", TC_EXPR_PI},               {"exponentiale", TC_EXPR_EXPONENTIALE},
-    {"infinity", TC_EXPR_INFINITY_},  {"notanumber", TC_EXPR_NOTANUMBER},
+    {"true", TC_EXPR_TRUE},
+    {"false", TC_EXPR_FALSE},
+    {"pi", TC_EXPR_PI},
+    {"exponentiale", TC_EXPR_EXPONENTIALE},
+    {"infinity", TC_EXPR_INFINITY_},
+    {"notanumber", TC_EXPR_NOTANUMBER},
 };
 
 /* csymbols SED-ML defines: aggregates (superseded by Variable@term) and
@@ -201,7 +231,8 @@ static void unsupported(mreader *r, const xmlNode *n)
 {
     if (is_mathml(n))
         tc_finding_add(r->fs, "sedml:10202", at(r, n),
-                       "MathML element <%s> is not in the subset SED-ML allows", (const char *)n->name);
+                       "MathML element <%s> is not in the subset SED-ML allows",
+                       (const char *)n->name);
     else
         tc_finding_add(r->fs, "sedml:10201", at(r, n),
                        "element <%s> inside math is not in the MathML namespace %s",
@@ -291,8 +322,7 @@ static tc_expr *read_apply(mreader *r, const xmlNode *n, int depth)
         tc_expr_free(e);
         return NULL;
     }
-    if (e->op != TC_EXPR_CALL &&
-        ((int)e->nargs < min || (max >= 0 && (int)e->nargs > max))) {
+    if (e->op != TC_EXPR_CALL && ((int)e->nargs < min || (max >= 0 && (int)e->nargs > max))) {
         tc_finding_add(r->fs, "sedml:10218", at(r, n), "<%s> takes %s%d argument%s, not %zu",
                        opname, max < 0 ? "at least " : (min != max ? "1 or " : ""),
                        max < 0 ? min : max, (max < 0 ? min : max) == 1 ? "" : "s", e->nargs);
@@ -418,8 +448,7 @@ tc_expr *tc_sedml_mathml(const xmlNode *math, const char *file, tc_findings *fs)
         return NULL;
     }
     if (element_from(c->next)) {
-        tc_finding_add(fs, "sedml:10218", at(&r, math),
-                       "<math> holds more than one expression");
+        tc_finding_add(fs, "sedml:10218", at(&r, math), "<math> holds more than one expression");
         return NULL;
     }
     return read_node(&r, c, 0);

@@ -46,8 +46,8 @@ static void match_output(const tc_outputs *decl, size_t from, size_t to, const t
         const tc_output_dataset *d = &decl->items[i];
         bool found = false;
         for (size_t j = 0; j < o->nitems && !found; j++)
-            found = names_item(o, &o->items[j], d->id) ||
-                    (d->label && o->kind == TC_SEDML_REPORT && names_item(o, &o->items[j], d->label));
+            found = names_item(o, &o->items[j], d->id) || (d->label && o->kind == TC_SEDML_REPORT &&
+                                                           names_item(o, &o->items[j], d->label));
         if (!found)
             tc_finding_add(fs, "sedml:output-mismatch", loc,
                            "%s declares data set '%s' for output '%s' of %s, which lists no such "

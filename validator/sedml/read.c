@@ -147,8 +147,7 @@ static bool attr_bool(reader *r, const xmlNode *n, const char *name, const char 
         else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
             out = false;
         else
-            tc_finding_add(r->fs, rule, at(r, n),
-                           "<%s %s=\"%s\">: the value must be true or false",
+            tc_finding_add(r->fs, rule, at(r, n), "<%s %s=\"%s\">: the value must be true or false",
                            (const char *)n->name, name, v);
     }
     free(v);
@@ -470,7 +469,9 @@ static void read_model(reader *r, const xmlNode *n, tc_sedml_model *m)
     if (!m->id || !m->language || !m->source)
         tc_finding_add(r->fs, "sedml:20303", at(r, n), "<model%s%s> lacks its %s attribute",
                        m->id ? " id=" : "", m->id ? m->id : "",
-                       !m->id ? "id" : !m->language ? "language" : "source");
+                       !m->id         ? "id"
+                       : !m->language ? "language"
+                                      : "source");
     if (m->source) {
         const char *s = m->source;
         if (s[0] == '#') {
@@ -584,8 +585,8 @@ static void read_simulation(reader *r, const xmlNode *n, tc_sedml_simulation *s)
             !xmlHasProp(n, (const xmlChar *)"step"))
             tc_finding_add(r->fs, "sedml:21003", at(r, n), "<oneStep> lacks its step attribute");
         else if (s->step < 0)
-            tc_finding_add(r->fs, "sedml:21003", at(r, n),
-                           "<oneStep> step %g is negative", s->step);
+            tc_finding_add(r->fs, "sedml:21003", at(r, n), "<oneStep> step %g is negative",
+                           s->step);
     } else if (strcmp(name, "steadyState") == 0) {
         s->kind = TC_SEDML_SIM_STEADY_STATE;
     } else {
@@ -708,8 +709,9 @@ static void read_task(reader *r, const xmlNode *n, tc_sedml_task *t)
         t->model_ref = attr(n, "modelReference");
         t->simulation_ref = attr(n, "simulationReference");
         if (!t->model_ref || !t->simulation_ref)
-            tc_finding_add(r->fs, "sedml:21303", at(r, n), "<task id=\"%s\"> lacks its %s attribute",
-                           t->id ? t->id : "", !t->model_ref ? "modelReference" : "simulationReference");
+            tc_finding_add(r->fs, "sedml:21303", at(r, n),
+                           "<task id=\"%s\"> lacks its %s attribute", t->id ? t->id : "",
+                           !t->model_ref ? "modelReference" : "simulationReference");
         return;
     }
     if (strcmp(name, "parameterEstimationTask") == 0) {

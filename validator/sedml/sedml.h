@@ -64,7 +64,7 @@ typedef enum tc_sedml_change_kind {
     TC_SEDML_CHANGE_COMPUTE,   /* computeChange */
     TC_SEDML_CHANGE_ADD_XML,   /* addXML */
     TC_SEDML_CHANGE_REMOVE_XML,
-    TC_SEDML_CHANGE_XML, /* changeXML */
+    TC_SEDML_CHANGE_XML,      /* changeXML */
     TC_SEDML_CHANGE_SET_VALUE /* setValue, inside a repeatedTask */
 } tc_sedml_change_kind;
 
@@ -139,8 +139,8 @@ typedef struct tc_sedml_range {
     char *id;
     double start, end; /* uniform */
     long number_of_steps;
-    bool log;           /* uniform type="log" */
-    double *values;     /* vector */
+    bool log;       /* uniform type="log" */
+    double *values; /* vector */
     size_t nvalues;
     char *range_ref;    /* functional: the range it is computed from */
     char *source_ref;   /* data: the data source */
@@ -250,8 +250,7 @@ typedef struct tc_sedml_doc {
  * reading (missing attributes, bad numbers, unsupported MathML) become findings;
  * returns 0 with *out set, or TC_EINVAL with findings when the file is not
  * well-formed SED-ML at all (*out NULL). */
-int tc_sedml_read(tc_sedml_doc **out, const tc_package *pkg, const tc_file *file,
-                  tc_findings *fs);
+int tc_sedml_read(tc_sedml_doc **out, const tc_package *pkg, const tc_file *file, tc_findings *fs);
 void tc_sedml_free(tc_sedml_doc *doc);
 
 /* Cross-checks: unique ids, references, model sources and languages, XPath

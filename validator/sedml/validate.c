@@ -12,8 +12,8 @@
 #include "parse/parse.h"
 #include "sedml.h"
 
-#define MAX_CHAIN 64                  /* model derivations, nested tasks, functional ranges */
-#define XPATH_OP_LIMIT 10000000UL     /* bounds the work of one XPath evaluation */
+#define MAX_CHAIN 64              /* model derivations, nested tasks, functional ranges */
+#define XPATH_OP_LIMIT 10000000UL /* bounds the work of one XPath evaluation */
 
 /* ---- lookups ------------------------------------------------------------------ */
 
@@ -133,7 +133,8 @@ static size_t xpath_prefixes(const char *xp, char out[][64], size_t max)
         while (s > xp && name_char(s[-1]))
             s--;
         size_t len = (size_t)(p - s);
-        if (len == 0 || len >= 64 || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        if (len == 0 || len >= 64 ||
+            !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
             continue;
         bool dup = false;
         for (size_t i = 0; i < n; i++)
@@ -197,7 +198,7 @@ static long eval_target(checker *c, xmlDocPtr xml, const tc_sedml_target *t, lon
     xmlSetStructuredErrorFunc(NULL, NULL);
     long count = XP_INVALID;
     if (!res) {
-        *why = err == XPATH_UNDEF_PREFIX_ERROR ? "it uses a namespace prefix that is not declared"
+        *why = err == XPATH_UNDEF_PREFIX_ERROR  ? "it uses a namespace prefix that is not declared"
                : err == XPATH_OP_LIMIT_EXCEEDED ? "it takes too long to evaluate"
                                                 : "it is not a valid XPath 1.0 expression";
     } else if (res->type != XPATH_NODESET) {
@@ -282,9 +283,9 @@ static void check_parameters_unique(checker *c, const tc_sedml_calc *calc)
 
 /* ---- models ------------------------------------------------------------------------ */
 
-static const char *const languages[] = {"bngl",  "cellml", "ginml",   "hoc",
-                                        "kappa", "lems",   "morpheusml", "neuroml",
-                                        "pharmml", "sbml", "smoldyn", "vcml", "zginml"};
+static const char *const languages[] = {"bngl",    "cellml",     "ginml",   "hoc",     "kappa",
+                                        "lems",    "morpheusml", "neuroml", "pharmml", "sbml",
+                                        "smoldyn", "vcml",       "zginml"};
 
 /* The language family ("sbml", "cellml", ...) of a language URN, or NULL. */
 static const char *language_family(const char *urn)
@@ -350,8 +351,8 @@ static void check_model_source(checker *c, const tc_sedml_model *m)
         /* Older documents name a model by its bare id. */
         if (tc_sedml_find_model(c->doc, m->source) && tc_sedml_find_model(c->doc, m->source) != m)
             return;
-        tc_finding_add(c->fs, "sedml:20352", at(c, m->line),
-                       "model '%s' has source '%s', %s", m->id ? m->id : "", m->source,
+        tc_finding_add(c->fs, "sedml:20352", at(c, m->line), "model '%s' has source '%s', %s",
+                       m->id ? m->id : "", m->source,
                        !m->source_path ? "which is outside the package"
                                        : "which is not a file of the package");
         return;
@@ -359,11 +360,10 @@ static void check_model_source(checker *c, const tc_sedml_model *m)
     const char *family = language_family(m->language);
     if (family && ((strcmp(family, "sbml") == 0 && f->kind != TC_KIND_SBML) ||
                    (strcmp(family, "cellml") == 0 && f->kind != TC_KIND_CELLML)))
-        tc_finding_add(c->fs, "sedml:20353", at(c, m->line),
-                       "model '%s' says its language is %s but %s is %s", m->id ? m->id : "",
-                       m->language, f->path,
-                       f->kind == TC_KIND_OTHER ? "not a recognised model format"
-                                                : tc_kind_name(f->kind));
+        tc_finding_add(
+            c->fs, "sedml:20353", at(c, m->line), "model '%s' says its language is %s but %s is %s",
+            m->id ? m->id : "", m->language, f->path,
+            f->kind == TC_KIND_OTHER ? "not a recognised model format" : tc_kind_name(f->kind));
 }
 
 static void check_change(checker *c, const tc_sedml_model *m, const tc_sedml_change *ch,
@@ -414,7 +414,8 @@ static void check_change(checker *c, const tc_sedml_model *m, const tc_sedml_cha
             tc_finding_add(c->fs, "sedml:20650", at(c, ch->line),
                            "changeAttribute target \"%s\" selects %ld %s of %s; it must select "
                            "exactly one attribute",
-                           ch->target.xpath, n, attrs || n == 0 ? "attributes" : "non-attribute nodes",
+                           ch->target.xpath, n,
+                           attrs || n == 0 ? "attributes" : "non-attribute nodes",
                            tc_sedml_model_file(c->doc, m));
     } else if (ch->kind == TC_SEDML_CHANGE_COMPUTE && n != 1) {
         tc_finding_add(c->fs, "sedml:20550", at(c, ch->line),
@@ -440,8 +441,7 @@ static void check_models(checker *c)
         check_model_source(c, m);
         bool structure_changed = false;
         /* a derived model sees its base's changes first */
-        for (const tc_sedml_model *b = tc_sedml_find_model(c->doc, m->source_model); b;
-             b = NULL)
+        for (const tc_sedml_model *b = tc_sedml_find_model(c->doc, m->source_model); b; b = NULL)
             for (size_t j = 0; j < b->nchanges; j++)
                 structure_changed |= b->changes[j].kind != TC_SEDML_CHANGE_ATTRIBUTE &&
                                      b->changes[j].kind != TC_SEDML_CHANGE_COMPUTE;
@@ -483,8 +483,8 @@ static void check_algorithm(checker *c, const tc_sedml_algorithm *a)
         else if (!t || t->kind != TC_KISAO_PARAMETER)
             tc_finding_add(c->fs, "sedml:22450", at(c, p->line),
                            "algorithmParameter kisaoID %s is %s%s%s, not an algorithm parameter",
-                           p->kisao, t ? "the KiSAO term " : "not a KiSAO term",
-                           t ? t->name : "", "");
+                           p->kisao, t ? "the KiSAO term " : "not a KiSAO term", t ? t->name : "",
+                           "");
         for (size_t j = 0; j < i; j++) {
             char other[14];
             if (a->params[j].kisao && tc_kisao_normalize(a->params[j].kisao, other) &&
@@ -600,8 +600,7 @@ static void check_repeated_task(checker *c, const tc_sedml_task *t)
                                "functionalRange '%s' is computed from itself through its ranges",
                                g->id ? g->id : "");
             /* its math may use the ranges of the task (the one it follows, above all) */
-            check_scope_expr(c, &g->calc, g->calc.math, range_ids, t->nranges,
-                             "functionalRange");
+            check_scope_expr(c, &g->calc, g->calc.math, range_ids, t->nranges, "functionalRange");
             for (size_t k = 0; k < g->calc.nvars; k++) {
                 const tc_sedml_variable *v = &g->calc.vars[k];
                 if (v->model_ref && !tc_sedml_find_model(c->doc, v->model_ref))
@@ -654,7 +653,8 @@ static void check_repeated_task(checker *c, const tc_sedml_task *t)
     size_t n = 0;
     if (!task_models(c->doc, t, t, 0, models, &n, 64))
         tc_finding_add(c->fs, "sedml:23550", at(c, t->line),
-                       "repeatedTask '%s' contains itself through its subTasks", t->id ? t->id : "");
+                       "repeatedTask '%s' contains itself through its subTasks",
+                       t->id ? t->id : "");
 }
 
 static void check_tasks(checker *c)
@@ -760,12 +760,11 @@ static bool has_style(const tc_sedml_doc *doc, const char *id)
     return false;
 }
 
-static void check_dg_ref(checker *c, const char *rule, const char *ref, const char *what,
-                         long line)
+static void check_dg_ref(checker *c, const char *rule, const char *ref, const char *what, long line)
 {
     if (ref && !tc_sedml_find_data_generator(c->doc, ref))
-        tc_finding_add(c->fs, rule, at(c, line),
-                       "%s '%s' is not a dataGenerator of the document", what, ref);
+        tc_finding_add(c->fs, rule, at(c, line), "%s '%s' is not a dataGenerator of the document",
+                       what, ref);
 }
 
 static void check_outputs(checker *c)
@@ -781,7 +780,8 @@ static void check_outputs(checker *c)
             case TC_SEDML_REPORT:
                 check_dg_ref(c, "sedml:22205", it->x, "dataSet dataReference", it->line);
                 for (size_t k = 0; k < j; k++)
-                    if (it->label && o->items[k].label && strcmp(it->label, o->items[k].label) == 0) {
+                    if (it->label && o->items[k].label &&
+                        strcmp(it->label, o->items[k].label) == 0) {
                         tc_finding_add(c->fs, "sedml:22250", at(c, it->line),
                                        "report '%s' already has a dataSet labelled '%s' (line %ld)",
                                        o->id ? o->id : "", it->label, o->items[k].line);
@@ -865,8 +865,8 @@ static void check_data_descriptions(checker *c)
         tc_csv csv = {0};
         bool have_csv = false;
         if (is_csv(d, f)) {
-            have_csv = tc_csv_parse(&csv, f->data, f->size, f->path, "sedml:data-source", c->fs) ==
-                       0;
+            have_csv =
+                tc_csv_parse(&csv, f->data, f->size, f->path, "sedml:data-source", c->fs) == 0;
         } else if (tc_kind_is_xml(f->kind)) {
             xmlDocPtr numl = model_xml(c, f->path);
             const xmlNode *root = numl ? xmlDocGetRootElement(numl) : NULL;
