@@ -56,7 +56,7 @@ static char **read_strings(hid_t obj, const char *name, size_t *n)
         char **raw = tc_xcalloc(count ? count : 1, sizeof *raw);
         if (H5Aread(a, mtype, raw) >= 0) {
             for (size_t i = 0; i < count; i++)
-                out[i] = tc_xstrndup(raw[i] ? raw[i] : "", MAX_STRING);
+                out[i] = raw[i] ? tc_xstrndup(raw[i], strnlen(raw[i], MAX_STRING)) : tc_xstrdup("");
             H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, raw);
             *n = count;
         }
@@ -69,7 +69,7 @@ static char **read_strings(hid_t obj, const char *name, size_t *n)
         char *raw = tc_xcalloc(count ? count : 1, size);
         if (H5Aread(a, mtype, raw) >= 0) {
             for (size_t i = 0; i < count; i++)
-                out[i] = tc_xstrndup(raw + i * size, size);
+                out[i] = tc_xstrndup(raw + i * size, strnlen(raw + i * size, size));
             *n = count;
         }
         free(raw);
