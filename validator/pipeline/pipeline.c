@@ -3,6 +3,7 @@
 
 #include "parse/parse.h"
 #include "pipeline.h"
+#include "sedml/sedml.h"
 
 static int run_target(tc_run *run, const tc_options *opt, const char *target)
 {
@@ -22,8 +23,11 @@ static int run_target(tc_run *run, const tc_options *opt, const char *target)
             tc_run_add_check(run, target, f->path, "xml");
         else if (tc_kind_is_json(f->kind))
             tc_run_add_check(run, target, f->path, "json");
+        if (f->kind == TC_KIND_SEDML)
+            tc_run_add_check(run, target, f->path, "sedml");
     }
     tc_parse_check_package(pkg, &run->findings);
+    tc_sedml_check_package(pkg, &run->findings);
     tc_package_free(pkg);
     return 0;
 }
