@@ -143,3 +143,13 @@ clean distclean:
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# Conformance runs over ../shared/testsuites (not part of `make check`; .ci/run runs them).
+CONF_SBML := $(BUILD)/conformance-sbml
+$(CONF_SBML): tests/conformance/sbml_validation.c $(LIB) $(BUILD)/config.mk
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(DEP_LIBS)
+
+.PHONY: conformance-sbml-validation
+conformance-sbml-validation: $(CONF_SBML)
+	$(Q)./$(CONF_SBML) ../shared/testsuites --doc docs/conformance.md --floors tests/conformance/floors

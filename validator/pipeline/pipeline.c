@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "parse/parse.h"
+#include "sbml/sbml.h"
 #include "pipeline.h"
 
 static int run_target(tc_run *run, const tc_options *opt, const char *target)
@@ -22,6 +23,11 @@ static int run_target(tc_run *run, const tc_options *opt, const char *target)
             tc_run_add_check(run, target, f->path, "json");
     }
     tc_parse_check_package(pkg, &run->findings);
+    for (size_t i = 0; i < pkg->nfiles; i++)
+        if (pkg->files[i].kind == TC_KIND_SBML) {
+            tc_run_add_check(run, target, pkg->files[i].path, "sbml");
+            tc_sbml_check_file(&pkg->files[i], &run->findings);
+        }
     tc_package_free(pkg);
     return 0;
 }

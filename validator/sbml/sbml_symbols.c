@@ -1,0 +1,187 @@
+/* The model's SId namespace as a sorted table, look-ups by id, and the syntax of
+ * SBML's identifier types. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbml_impl.h"
+
+typedef struct builder {
+    sbml_sym *items;
+    size_t len, cap;
+} builder;
+
+static void add(builder *b, const tc_sbml_base *base, sbml_kind kind, const void *obj)
+{
+    if (!base->id)
+        return;
+    TC_GROW(b->items, b->cap, b->len + 1);
+    b->items[b->len++] = (sbml_sym){base->id, kind, obj, base->line};
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+    const sbml_sym *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    /* equal ids keep document order (by line) so the first definition wins */
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+void sbml_syms_build(sbml_syms *t, const tc_sbml_model *m)
+{
+    builder b = {0};
+    t->items = NULL;
+    t->len = 0;
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->nfunctions; i++)
+        add(&b, &m->functions[i].b, SBML_FUNCTION, &m->functions[i]);
+    for (size_t i = 0; i < m->ncompartments; i++)
+        add(&b, &m->compartments[i].b, SBML_COMPARTMENT, &m->compartments[i]);
+    for (size_t i = 0; i < m->nspecies; i++)
+        add(&b, &m->species[i].b, SBML_SPECIES, &m->species[i]);
+    for (size_t i = 0; i < m->nparameters; i++)
+        add(&b, &m->parameters[i].b, SBML_PARAMETER, &m->parameters[i]);
+    for (size_t i = 0; i < m->nreactions; i++) {
+        const tc_sbml_reaction *r = &m->reactions[i];
+        add(&b, &r->b, SBML_REACTION, r);
+        for (size_t j = 0; j < r->nreactants; j++)
+            add(&b, &r->reactants[j].b, SBML_SPECIESREF, &r->reactants[j]);
+        for (size_t j = 0; j < r->nproducts; j++)
+            add(&b, &r->products[j].b, SBML_SPECIESREF, &r->products[j]);
+        for (size_t j = 0; j < r->nmodifiers; j++)
+            add(&b, &r->modifiers[j].b, SBML_OTHER, &r->modifiers[j]);
+    }
+    for (size_t i = 0; i < m->nevents; i++)
+        add(&b, &m->events[i].b, SBML_EVENT, &m->events[i]);
+    t->items = b.items;
+    t->len = b.len;
+    if (t->len)
+        qsort(t->items, t->len, sizeof(*t->items), cmp_sym);
+}
+
+void sbml_syms_release(sbml_syms *t)
+{
+    free(t->items);
+    t->items = NULL;
+    t->len = 0;
+}
+
+const sbml_sym *sbml_syms_find(const sbml_syms *t, const char *id)
+{
+    if (!id)
+        return NULL;
+    size_t lo = 0, hi = t->len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(t->items[mid].id, id);
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->len && strcmp(t->items[lo].id, id) == 0 ? &t->items[lo] : NULL;
+}
+
+static const void *find_kind(const sbml_ctx *c, const char *id, sbml_kind kind)
+{
+    const sbml_sym *s = sbml_syms_find(&c->syms, id);
+    for (; s && s < c->syms.items + c->syms.len && strcmp(s->id, id) == 0; s++)
+        if (s->kind == kind)
+            return s->obj;
+    return NULL;
+}
+
+const tc_sbml_compartment *sbml_compartment(const sbml_ctx *c, const char *id)
+{
+    return find_kind(c, id, SBML_COMPARTMENT);
+}
+
+const tc_sbml_species *sbml_species(const sbml_ctx *c, const char *id)
+{
+    return find_kind(c, id, SBML_SPECIES);
+}
+
+const tc_sbml_parameter *sbml_parameter(const sbml_ctx *c, const char *id)
+{
+    return find_kind(c, id, SBML_PARAMETER);
+}
+
+const tc_sbml_function *sbml_function(const sbml_ctx *c, const char *id)
+{
+    return find_kind(c, id, SBML_FUNCTION);
+}
+
+const tc_sbml_unitdef *sbml_unitdef(const tc_sbml_model *m, const char *id)
+{
+    for (size_t i = 0; m && id && i < m->nunitdefs; i++)
+        if (m->unitdefs[i].b.id && strcmp(m->unitdefs[i].b.id, id) == 0)
+            return &m->unitdefs[i];
+    return NULL;
+}
+
+const tc_sbml_rule *sbml_rule_for(const tc_sbml_model *m, const char *id, tc_sbml_rule_kind kind)
+{
+    for (size_t i = 0; m && id && i < m->nrules; i++)
+        if (m->rules[i].kind == kind && m->rules[i].variable &&
+            strcmp(m->rules[i].variable, id) == 0)
+            return &m->rules[i];
+    return NULL;
+}
+
+bool sbml_is_base_unit(const char *kind, int level, int version)
+{
+    static const char *const common[] = {
+        "ampere",  "becquerel", "candela", "coulomb", "dimensionless", "farad",  "gram",
+        "gray",    "henry",     "hertz",   "item",    "joule",         "katal",  "kelvin",
+        "kilogram", "litre",    "lumen",   "lux",     "metre",         "mole",   "newton",
+        "ohm",     "pascal",    "radian",  "second",  "siemens",       "sievert", "steradian",
+        "tesla",   "volt",      "watt",    "weber"};
+    if (!kind)
+        return false;
+    for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+        if (strcmp(kind, common[i]) == 0)
+            return true;
+    if (strcmp(kind, "avogadro") == 0)
+        return level >= 3;
+    if (strcmp(kind, "Celsius") == 0 || strcmp(kind, "celsius") == 0)
+        return level == 1 || (level == 2 && version == 1);
+    if (strcmp(kind, "liter") == 0 || strcmp(kind, "meter") == 0)
+        return level == 1;
+    return false;
+}
+
+static bool letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool sbml_is_sid(const char *s)
+{
+    if (!s || !(letter(*s) || *s == '_'))
+        return false;
+    for (s++; *s; s++)
+        if (!(letter(*s) || digit(*s) || *s == '_'))
+            return false;
+    return true;
+}
+
+/* XML 1.0 Name without colons, ASCII-strict with any non-ASCII byte allowed. */
+bool sbml_is_xml_id(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    unsigned char c0 = (unsigned char)*s;
+    if (!(letter(*s) || *s == '_' || c0 >= 0x80))
+        return false;
+    for (s++; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (!(letter(*s) || digit(*s) || *s == '_' || *s == '-' || *s == '.' || c >= 0x80))
+            return false;
+    }
+    return true;
+}
