@@ -317,7 +317,7 @@ static tc_expr *read_apply(mreader *r, const xmlNode *n)
         else
             tc_expr_add(e, tc_expr_number(NAN));
     }
-    if (e->op == TC_EXPR_LOG || e->op == TC_EXPR_ROOT) {
+    if ((e->op == TC_EXPR_LOG || e->op == TC_EXPR_ROOT) && (qual || e->nargs == 1)) {
         /* normal form: (base|degree, x) */
         tc_expr *first = qual ? qual : tc_expr_number(e->op == TC_EXPR_LOG ? 10 : 2);
         if (!qual)

@@ -363,10 +363,11 @@ static void check_children(walker *w, const xmlNode *n)
                 sbml_report(w->o, once[i].rule, line_of(c), "<%s> may contain only one <%s>",
                             name, once[i].child);
     }
-    /* math is required before Level 3 Version 2 */
-    if (w->level < 3 || (w->level == 3 && w->version == 1)) {
+    /* Level 3 Version 1 requires the math (Level 2 schemas do too, but validators have
+     * always accepted its absence there) */
+    if (w->level == 3 && w->version == 1) {
         for (size_t i = 0; i < sizeof(needs_math) / sizeof(needs_math[0]); i++) {
-            if (strcmp(needs_math[i].elem, name) != 0 || w->level == 1)
+            if (strcmp(needs_math[i].elem, name) != 0)
                 continue;
             bool has = false;
             for (const xmlNode *c = n->children; c; c = c->next)

@@ -1,0 +1,662 @@
+/* Units (sbml:105xx): the unit of every expression, derived from the units of what
+ * it refers to, compared with what the element it sits in expects. A number without
+ * units, or a parameter without units, makes an expression's unit partly undeclared;
+ * such an expression is not compared (nothing is known to be wrong). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbml_impl.h"
+
+/* ---- unit algebra ---- */
+enum { D_METRE, D_KG, D_SECOND, D_AMPERE, D_KELVIN, D_MOLE, D_CANDELA, D_ITEM, D_COUNT };
+
+typedef struct uvec {
+    double e[D_COUNT];
+    double log10f; /* log10 of the factor relative to SI */
+    bool undeclared; /* some part has no declared unit */
+} uvec;
+
+static const uvec U_NONE = {{0}, 0, false};
+
+static uvec u_undeclared(void)
+{
+    uvec u = U_NONE;
+    u.undeclared = true;
+    return u;
+}
+
+static void u_mul(uvec *a, const uvec *b, double power)
+{
+    for (int i = 0; i < D_COUNT; i++)
+        a->e[i] += b->e[i] * power;
+    a->log10f += b->log10f * power;
+    a->undeclared = a->undeclared || b->undeclared;
+}
+
+static bool u_equal(const uvec *a, const uvec *b)
+{
+    for (int i = 0; i < D_COUNT; i++)
+        if (fabs(a->e[i] - b->e[i]) > 1e-9)
+            return false;
+    return fabs(a->log10f - b->log10f) < 1e-6;
+}
+
+static bool u_dimensionless(const uvec *a)
+{
+    for (int i = 0; i < D_COUNT; i++)
+        if (fabs(a->e[i]) > 1e-9)
+            return false;
+    return true;
+}
+
+/* Base units of SBML in SI dimensions. */
+static bool base_unit(const char *kind, uvec *u)
+{
+    static const struct {
+        const char *k;
+        double m, kg, s, a, kel, mol, cd, item, lf;
+    } t[] = {
+        {"metre", 1, 0, 0, 0, 0, 0, 0, 0, 0},     {"meter", 1, 0, 0, 0, 0, 0, 0, 0, 0},
+        {"kilogram", 0, 1, 0, 0, 0, 0, 0, 0, 0},  {"gram", 0, 1, 0, 0, 0, 0, 0, 0, -3},
+        {"second", 0, 0, 1, 0, 0, 0, 0, 0, 0},    {"ampere", 0, 0, 0, 1, 0, 0, 0, 0, 0},
+        {"kelvin", 0, 0, 0, 0, 1, 0, 0, 0, 0},    {"Celsius", 0, 0, 0, 0, 1, 0, 0, 0, 0},
+        {"celsius", 0, 0, 0, 0, 1, 0, 0, 0, 0},   {"mole", 0, 0, 0, 0, 0, 1, 0, 0, 0},
+        {"candela", 0, 0, 0, 0, 0, 0, 1, 0, 0},   {"item", 0, 0, 0, 0, 0, 0, 0, 1, 0},
+        {"dimensionless", 0, 0, 0, 0, 0, 0, 0, 0, 0},
+        {"radian", 0, 0, 0, 0, 0, 0, 0, 0, 0},    {"steradian", 0, 0, 0, 0, 0, 0, 0, 0, 0},
+        {"litre", 3, 0, 0, 0, 0, 0, 0, 0, -3},    {"liter", 3, 0, 0, 0, 0, 0, 0, 0, -3},
+        {"hertz", 0, 0, -1, 0, 0, 0, 0, 0, 0},    {"becquerel", 0, 0, -1, 0, 0, 0, 0, 0, 0},
+        {"newton", 1, 1, -2, 0, 0, 0, 0, 0, 0},   {"pascal", -1, 1, -2, 0, 0, 0, 0, 0, 0},
+        {"joule", 2, 1, -2, 0, 0, 0, 0, 0, 0},    {"watt", 2, 1, -3, 0, 0, 0, 0, 0, 0},
+        {"coulomb", 0, 0, 1, 1, 0, 0, 0, 0, 0},   {"volt", 2, 1, -3, -1, 0, 0, 0, 0, 0},
+        {"farad", -2, -1, 4, 2, 0, 0, 0, 0, 0},   {"ohm", 2, 1, -3, -2, 0, 0, 0, 0, 0},
+        {"siemens", -2, -1, 3, 2, 0, 0, 0, 0, 0}, {"weber", 2, 1, -2, -1, 0, 0, 0, 0, 0},
+        {"tesla", 0, 1, -2, -1, 0, 0, 0, 0, 0},   {"henry", 2, 1, -2, -2, 0, 0, 0, 0, 0},
+        {"lumen", 0, 0, 0, 0, 0, 0, 1, 0, 0},     {"lux", -2, 0, 0, 0, 0, 0, 1, 0, 0},
+        {"gray", 2, 0, -2, 0, 0, 0, 0, 0, 0},     {"sievert", 2, 0, -2, 0, 0, 0, 0, 0, 0},
+        {"katal", 0, 0, -1, 0, 0, 1, 0, 0, 0},
+        {"avogadro", 0, 0, 0, 0, 0, 0, 0, 0, 23.779750847359157},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (strcmp(t[i].k, kind) == 0) {
+            *u = U_NONE;
+            u->e[D_METRE] = t[i].m;
+            u->e[D_KG] = t[i].kg;
+            u->e[D_SECOND] = t[i].s;
+            u->e[D_AMPERE] = t[i].a;
+            u->e[D_KELVIN] = t[i].kel;
+            u->e[D_MOLE] = t[i].mol;
+            u->e[D_CANDELA] = t[i].cd;
+            u->e[D_ITEM] = t[i].item;
+            u->log10f = t[i].lf;
+            return true;
+        }
+    return false;
+}
+
+/* The unit named `ref` (a unit definition, a base unit or a Level 1-2 predefined
+ * name). Returns false when it names nothing known. */
+static bool unit_named(const sbml_ctx *c, const char *ref, uvec *out)
+{
+    const tc_sbml_unitdef *d = sbml_unitdef(c->m, ref);
+    if (d) {
+        *out = U_NONE;
+        for (size_t i = 0; i < d->nunits; i++) {
+            const tc_sbml_unit *u = &d->units[i];
+            uvec b;
+            if (!u->kind || !base_unit(u->kind, &b))
+                return false;
+            double exp = u->exponent.set ? u->exponent.v : 1;
+            double scale = u->scale.set ? u->scale.v : 0;
+            double mult = u->multiplier.set ? u->multiplier.v : 1;
+            if (mult <= 0)
+                return false;
+            b.log10f += scale + log10(mult);
+            u_mul(out, &b, exp);
+        }
+        return true;
+    }
+    if (base_unit(ref, out))
+        return true;
+    if (c->doc->level < 3) {
+        if (strcmp(ref, "substance") == 0)
+            return base_unit("mole", out);
+        if (strcmp(ref, "volume") == 0)
+            return base_unit("litre", out);
+        if (strcmp(ref, "time") == 0)
+            return base_unit("second", out);
+        if (strcmp(ref, "length") == 0)
+            return base_unit("metre", out);
+        if (strcmp(ref, "area") == 0) {
+            base_unit("metre", out);
+            out->e[D_METRE] = 2;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A unit attribute that may be unset: `fallback` names a model default. */
+static uvec unit_or_undeclared(const sbml_ctx *c, const char *ref)
+{
+    uvec u;
+    if (ref && unit_named(c, ref, &u))
+        return u;
+    return u_undeclared();
+}
+
+static uvec time_units(const sbml_ctx *c)
+{
+    if (c->doc->level >= 3)
+        return unit_or_undeclared(c, c->m->time_units);
+    return unit_or_undeclared(c, "time");
+}
+
+static uvec extent_units(const sbml_ctx *c)
+{
+    if (c->doc->level >= 3)
+        return unit_or_undeclared(c, c->m->extent_units);
+    return unit_or_undeclared(c, "substance");
+}
+
+static uvec compartment_units(const sbml_ctx *c, const tc_sbml_compartment *x)
+{
+    if (x->units)
+        return unit_or_undeclared(c, x->units);
+    double dims = x->spatial_dimensions.set ? x->spatial_dimensions.v : (c->doc->level < 3 ? 3 : -1);
+    if (c->doc->level >= 3) {
+        if (dims == 3)
+            return unit_or_undeclared(c, c->m->volume_units);
+        if (dims == 2)
+            return unit_or_undeclared(c, c->m->area_units);
+        if (dims == 1)
+            return unit_or_undeclared(c, c->m->length_units);
+        return u_undeclared();
+    }
+    if (dims == 0)
+        return U_NONE;
+    return unit_or_undeclared(c, dims == 3 ? "volume" : dims == 2 ? "area" : "length");
+}
+
+static uvec substance_units(const sbml_ctx *c, const tc_sbml_species *s)
+{
+    if (s->substance_units)
+        return unit_or_undeclared(c, s->substance_units);
+    if (c->doc->level >= 3)
+        return unit_or_undeclared(c, c->m->substance_units);
+    return unit_or_undeclared(c, "substance");
+}
+
+/* Amount, or concentration (amount per compartment size), as the species' symbol means. */
+static uvec species_units(const sbml_ctx *c, const tc_sbml_species *s)
+{
+    uvec u = substance_units(c, s);
+    if (s->has_only_substance_units == 1)
+        return u;
+    const tc_sbml_compartment *x = sbml_compartment(c, s->compartment);
+    if (!x)
+        return u_undeclared();
+    if (x->spatial_dimensions.set && x->spatial_dimensions.v == 0)
+        return u;
+    uvec size;
+    if (c->doc->level < 3 && s->spatial_size_units)
+        size = unit_or_undeclared(c, s->spatial_size_units);
+    else
+        size = compartment_units(c, x);
+    u_mul(&u, &size, -1);
+    return u;
+}
+
+/* ---- units of expressions ---- */
+typedef struct uctx {
+    sbml_ctx *c;
+    const tc_sbml_kinetic_law *law;
+    const tc_expr *lambda; /* bound variables map to bvals */
+    const uvec *bvals;
+    long line;
+    const char *where;
+    bool reported;
+    int depth;
+} uctx;
+
+static void inconsistent(uctx *u, const tc_expr *e, const char *what)
+{
+    if (u->reported)
+        return;
+    u->reported = true;
+    sbml_report(&u->c->out, "sbml:10501", e->line > 0 ? e->line : u->line,
+                "the units in %s are inconsistent: %s", u->where, what);
+}
+
+static uvec expr_units(uctx *u, const tc_expr *e);
+
+static uvec symbol_units(uctx *u, const char *name)
+{
+    sbml_ctx *c = u->c;
+    if (!name)
+        return u_undeclared();
+    if (u->lambda)
+        for (size_t i = 0; i + 1 < u->lambda->nargs; i++)
+            if (u->lambda->args[i]->name && strcmp(u->lambda->args[i]->name, name) == 0)
+                return u->bvals ? u->bvals[i] : u_undeclared();
+    for (size_t i = 0; u->law && i < u->law->nparameters; i++)
+        if (u->law->parameters[i].b.id && strcmp(u->law->parameters[i].b.id, name) == 0)
+            return unit_or_undeclared(c, u->law->parameters[i].units);
+    const sbml_sym *s = sbml_syms_find(&c->syms, name);
+    if (!s)
+        return u_undeclared();
+    switch (s->kind) {
+    case SBML_COMPARTMENT:
+        return compartment_units(c, s->obj);
+    case SBML_SPECIES:
+        return species_units(c, s->obj);
+    case SBML_PARAMETER:
+        return unit_or_undeclared(c, ((const tc_sbml_parameter *)s->obj)->units);
+    case SBML_SPECIESREF:
+        return U_NONE;
+    case SBML_REACTION: {
+        uvec x = extent_units(c), t = time_units(c);
+        u_mul(&x, &t, -1);
+        return x;
+    }
+    default:
+        return u_undeclared();
+    }
+}
+
+/* All arguments must agree; the result is the first declared one. */
+static uvec same_units(uctx *u, const tc_expr *e, size_t from, size_t step, const char *op)
+{
+    uvec first = u_undeclared();
+    bool have = false;
+    for (size_t i = from; i < e->nargs; i += step) {
+        uvec a = expr_units(u, e->args[i]);
+        if (a.undeclared)
+            continue;
+        if (!have) {
+            first = a;
+            have = true;
+        } else if (!u_equal(&first, &a)) {
+            char msg[128];
+            snprintf(msg, sizeof(msg), "the arguments of %s have different units", op);
+            inconsistent(u, e, msg);
+        }
+    }
+    return first;
+}
+
+static bool constant_value(const tc_expr *e, double *v)
+{
+    if (e->op == TC_EXPR_NUMBER) {
+        *v = e->value;
+        return true;
+    }
+    if (e->op == TC_EXPR_MINUS && e->nargs == 1 && constant_value(e->args[0], v)) {
+        *v = -*v;
+        return true;
+    }
+    if (e->op == TC_EXPR_DIVIDE && e->nargs == 2) {
+        double a, b;
+        if (constant_value(e->args[0], &a) && constant_value(e->args[1], &b) && b != 0) {
+            *v = a / b;
+            return true;
+        }
+    }
+    return false;
+}
+
+static uvec dimensionless_args(uctx *u, const tc_expr *e)
+{
+    for (size_t i = 0; i < e->nargs; i++) {
+        uvec a = expr_units(u, e->args[i]);
+        if (!a.undeclared && !u_dimensionless(&a)) {
+            char msg[128];
+            snprintf(msg, sizeof(msg), "the argument of %s must be dimensionless",
+                     tc_expr_op_name(e->op));
+            inconsistent(u, e, msg);
+        }
+    }
+    return U_NONE;
+}
+
+static uvec expr_units(uctx *u, const tc_expr *e)
+{
+    if (!e || u->depth > 200)
+        return u_undeclared();
+    u->depth++;
+    uvec r = U_NONE;
+    sbml_ctx *c = u->c;
+    switch (e->op) {
+    case TC_EXPR_NUMBER:
+        r = e->units ? unit_or_undeclared(c, e->units) : u_undeclared();
+        break;
+    case TC_EXPR_SYMBOL:
+        r = symbol_units(u, e->name);
+        break;
+    case TC_EXPR_TIME:
+        r = time_units(c);
+        break;
+    case TC_EXPR_AVOGADRO:
+        base_unit("mole", &r);
+        r.e[D_MOLE] = -1;
+        r.log10f = 0;
+        break;
+    case TC_EXPR_DELAY:
+        r = e->nargs ? expr_units(u, e->args[0]) : u_undeclared();
+        if (e->nargs == 2) {
+            uvec d = expr_units(u, e->args[1]), t = time_units(c);
+            if (!d.undeclared && !t.undeclared && !u_equal(&d, &t))
+                inconsistent(u, e, "the delay of delay() must be in units of time");
+        }
+        break;
+    case TC_EXPR_RATE_OF: {
+        r = e->nargs ? expr_units(u, e->args[0]) : u_undeclared();
+        uvec t = time_units(c);
+        u_mul(&r, &t, -1);
+        break;
+    }
+    case TC_EXPR_TRUE:
+    case TC_EXPR_FALSE:
+    case TC_EXPR_PI:
+    case TC_EXPR_EXPONENTIALE:
+        r = U_NONE;
+        break;
+    case TC_EXPR_INFINITY_:
+    case TC_EXPR_NOTANUMBER:
+        r = u_undeclared();
+        break;
+    case TC_EXPR_PLUS:
+    case TC_EXPR_MINUS:
+    case TC_EXPR_MIN:
+    case TC_EXPR_MAX:
+        r = same_units(u, e, 0, 1, tc_expr_op_name(e->op));
+        if (e->nargs == 0)
+            r = u_undeclared();
+        break;
+    case TC_EXPR_EQ:
+    case TC_EXPR_NEQ:
+    case TC_EXPR_GT:
+    case TC_EXPR_LT:
+    case TC_EXPR_GEQ:
+    case TC_EXPR_LEQ:
+        same_units(u, e, 0, 1, tc_expr_op_name(e->op));
+        r = U_NONE;
+        break;
+    case TC_EXPR_AND:
+    case TC_EXPR_OR:
+    case TC_EXPR_XOR:
+    case TC_EXPR_NOT:
+    case TC_EXPR_IMPLIES:
+        for (size_t i = 0; i < e->nargs; i++)
+            expr_units(u, e->args[i]);
+        r = U_NONE;
+        break;
+    case TC_EXPR_TIMES:
+        for (size_t i = 0; i < e->nargs; i++) {
+            uvec a = expr_units(u, e->args[i]);
+            u_mul(&r, &a, 1);
+        }
+        break;
+    case TC_EXPR_DIVIDE:
+        if (e->nargs == 2) {
+            r = expr_units(u, e->args[0]);
+            uvec b = expr_units(u, e->args[1]);
+            u_mul(&r, &b, -1);
+        } else {
+            r = u_undeclared();
+        }
+        break;
+    case TC_EXPR_POWER:
+        if (e->nargs == 2) {
+            uvec b = expr_units(u, e->args[0]);
+            uvec x = expr_units(u, e->args[1]);
+            double p;
+            if (!x.undeclared && !u_dimensionless(&x))
+                inconsistent(u, e, "the exponent of power must be dimensionless");
+            if (constant_value(e->args[1], &p)) {
+                r = U_NONE;
+                u_mul(&r, &b, p);
+            } else if (!b.undeclared && u_dimensionless(&b)) {
+                r = U_NONE;
+            } else {
+                r = u_undeclared();
+            }
+        } else {
+            r = u_undeclared();
+        }
+        break;
+    case TC_EXPR_ROOT:
+        if (e->nargs == 2) {
+            uvec b = expr_units(u, e->args[1]);
+            double d;
+            if (constant_value(e->args[0], &d) && d != 0) {
+                r = U_NONE;
+                u_mul(&r, &b, 1.0 / d);
+            } else {
+                r = u_undeclared();
+            }
+        } else {
+            r = u_undeclared();
+        }
+        break;
+    case TC_EXPR_ABS:
+    case TC_EXPR_FLOOR:
+    case TC_EXPR_CEILING:
+        r = e->nargs ? expr_units(u, e->args[0]) : u_undeclared();
+        break;
+    case TC_EXPR_QUOTIENT:
+    case TC_EXPR_REM:
+        r = e->nargs ? expr_units(u, e->args[0]) : u_undeclared();
+        for (size_t i = 1; i < e->nargs; i++)
+            expr_units(u, e->args[i]);
+        break;
+    case TC_EXPR_LOG:
+        /* the base is a plain number */
+        if (e->nargs == 2) {
+            uvec a = expr_units(u, e->args[1]);
+            if (!a.undeclared && !u_dimensionless(&a))
+                inconsistent(u, e, "the argument of log must be dimensionless");
+        }
+        r = U_NONE;
+        break;
+    case TC_EXPR_PIECEWISE: {
+        uvec first = u_undeclared();
+        bool have = false;
+        for (size_t i = 0; i < e->nargs; i++) {
+            bool cond = (i % 2 == 1) && !(e->has_otherwise && i == e->nargs - 1);
+            uvec a = expr_units(u, e->args[i]);
+            if (cond || a.undeclared)
+                continue;
+            if (!have) {
+                first = a;
+                have = true;
+            } else if (!u_equal(&first, &a)) {
+                inconsistent(u, e, "the pieces of piecewise have different units");
+            }
+        }
+        r = first;
+        break;
+    }
+    case TC_EXPR_CALL: {
+        const tc_sbml_function *f = sbml_function(c, e->name);
+        const tc_expr *l = f ? f->math.expr : NULL;
+        if (!l || l->op != TC_EXPR_LAMBDA || l->nargs - 1 != e->nargs || u->depth > 50) {
+            r = u_undeclared();
+            break;
+        }
+        uvec *vals = tc_xcalloc(e->nargs ? e->nargs : 1, sizeof(*vals));
+        for (size_t i = 0; i < e->nargs; i++)
+            vals[i] = expr_units(u, e->args[i]);
+        uctx inner = *u;
+        inner.lambda = l;
+        inner.bvals = vals;
+        inner.law = NULL;
+        r = expr_units(&inner, l->args[l->nargs - 1]);
+        u->reported = inner.reported;
+        free(vals);
+        break;
+    }
+    case TC_EXPR_LAMBDA:
+        r = u_undeclared();
+        break;
+    default: /* exp, ln, trigonometric and hyperbolic functions, factorial */
+        r = dimensionless_args(u, e);
+        break;
+    }
+    u->depth--;
+    return r;
+}
+
+/* ---- the rules ---- */
+static uvec math_units(sbml_ctx *c, const tc_sbml_math *m, const tc_sbml_kinetic_law *law,
+                       const char *where)
+{
+    uctx u = {.c = c, .law = law, .line = m->line, .where = where};
+    return expr_units(&u, m->expr);
+}
+
+typedef enum target_kind { TK_COMPARTMENT, TK_SPECIES, TK_PARAMETER, TK_SREF, TK_NONE } target_kind;
+
+/* The units of a variable a rule, assignment or event sets. */
+static target_kind variable_units(sbml_ctx *c, const char *id, uvec *out, bool for_species_amount)
+{
+    const sbml_sym *s = sbml_syms_find(&c->syms, id);
+    if (!s)
+        return TK_NONE;
+    switch (s->kind) {
+    case SBML_COMPARTMENT:
+        *out = compartment_units(c, s->obj);
+        return TK_COMPARTMENT;
+    case SBML_SPECIES:
+        *out = species_units(c, s->obj);
+        (void)for_species_amount;
+        return TK_SPECIES;
+    case SBML_PARAMETER:
+        *out = unit_or_undeclared(c, ((const tc_sbml_parameter *)s->obj)->units);
+        return TK_PARAMETER;
+    case SBML_SPECIESREF:
+        *out = U_NONE;
+        return TK_SREF;
+    default:
+        return TK_NONE;
+    }
+}
+
+static void compare(sbml_ctx *c, const char *rules[4], const char *var, const tc_sbml_math *m,
+                    const tc_sbml_kinetic_law *law, bool per_time, const char *what, long line)
+{
+    if (!var || !m->expr)
+        return;
+    uvec want;
+    target_kind k = variable_units(c, var, &want, false);
+    uvec have = math_units(c, m, law, what);
+    if (k == TK_NONE || !rules[k] || want.undeclared || have.undeclared)
+        return;
+    if (per_time) {
+        uvec t = time_units(c);
+        if (t.undeclared)
+            return;
+        u_mul(&want, &t, -1);
+    }
+    if (!u_equal(&want, &have))
+        sbml_report(&c->out, rules[k], line,
+                    "the units of the math of %s for \"%s\" do not match the units of \"%s\"%s",
+                    what, var, var, per_time ? " per unit of time" : "");
+}
+
+void sbml_check_units(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    static const char *assign[4] = {"sbml:10511", "sbml:10512", "sbml:10513", "sbml:10514"};
+    static const char *initial[4] = {"sbml:10521", "sbml:10522", "sbml:10523", "sbml:10524"};
+    static const char *rate[4] = {"sbml:10531", "sbml:10532", "sbml:10533", "sbml:10534"};
+    static const char *event[4] = {"sbml:10561", "sbml:10562", "sbml:10563", "sbml:10564"};
+    for (size_t i = 0; i < m->nfunctions; i++) {
+        const tc_sbml_function *f = &m->functions[i];
+        const tc_expr *l = f->math.expr;
+        if (!l || l->op != TC_EXPR_LAMBDA)
+            continue;
+        uctx u = {.c = c, .lambda = l, .line = f->math.line, .where = "a function definition"};
+        expr_units(&u, l->args[l->nargs - 1]);
+    }
+    for (size_t i = 0; i < m->nrules; i++) {
+        const tc_sbml_rule *r = &m->rules[i];
+        if (r->kind == TC_SBML_ALGEBRAIC)
+            math_units(c, &r->math, NULL, "an algebraic rule");
+        else
+            compare(c, r->kind == TC_SBML_RATE ? rate : assign, r->variable, &r->math, NULL,
+                    r->kind == TC_SBML_RATE,
+                    r->kind == TC_SBML_RATE ? "the rate rule" : "the assignment rule", r->b.line);
+    }
+    for (size_t i = 0; i < m->ninitial_assignments; i++) {
+        const tc_sbml_initial_assignment *a = &m->initial_assignments[i];
+        compare(c, initial, a->symbol, &a->math, NULL, false, "the initial assignment", a->b.line);
+    }
+    for (size_t i = 0; i < m->nconstraints; i++)
+        math_units(c, &m->constraints[i].math, NULL, "a constraint");
+    bool have_first = false;
+    uvec first_law = U_NONE;
+    for (size_t i = 0; i < m->nreactions; i++) {
+        const tc_sbml_reaction *r = &m->reactions[i];
+        for (size_t j = 0; j < r->nreactants + r->nproducts; j++) {
+            const tc_sbml_speciesref *s =
+                j < r->nreactants ? &r->reactants[j] : &r->products[j - r->nreactants];
+            if (s->stoichiometry_math.expr)
+                math_units(c, &s->stoichiometry_math, NULL, "a stoichiometryMath");
+        }
+        const tc_sbml_kinetic_law *k = r->kinetic_law;
+        if (!k || !k->math.expr)
+            continue;
+        uvec have = math_units(c, &k->math, k, "a kinetic law");
+        if (have.undeclared)
+            continue;
+        uvec want = extent_units(c), t = time_units(c);
+        if (c->doc->level < 3) {
+            if (k->substance_units)
+                want = unit_or_undeclared(c, k->substance_units);
+            if (k->time_units)
+                t = unit_or_undeclared(c, k->time_units);
+        }
+        u_mul(&want, &t, -1);
+        if (!want.undeclared && !u_equal(&want, &have))
+            sbml_report(&c->out, "sbml:10541", k->math.line,
+                        "the units of the kinetic law of reaction \"%s\" are not units of "
+                        "extent per unit of time",
+                        r->b.id ? r->b.id : "");
+        if (!have_first) {
+            first_law = have;
+            have_first = true;
+        } else if (!u_equal(&first_law, &have)) {
+            sbml_report(&c->out, "sbml:10503", k->math.line,
+                        "the kinetic law of reaction \"%s\" has units different from the "
+                        "other kinetic laws",
+                        r->b.id ? r->b.id : "");
+        }
+    }
+    for (size_t i = 0; i < m->nevents; i++) {
+        const tc_sbml_event *e = &m->events[i];
+        if (e->trigger)
+            math_units(c, &e->trigger->math, NULL, "a trigger");
+        if (e->delay && e->delay->math.expr) {
+            uvec d = math_units(c, &e->delay->math, NULL, "a delay");
+            uvec t = e->time_units ? unit_or_undeclared(c, e->time_units) : time_units(c);
+            if (!d.undeclared && !t.undeclared && !u_equal(&d, &t))
+                sbml_report(&c->out, "sbml:10551", e->delay->math.line,
+                            "the delay of event \"%s\" is not in units of time",
+                            e->b.id ? e->b.id : "");
+        }
+        if (e->priority && e->priority->math.expr) {
+            uvec p = math_units(c, &e->priority->math, NULL, "a priority");
+            if (!p.undeclared && !u_dimensionless(&p))
+                sbml_report(&c->out, "sbml:10565", e->priority->math.line,
+                            "the priority of event \"%s\" should be dimensionless",
+                            e->b.id ? e->b.id : "");
+        }
+        for (size_t j = 0; j < e->nassignments; j++) {
+            const tc_sbml_event_assignment *a = &e->assignments[j];
+            compare(c, event, a->variable, &a->math, NULL, false, "the event assignment",
+                    a->b.line);
+        }
+    }
+}
