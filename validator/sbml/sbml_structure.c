@@ -388,32 +388,128 @@ static void check_children(walker *w, const xmlNode *n)
     }
 }
 
-/* Level 2 fixes the order of a model's lists (sbml:20202 in Level 2). */
-static void check_model_order(walker *w, const xmlNode *model)
+
+/* The children each element may have, in the order Level 2 requires (notes and
+ * annotation are allowed everywhere and come first). min_lv/max_lv bound the SBML
+ * level*10+version where a child exists. */
+typedef struct child_spec {
+    const char *parent, *child;
+    int min_lv, max_lv;
+} child_spec;
+
+static const child_spec children[] = {
+    {"sbml", "model", 11, 99},
+    {"model", "listOfFunctionDefinitions", 21, 99},
+    {"model", "listOfUnitDefinitions", 11, 99},
+    {"model", "listOfCompartmentTypes", 22, 25},
+    {"model", "listOfSpeciesTypes", 22, 25},
+    {"model", "listOfCompartments", 11, 99},
+    {"model", "listOfSpecies", 11, 99},
+    {"model", "listOfParameters", 11, 99},
+    {"model", "listOfInitialAssignments", 22, 99},
+    {"model", "listOfRules", 11, 99},
+    {"model", "listOfConstraints", 22, 99},
+    {"model", "listOfReactions", 11, 99},
+    {"model", "listOfEvents", 21, 99},
+    {"functionDefinition", "math", 21, 99},
+    {"unitDefinition", "listOfUnits", 11, 99},
+    {"speciesReference", "stoichiometryMath", 21, 25},
+    {"stoichiometryMath", "math", 21, 25},
+    {"reaction", "listOfReactants", 11, 99},
+    {"reaction", "listOfProducts", 11, 99},
+    {"reaction", "listOfModifiers", 21, 99},
+    {"reaction", "kineticLaw", 11, 99},
+    {"kineticLaw", "math", 21, 99},
+    {"kineticLaw", "listOfParameters", 11, 25},
+    {"kineticLaw", "listOfLocalParameters", 31, 99},
+    {"assignmentRule", "math", 21, 99},
+    {"rateRule", "math", 21, 99},
+    {"algebraicRule", "math", 21, 99},
+    {"initialAssignment", "math", 22, 99},
+    {"constraint", "math", 22, 99},
+    {"constraint", "message", 22, 99},
+    {"event", "trigger", 21, 99},
+    {"event", "delay", 21, 99},
+    {"event", "listOfEventAssignments", 21, 99},
+    {"event", "priority", 31, 99},
+    {"trigger", "math", 21, 99},
+    {"delay", "math", 21, 99},
+    {"priority", "math", 31, 99},
+    {"eventAssignment", "math", 21, 99},
+    {"compartment", "", 0, 0},
+    {"species", "", 0, 0},
+    {"specie", "", 0, 0},
+    {"parameter", "", 0, 0},
+    {"localParameter", "", 0, 0},
+    {"unit", "", 0, 0},
+    {"modifierSpeciesReference", "", 0, 0},
+    {"specieReference", "", 0, 0},
+    {"compartmentType", "", 0, 0},
+    {"speciesType", "", 0, 0},
+};
+
+/* The rule for children out of order, per parent, in Level 2. */
+static const char *order_rule(const char *parent)
 {
-    static const char *const order[] = {
-        "notes", "annotation", "listOfFunctionDefinitions", "listOfUnitDefinitions",
-        "listOfCompartmentTypes", "listOfSpeciesTypes", "listOfCompartments", "listOfSpecies",
-        "listOfParameters", "listOfInitialAssignments", "listOfRules", "listOfConstraints",
-        "listOfReactions", "listOfEvents"};
-    int last = -1;
-    for (const xmlNode *c = model->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || !sbml_is_sbml(c))
+    if (strcmp(parent, "model") == 0)
+        return "sbml:20202";
+    if (strcmp(parent, "reaction") == 0)
+        return "sbml:21102";
+    if (strcmp(parent, "kineticLaw") == 0)
+        return "sbml:21122";
+    if (strcmp(parent, "event") == 0)
+        return "sbml:21205";
+    if (strcmp(parent, "constraint") == 0)
+        return "sbml:21002";
+    return "sbml:10103";
+}
+
+static void check_known_children(walker *w, const xmlNode *n)
+{
+    const char *parent = nm(n);
+    bool known_parent = false;
+    for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++)
+        if (strcmp(children[i].parent, parent) == 0)
+            known_parent = true;
+    if (!known_parent)
+        return;
+    int lv = w->level * 10 + w->version, last = -1;
+    bool order_reported = false, seen_content = false;
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
             continue;
-        int pos = -1;
-        for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
-            if (strcmp(order[i], nm(c)) == 0)
-                pos = i;
-        if (pos < 0)
+        const char *cn = nm(c);
+        if (strcmp(cn, "notes") == 0 || strcmp(cn, "annotation") == 0) {
+            if (seen_content && w->level == 2 && !order_reported) {
+                sbml_report(w->o, "sbml:10103", line_of(c),
+                            "<%s> of <%s> must come before its other children", cn, parent);
+                order_reported = true;
+            }
             continue;
-        if (pos < last) {
-            sbml_report(w->o, w->level == 2 ? "sbml:20202" : "sbml:10103", line_of(c),
-                        "<%s> is out of order: the lists of a model must come in the order the "
-                        "specification gives",
-                        nm(c));
-            return;
         }
-        last = pos;
+        if (!sbml_is_sbml(c) && strcmp(cn, "math") == 0)
+            cn = "math";
+        else if (!sbml_is_sbml(c))
+            continue; /* other namespaces: packages, not ours to judge */
+        seen_content = true;
+        int pos = -1;
+        for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++)
+            if (strcmp(children[i].parent, parent) == 0 && strcmp(children[i].child, cn) == 0 &&
+                lv >= children[i].min_lv && lv <= children[i].max_lv)
+                pos = (int)i;
+        if (pos < 0) {
+            sbml_report(w->o, "sbml:10102", line_of(c),
+                        "<%s> is not an element SBML Level %d Version %d allows inside <%s>", cn,
+                        w->level, w->version, parent);
+            continue;
+        }
+        if (pos < last && w->level == 2 && !order_reported) {
+            sbml_report(w->o, order_rule(parent), line_of(c),
+                        "<%s> is out of order inside <%s>", cn, parent);
+            order_reported = true;
+        }
+        if (pos > last)
+            last = pos;
     }
 }
 
@@ -445,8 +541,7 @@ static void walk(walker *w, const xmlNode *n, int depth)
             check_attrs(w, c, s);
         check_types(w, c);
         check_children(w, c);
-        if (strcmp(name, "model") == 0 && w->level == 2)
-            check_model_order(w, c);
+        check_known_children(w, c);
         walk(w, c, depth + 1);
     }
 }
