@@ -234,16 +234,54 @@ static const char *schema_rule(const walker *w, const char *l3rule)
     return w->level >= 3 ? l3rule : "sbml:10103";
 }
 
+/* Level 2 attributes that exist only in some versions: element ("*" any), attribute,
+ * first and last level*10+version. */
+static const struct {
+    const char *elem, *attr;
+    int min_lv, max_lv;
+} l2_versions[] = {
+    {"*", "sboTerm", 22, 29},
+    {"species", "spatialSizeUnits", 21, 22},
+    {"species", "charge", 21, 22},
+    {"species", "speciesType", 22, 25},
+    {"compartment", "compartmentType", 22, 25},
+    {"event", "timeUnits", 21, 22},
+    {"event", "useValuesFromTriggerTime", 24, 29},
+    {"kineticLaw", "timeUnits", 21, 21},
+    {"kineticLaw", "substanceUnits", 21, 21},
+    {"unit", "offset", 21, 21},
+    {"speciesReference", "id", 22, 29},
+    {"speciesReference", "name", 22, 29},
+    {"modifierSpeciesReference", "id", 22, 29},
+    {"modifierSpeciesReference", "name", 22, 29},
+};
+
+static bool l2_attr_exists(const char *elem, const char *attr, int lv)
+{
+    for (size_t i = 0; i < sizeof(l2_versions) / sizeof(l2_versions[0]); i++)
+        if ((strcmp(l2_versions[i].elem, "*") == 0 || strcmp(l2_versions[i].elem, elem) == 0) &&
+            strcmp(l2_versions[i].attr, attr) == 0)
+            return lv >= l2_versions[i].min_lv && lv <= l2_versions[i].max_lv;
+    return true;
+}
+
 static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
 {
     bool l3 = w->level >= 3, v2 = l3 && w->version >= 2;
     const char *req = l3 ? s->required : s->l2_required;
     const char *opt = l3 ? s->optional : s->l2_optional;
     const char *rule = schema_rule(w, s->attr_rule);
+    int lv = w->level * 10 + w->version;
     for (const xmlAttr *a = n->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
         if (a->ns)
             continue; /* package or other namespaces are not ours to judge */
+        if (w->level == 2 && !l2_attr_exists(s->name, an, lv)) {
+            sbml_report(w->o, "sbml:10103", line_of(n),
+                        "<%s> may not have the attribute %s in SBML Level 2 Version %d", s->name,
+                        an, w->version);
+            continue;
+        }
         if (in_list(req, an) || in_list(opt, an) || strcmp(an, "metaid") == 0)
             continue;
         if (strcmp(an, "sboTerm") == 0 && !(w->level == 2 && w->version == 1) && w->level > 1)
