@@ -208,6 +208,190 @@ static uvec species_units(const sbml_ctx *c, const tc_sbml_species *s)
     return u;
 }
 
+/* ---- what a unit attribute may name ---- */
+typedef enum ukind { UK_SUBSTANCE, UK_TIME, UK_LENGTH, UK_AREA, UK_VOLUME } ukind;
+
+/* Is `u` (a resolved unit) of this kind, or dimensionless? */
+static bool u_is(const uvec *u, ukind k)
+{
+    if (u_dimensionless(u))
+        return true;
+    uvec x = *u;
+    int dim = -1;
+    double want = 1;
+    switch (k) {
+    case UK_SUBSTANCE:
+        for (int d = D_KG; d <= D_ITEM; d++)
+            if ((d == D_KG || d == D_MOLE || d == D_ITEM) && fabs(x.e[d] - 1) < 1e-9)
+                dim = d;
+        break;
+    case UK_TIME:
+        dim = D_SECOND;
+        break;
+    case UK_LENGTH:
+        dim = D_METRE;
+        break;
+    case UK_AREA:
+        dim = D_METRE;
+        want = 2;
+        break;
+    case UK_VOLUME:
+        dim = D_METRE;
+        want = 3;
+        break;
+    }
+    if (dim < 0)
+        return false;
+    for (int d = 0; d < D_COUNT; d++)
+        if (fabs(x.e[d] - (d == dim ? want : 0)) > 1e-9)
+            return false;
+    return true;
+}
+
+static const char *const ukind_text[] = {
+    "a unit of substance (mole, item, gram, kilogram, avogadro) or dimensionless",
+    "a unit of time (second) or dimensionless",
+    "a unit of length (metre) or dimensionless",
+    "a unit of area (square metre) or dimensionless",
+    "a unit of volume (litre, cubic metre) or dimensionless"};
+
+/* A unit attribute: report `rule` when it names a unit that is not of kind k. A name
+ * that resolves to nothing is left to the rules on unit references. */
+static void unit_attr(sbml_ctx *c, const char *rule, const char *ref, ukind k,
+                      const tc_sbml_base *b, const char *attr)
+{
+    uvec u;
+    if (!ref || !unit_named(c, ref, &u) || u_is(&u, k))
+        return;
+    sbml_report(&c->out, rule, b->line, "%s=\"%s\" of <%s>%s%s%s should be %s", attr, ref,
+                b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "",
+                ukind_text[k]);
+}
+
+/* Level 1-2 redefinitions of the predefined units (sbml:20402-20406) must simplify to
+ * one unit of the right kind (or dimensionless). */
+static void check_redefinitions(sbml_ctx *c)
+{
+    static const struct {
+        const char *id, *rule;
+        ukind kind;
+    } redef[] = {{"substance", "sbml:20402", UK_SUBSTANCE}, {"length", "sbml:20403", UK_LENGTH},
+                 {"area", "sbml:20404", UK_AREA},           {"time", "sbml:20405", UK_TIME},
+                 {"volume", "sbml:20406", UK_VOLUME}};
+    const tc_sbml_model *m = c->m;
+    if (c->doc->level >= 3)
+        return;
+    for (size_t i = 0; i < m->nunitdefs; i++) {
+        const tc_sbml_unitdef *d = &m->unitdefs[i];
+        uvec u;
+        for (size_t r = 0; d->b.id && r < sizeof(redef) / sizeof(redef[0]); r++)
+            if (strcmp(redef[r].id, d->b.id) == 0 && unit_named(c, d->b.id, &u) &&
+                !u_is(&u, redef[r].kind))
+                sbml_report(&c->out, redef[r].rule, d->b.line,
+                            "the unit definition \"%s\" redefines a predefined unit but is not %s",
+                            d->b.id, ukind_text[redef[r].kind]);
+    }
+}
+
+static void check_unitdefs(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    int l = c->doc->level, v = c->doc->version;
+    for (size_t i = 0; i < m->nunitdefs; i++) {
+        const tc_sbml_unitdef *d = &m->unitdefs[i];
+        if (d->b.id && sbml_is_base_unit(d->b.id, l, v))
+            sbml_report(&c->out, "sbml:20401", d->b.line,
+                        "the unit definition id \"%s\" is the name of a base unit", d->b.id);
+        for (size_t j = 0; j < d->nunits; j++) {
+            const tc_sbml_unit *u = &d->units[j];
+            if (!u->kind)
+                continue;
+            if ((strcmp(u->kind, "Celsius") == 0 || strcmp(u->kind, "celsius") == 0) &&
+                !(l == 1 || (l == 2 && v == 1)))
+                sbml_report(&c->out, l >= 3 ? "sbml:20410" : "sbml:20412", u->b.line,
+                            "the unit kind Celsius was removed after SBML Level 2 Version 1");
+            else if (!sbml_is_base_unit(u->kind, l, v))
+                sbml_report(&c->out, "sbml:20410", u->b.line,
+                            "the unit kind \"%s\" is not a base unit of SBML", u->kind);
+            if (u->offset.set && u->offset.v != 0 && l == 2 && v >= 2)
+                sbml_report(&c->out, "sbml:20411", u->b.line,
+                            "the unit offset was removed after SBML Level 2 Version 1");
+        }
+    }
+    check_redefinitions(c);
+}
+
+static bool unit_resolves(const sbml_ctx *c, const char *ref)
+{
+    uvec u;
+    return unit_named(c, ref, &u) || sbml_unitdef(c->m, ref) ||
+           sbml_is_base_unit(ref, c->doc->level, c->doc->version);
+}
+
+static void check_unit_attributes(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    int l = c->doc->level;
+    check_unitdefs(c);
+    if (l >= 3) {
+        unit_attr(c, "sbml:20233", m->substance_units, UK_SUBSTANCE, &m->b, "substanceUnits");
+        unit_attr(c, "sbml:20217", m->time_units, UK_TIME, &m->b, "timeUnits");
+        unit_attr(c, "sbml:20218", m->volume_units, UK_VOLUME, &m->b, "volumeUnits");
+        unit_attr(c, "sbml:20219", m->area_units, UK_AREA, &m->b, "areaUnits");
+        unit_attr(c, "sbml:20220", m->length_units, UK_LENGTH, &m->b, "lengthUnits");
+        unit_attr(c, "sbml:20221", m->extent_units, UK_SUBSTANCE, &m->b, "extentUnits");
+    }
+    for (size_t i = 0; i < m->ncompartments; i++) {
+        const tc_sbml_compartment *x = &m->compartments[i];
+        double dims = x->spatial_dimensions.set ? x->spatial_dimensions.v : (l < 3 ? 3 : -1);
+        if (!x->units)
+            continue;
+        if (l < 3 && !unit_resolves(c, x->units))
+            continue;
+        if (dims == 1)
+            unit_attr(c, "sbml:20507", x->units, UK_LENGTH, &x->b, "units");
+        else if (dims == 2)
+            unit_attr(c, "sbml:20508", x->units, UK_AREA, &x->b, "units");
+        else if (dims == 3)
+            unit_attr(c, "sbml:20509", x->units, UK_VOLUME, &x->b, "units");
+    }
+    for (size_t i = 0; i < m->nspecies; i++) {
+        const tc_sbml_species *s = &m->species[i];
+        unit_attr(c, "sbml:20608", s->substance_units, UK_SUBSTANCE, &s->b, "substanceUnits");
+        if (l < 3 && s->substance_units && !unit_resolves(c, s->substance_units))
+            sbml_report(&c->out, "sbml:20608", s->b.line,
+                        "substanceUnits=\"%s\" of species \"%s\" names no unit", s->substance_units,
+                        s->b.id ? s->b.id : "");
+        const tc_sbml_compartment *x = sbml_compartment(c, s->compartment);
+        if (l == 2 && s->spatial_size_units && x) {
+            double dims = x->spatial_dimensions.set ? x->spatial_dimensions.v : 3;
+            if (dims == 1)
+                unit_attr(c, "sbml:20605", s->spatial_size_units, UK_LENGTH, &s->b,
+                          "spatialSizeUnits");
+            else if (dims == 2)
+                unit_attr(c, "sbml:20606", s->spatial_size_units, UK_AREA, &s->b,
+                          "spatialSizeUnits");
+            else if (dims == 3)
+                unit_attr(c, "sbml:20607", s->spatial_size_units, UK_VOLUME, &s->b,
+                          "spatialSizeUnits");
+        }
+    }
+    if (l < 3)
+        for (size_t i = 0; i < m->nparameters; i++) {
+            const tc_sbml_parameter *p = &m->parameters[i];
+            if (p->units && !unit_resolves(c, p->units))
+                sbml_report(&c->out, "sbml:20701", p->b.line,
+                            "units=\"%s\" of parameter \"%s\" names no unit definition, "
+                            "predefined or base unit",
+                            p->units, p->b.id ? p->b.id : "");
+        }
+    for (size_t i = 0; i < m->nevents; i++) {
+        const tc_sbml_event *e = &m->events[i];
+        if (l == 2 && e->time_units)
+            unit_attr(c, "sbml:21204", e->time_units, UK_TIME, &e->b, "timeUnits");
+    }
+}
+
 /* ---- units of expressions ---- */
 typedef struct uctx {
     sbml_ctx *c;
@@ -572,6 +756,7 @@ void sbml_check_units(sbml_ctx *c)
     static const char *initial[4] = {"sbml:10521", "sbml:10522", "sbml:10523", "sbml:10524"};
     static const char *rate[4] = {"sbml:10531", "sbml:10532", "sbml:10533", "sbml:10534"};
     static const char *event[4] = {"sbml:10561", "sbml:10562", "sbml:10563", "sbml:10564"};
+    check_unit_attributes(c);
     for (size_t i = 0; i < m->nfunctions; i++) {
         const tc_sbml_function *f = &m->functions[i];
         const tc_expr *l = f->math.expr;
