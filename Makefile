@@ -61,7 +61,7 @@ LIB_SRC := $(sort $(filter-out validator/cli/%,$(wildcard validator/*/*.c)) \
 CLI_SRC := $(sort $(wildcard validator/cli/*.c))
 GEN_SRC := $(BUILD)/gen/rules_data.c
 TEST_SRC := $(sort $(wildcard tests/unit/*.c tests/integration/*.c))
-RULE_FILES := $(sort $(wildcard rules/catalogue/*.tsv)) rules/formats.tsv
+RULE_FILES := $(sort $(wildcard rules/catalogue/*.tsv)) rules/formats.tsv rules/sbml/sbo.tsv
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/rules_data.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -80,7 +80,8 @@ help:
 $(BUILD)/gen/rules_data.c: scripts/embed.sh $(RULE_FILES)
 	$(Q)mkdir -p $(@D)
 	$(Q){ ./scripts/embed.sh tc_catalogue_text $(filter %.tsv,$(filter rules/catalogue/%,$(RULE_FILES))); \
-	   ./scripts/embed.sh tc_formats_text rules/formats.tsv | sed 1,2d; } > $@
+	   ./scripts/embed.sh tc_formats_text rules/formats.tsv | sed 1,2d; \
+	   ./scripts/embed.sh tc_sbo_text rules/sbml/sbo.tsv | sed 1,2d; } > $@
 
 $(BUILD)/gen/suites.h: scripts/list-suites.sh $(TEST_SRC)
 	$(Q)mkdir -p $(@D)
