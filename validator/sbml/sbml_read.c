@@ -72,13 +72,22 @@ bool sbml_has_attr(const xmlNode *n, const char *name)
     return xmlHasNsProp(n, (const xmlChar *)name, NULL) != NULL;
 }
 
+/* The SBML core namespaces; a Level 3 package has a namespace of its own. */
 static bool is_sbml_ns(const char *href)
 {
-    return href && strncmp(href, "http://www.sbml.org/sbml/level", 30) == 0 &&
-           !strstr(href, "/version1/comp") && !strstr(href, "/fbc") && !strstr(href, "/layout") &&
-           !strstr(href, "/groups") && !strstr(href, "/render") && !strstr(href, "/qual") &&
-           !strstr(href, "/multi") && !strstr(href, "/distrib") && !strstr(href, "/spatial") &&
-           !strstr(href, "/arrays") && !strstr(href, "/dyn") && !strstr(href, "/req");
+    static const char *const core[] = {
+        "http://www.sbml.org/sbml/level1",
+        "http://www.sbml.org/sbml/level2",
+        "http://www.sbml.org/sbml/level2/version2",
+        "http://www.sbml.org/sbml/level2/version3",
+        "http://www.sbml.org/sbml/level2/version4",
+        "http://www.sbml.org/sbml/level2/version5",
+        "http://www.sbml.org/sbml/level3/version1/core",
+        "http://www.sbml.org/sbml/level3/version2/core"};
+    for (size_t i = 0; href && i < sizeof(core) / sizeof(core[0]); i++)
+        if (strcmp(href, core[i]) == 0)
+            return true;
+    return false;
 }
 
 bool sbml_is_sbml(const xmlNode *n)

@@ -28,6 +28,7 @@ void tc_sbml_validate(const tc_sbml_doc *doc, tc_findings *fs)
     sbml_check_general(&c);
     sbml_check_units(&c);
     sbml_check_sbo(&c);
+    sbml_check_practice(&c);
     sbml_syms_release(&c.syms);
 }
 
