@@ -708,6 +708,7 @@ int tc_sbml_read(tc_sbml_doc **out, const void *data, size_t len, const char *fi
     reader r = {.o = {.file = file, .fs = fs, .level = doc->level, .version = doc->version},
                 .level = doc->level};
     sbml_check_structure(&r.o, xml);
+    sbml_check_annotations(&r.o, xml);
     const xmlNode *model = child(root, "model");
     if (model)
         doc->model = read_model(&r, model);
