@@ -170,18 +170,54 @@ bool sbml_is_sid(const char *s)
     return true;
 }
 
-/* XML 1.0 Name without colons, ASCII-strict with any non-ASCII byte allowed. */
+/* Decode one UTF-8 character; returns its length (0 on a malformed sequence). */
+static int utf8(const unsigned char *s, unsigned long *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    int n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+    if (!n)
+        return 0;
+    *cp = s[0] & (0x7F >> n);
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3F);
+    }
+    return n;
+}
+
+/* XML 1.0 (Fifth Edition) NameStartChar and NameChar, without the colon. */
+static bool name_start(unsigned long c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
+           (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) ||
+           (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) ||
+           (c >= 0x200C && c <= 0x200D) || (c >= 0x2070 && c <= 0x218F) ||
+           (c >= 0x2C00 && c <= 0x2FEF) || (c >= 0x3001 && c <= 0xD7FF) ||
+           (c >= 0xF900 && c <= 0xFDCF) || (c >= 0xFDF0 && c <= 0xFFFD) ||
+           (c >= 0x10000 && c <= 0xEFFFF);
+}
+
+static bool name_char(unsigned long c)
+{
+    return name_start(c) || c == '-' || c == '.' || (c >= '0' && c <= '9') || c == 0xB7 ||
+           (c >= 0x300 && c <= 0x36F) || (c >= 0x203F && c <= 0x2040);
+}
+
 bool sbml_is_xml_id(const char *s)
 {
     if (!s || !*s)
         return false;
-    unsigned char c0 = (unsigned char)*s;
-    if (!(letter(*s) || *s == '_' || c0 >= 0x80))
-        return false;
-    for (s++; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (!(letter(*s) || digit(*s) || *s == '_' || *s == '-' || *s == '.' || c >= 0x80))
+    const unsigned char *p = (const unsigned char *)s;
+    for (bool first = true; *p; first = false) {
+        unsigned long cp;
+        int n = utf8(p, &cp);
+        if (!n || !(first ? name_start(cp) : name_char(cp)))
             return false;
+        p += n;
     }
     return true;
 }
