@@ -318,7 +318,7 @@ typedef struct dep_node {
     const tc_expr *math;
     long line;
     int state; /* 0 new, 1 on stack, 2 done */
-    bool reaction; /* a kinetic law may use its own reaction's rate */
+    const tc_sbml_kinetic_law *law; /* its local parameters hide model ids */
 } dep_node;
 
 static dep_node *find_node(dep_node *n, size_t len, const char *id)
@@ -350,10 +350,19 @@ static bool dfs(sbml_ctx *c, dep_node *nodes, size_t len, dep_node *at, const tc
     if (!e)
         return false;
     if (e->op == TC_EXPR_SYMBOL && e->name) {
+        for (size_t i = 0; at->law && i < at->law->nparameters; i++)
+            if (at->law->parameters[i].b.id && strcmp(at->law->parameters[i].b.id, e->name) == 0)
+                return false;
         for (size_t i = 0; i < len; i++)
-            if (strcmp(nodes[i].id, e->name) == 0 && !(at->reaction && &nodes[i] == at) &&
-                visit(c, nodes, len, &nodes[i], depth + 1))
+            if (strcmp(nodes[i].id, e->name) == 0 && visit(c, nodes, len, &nodes[i], depth + 1))
                 return true;
+        /* a concentration depends on the size of its compartment */
+        const tc_sbml_species *sp = sbml_species(c, e->name);
+        if (sp && sp->has_only_substance_units != 1 && sp->compartment)
+            for (size_t i = 0; i < len; i++)
+                if (strcmp(nodes[i].id, sp->compartment) == 0 &&
+                    visit(c, nodes, len, &nodes[i], depth + 1))
+                    return true;
         return false;
     }
     if (e->op == TC_EXPR_CALL && e->name) {
@@ -376,18 +385,19 @@ static void check_cycles(sbml_ctx *c)
     size_t len = 0;
     for (size_t i = 0; i < m->nrules; i++)
         if (m->rules[i].kind == TC_SBML_ASSIGNMENT && m->rules[i].variable && m->rules[i].math.expr)
-            n[len++] = (dep_node){m->rules[i].variable, m->rules[i].math.expr, m->rules[i].b.line, 0, false};
+            n[len++] = (dep_node){m->rules[i].variable, m->rules[i].math.expr, m->rules[i].b.line, 0, NULL};
     for (size_t i = 0; i < m->ninitial_assignments; i++)
         if (m->initial_assignments[i].symbol && m->initial_assignments[i].math.expr &&
             !find_node(n, len, m->initial_assignments[i].symbol))
             n[len++] = (dep_node){m->initial_assignments[i].symbol,
                                   m->initial_assignments[i].math.expr,
-                                  m->initial_assignments[i].b.line, 0, false};
+                                  m->initial_assignments[i].b.line, 0, NULL};
     for (size_t i = 0; i < m->nreactions; i++)
         if (m->reactions[i].b.id && m->reactions[i].kinetic_law &&
             m->reactions[i].kinetic_law->math.expr)
             n[len++] = (dep_node){m->reactions[i].b.id, m->reactions[i].kinetic_law->math.expr,
-                                  m->reactions[i].kinetic_law->b.line, 0, true};
+                                  m->reactions[i].kinetic_law->b.line, 0,
+                                  m->reactions[i].kinetic_law};
     for (size_t i = 0; i < len; i++) {
         if (n[i].state)
             continue;

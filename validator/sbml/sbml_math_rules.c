@@ -225,7 +225,9 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
     }
     if (e->op == TC_EXPR_NUMBER && e->units) {
         if (c->doc->level < 3)
-            sbml_report(o, "sbml:10220", at, "units on <cn> are only allowed in SBML Level 3");
+            sbml_report(o, "sbml:99225", at,
+                        "units on <cn> are only allowed in SBML Level 3, not in Level %d",
+                        c->doc->level);
         else if (!sbml_is_sid(e->units))
             sbml_report(o, "sbml:10311", at, "units=\"%s\" on <cn> is not a valid UnitSId",
                         e->units);

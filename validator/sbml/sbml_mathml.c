@@ -1,7 +1,9 @@
 /* MathML content (the SBML subset) into tc_expr trees, with the MathML rules that
  * are about the markup itself: allowed elements and attributes, csymbol URLs, cn
  * types, argument counts (sbml:10201-10208, 10218, 10220, 10223). */
+#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +121,48 @@ static void check_attrs(mreader *r, const xmlNode *n)
 
 static tc_expr *read_node(mreader *r, const xmlNode *n);
 
+/* Numbers that cannot be read as what their type says (libSBML's 99220-99223). */
+static bool fits_int(const char *s)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    while (*end == ' ' || *end == '\n' || *end == '\t' || *end == '\r')
+        end++;
+    return errno == 0 && *end == '\0' && end != s && v >= INT32_MIN && v <= INT32_MAX;
+}
+
+static void check_number(mreader *r, const xmlNode *n, const char *type, const char *a,
+                         const char *b, double x, double y)
+{
+    long line = line_of(n);
+    if (strcmp(type, "integer") == 0) {
+        if (!fits_int(a))
+            sbml_report(r->o, "sbml:99221", line, "<cn type=\"integer\"> value \"%s\" is not a "
+                                                  "32-bit integer", a);
+    } else if (strcmp(type, "rational") == 0) {
+        if (!fits_int(a) || !fits_int(b))
+            sbml_report(r->o, "sbml:99223", line,
+                        "<cn type=\"rational\"> needs a 32-bit integer numerator and denominator");
+    } else if (strcmp(type, "e-notation") == 0) {
+        if (!isfinite(x) || !fits_int(b) || !isfinite(x * pow(10, y)))
+            sbml_report(r->o, "sbml:99222", line,
+                        "<cn type=\"e-notation\"> value cannot be read as a finite number");
+    } else if (strcmp(type, "real") == 0) {
+        char *end;
+        const char *s = a;
+        while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+            s++;
+        double v = strtod(s, &end); /* the first token is the number */
+        if (*end == ' ' || *end == '\n' || *end == '\t' || *end == '\r')
+            end = (char *)"";
+        bool special = strncmp(s, "INF", 3) == 0 || strncmp(s, "-INF", 4) == 0 ||
+                       strncmp(s, "NaN", 3) == 0;
+        if (!special && (end == s || *end != '\0' || !isfinite(v)))
+            sbml_report(r->o, "sbml:99220", line, "<cn> value \"%.40s\" is not a finite number", s);
+    }
+}
+
 static tc_expr *read_cn(mreader *r, const xmlNode *n)
 {
     xmlChar *type = xmlGetNoNsProp(n, (const xmlChar *)"type");
@@ -135,6 +179,7 @@ static tc_expr *read_cn(mreader *r, const xmlNode *n)
             tc_buf_puts(after_sep ? &b : &a, (const char *)c->content);
     }
     double x = a.data ? strtod(a.data, NULL) : 0, y = b.data ? strtod(b.data, NULL) : 0;
+    check_number(r, n, t, a.data ? a.data : "", b.data ? b.data : "", x, y);
     if (strcmp(t, "integer") == 0) {
         e->number = TC_NUMBER_INTEGER;
         e->value = x;
@@ -232,6 +277,8 @@ static void arity(tc_expr_op op, int *lo, int *hi)
         *hi = -1;
         break;
     case TC_EXPR_MINUS:
+    case TC_EXPR_ROOT:
+    case TC_EXPR_LOG:
         *lo = 1;
         *hi = 2;
         break;
@@ -281,8 +328,8 @@ static tc_expr *read_apply(mreader *r, const xmlNode *n)
                 strcmp(fn, "apply") == 0 || strcmp(fn, "exponentiale") == 0 ||
                 strcmp(fn, "infinity") == 0 || strcmp(fn, "notanumber") == 0 ||
                 strcmp(fn, "semantics") == 0)
-                sbml_report(r->o, "sbml:10218", line_of(f), "<%s> cannot be applied as an operator",
-                            fn);
+                sbml_report(r->o, "sbml:99219", line_of(f),
+                            "<%s> cannot be applied as an operator: the MathML is malformed", fn);
             else
                 sbml_report(r->o, "sbml:10202", line_of(f),
                             "<%s> is not an allowed MathML element in SBML", fn);
@@ -351,7 +398,7 @@ static tc_expr *read_piecewise(mreader *r, const xmlNode *n)
     tc_expr *otherwise = NULL;
     for (const xmlNode *c = first_elem(n); c; c = next_elem(c)) {
         if (!is_mathml(c) || (strcmp(nm(c), "piece") != 0 && strcmp(nm(c), "otherwise") != 0)) {
-            sbml_report(r->o, "sbml:10202", line_of(c),
+            sbml_report(r->o, "sbml:99219", line_of(c),
                         "<%s> is not allowed inside <piecewise> (only piece and otherwise)", nm(c));
             continue;
         }
@@ -481,7 +528,7 @@ static tc_expr *read_node(mreader *r, const xmlNode *n)
             }
         tc_expr_op op;
         if (op_from_name(name, &op))
-            sbml_report(r->o, "sbml:10218", line_of(n),
+            sbml_report(r->o, "sbml:99224", line_of(n),
                         "<%s> is an operator and must be the first child of <apply>", name);
         else
             sbml_report(r->o, "sbml:10202", line_of(n),
