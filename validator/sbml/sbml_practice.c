@@ -20,9 +20,7 @@ static bool assigned(const tc_sbml_model *m, const char *id)
 static void check_values(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
-    if (c->doc->level < 2)
-        return;
-    for (size_t i = 0; i < m->ncompartments; i++) {
+    for (size_t i = 0; i < m->ncompartments && c->doc->level >= 2; i++) {
         const tc_sbml_compartment *x = &m->compartments[i];
         bool zero = x->spatial_dimensions.set && x->spatial_dimensions.v == 0;
         if (!x->size.set && !zero && !assigned(m, x->b.id))
@@ -30,7 +28,7 @@ static void check_values(sbml_ctx *c)
                         "compartment \"%s\" has no size and nothing assigns one",
                         x->b.id ? x->b.id : "");
     }
-    for (size_t i = 0; i < m->nspecies; i++) {
+    for (size_t i = 0; i < m->nspecies && c->doc->level >= 2; i++) {
         const tc_sbml_species *s = &m->species[i];
         if (!s->initial_amount.set && !s->initial_concentration.set && !assigned(m, s->b.id))
             sbml_report(&c->out, "sbml:80601", s->b.line,

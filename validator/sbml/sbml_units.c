@@ -401,6 +401,7 @@ typedef struct uctx {
     long line;
     const char *where;
     bool reported;
+    bool in_function; /* inside a function body: reported where it is called */
     int depth;
 } uctx;
 
@@ -598,6 +599,12 @@ static uvec expr_units(uctx *u, const tc_expr *e)
             double p;
             if (!x.undeclared && !u_dimensionless(&x))
                 inconsistent(u, e, "the exponent of power must be dimensionless");
+            bool integral = constant_value(e->args[1], &p) && p == floor(p);
+            if (!b.undeclared && !u_dimensionless(&b) && !integral && !u->in_function)
+                sbml_report(&c->out, "sbml:99503", e->line > 0 ? e->line : u->line,
+                            "in %s a quantity with units is raised to a power that is not a "
+                            "whole number; its units cannot be checked",
+                            u->where);
             if (constant_value(e->args[1], &p)) {
                 r = U_NONE;
                 u_mul(&r, &b, p);
@@ -614,6 +621,12 @@ static uvec expr_units(uctx *u, const tc_expr *e)
         if (e->nargs == 2) {
             uvec b = expr_units(u, e->args[1]);
             double d;
+            bool integral = constant_value(e->args[0], &d) && d == floor(d);
+            if (!integral && !u->in_function)
+                sbml_report(&c->out, "sbml:99504", e->line > 0 ? e->line : u->line,
+                            "in %s a root is taken whose degree is not a whole number; its units "
+                            "cannot be checked",
+                            u->where);
             if (constant_value(e->args[0], &d) && d != 0) {
                 r = U_NONE;
                 u_mul(&r, &b, 1.0 / d);
@@ -676,6 +689,7 @@ static uvec expr_units(uctx *u, const tc_expr *e)
         inner.lambda = l;
         inner.bvals = vals;
         inner.law = NULL;
+        inner.in_function = true;
         r = expr_units(&inner, l->args[l->nargs - 1]);
         u->reported = inner.reported;
         free(vals);
@@ -693,11 +707,39 @@ static uvec expr_units(uctx *u, const tc_expr *e)
 }
 
 /* ---- the rules ---- */
+/* Does the expression use a parameter or a number without units? Those are what
+ * make a unit check incomplete. */
+static bool has_undeclared_leaf(const sbml_ctx *c, const tc_sbml_kinetic_law *law,
+                                const tc_expr *e, int depth)
+{
+    if (!e || depth > 200)
+        return false;
+    if (e->op == TC_EXPR_NUMBER)
+        return !e->units;
+    if (e->op == TC_EXPR_SYMBOL && e->name) {
+        for (size_t i = 0; law && i < law->nparameters; i++)
+            if (law->parameters[i].b.id && strcmp(law->parameters[i].b.id, e->name) == 0)
+                return !law->parameters[i].units;
+        const tc_sbml_parameter *p = sbml_parameter(c, e->name);
+        return p && !p->units;
+    }
+    for (size_t i = 0; i < e->nargs; i++)
+        if (has_undeclared_leaf(c, law, e->args[i], depth + 1))
+            return true;
+    return false;
+}
+
 static uvec math_units(sbml_ctx *c, const tc_sbml_math *m, const tc_sbml_kinetic_law *law,
                        const char *where)
 {
     uctx u = {.c = c, .law = law, .line = m->line, .where = where};
-    return expr_units(&u, m->expr);
+    uvec r = expr_units(&u, m->expr);
+    if (m->expr && has_undeclared_leaf(c, law, m->expr, 0))
+        sbml_report(&c->out, "sbml:99505", m->line,
+                    "the units of %s cannot be fully checked: it uses numbers or parameters "
+                    "whose units are not declared",
+                    where);
+    return r;
 }
 
 typedef enum target_kind { TK_COMPARTMENT, TK_SPECIES, TK_PARAMETER, TK_SREF, TK_NONE } target_kind;
