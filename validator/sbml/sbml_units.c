@@ -328,8 +328,35 @@ static bool unit_resolves(const sbml_ctx *c, const char *ref)
            sbml_is_base_unit(ref, c->doc->level, c->doc->version);
 }
 
+/* Level 3 leaves an object's units undeclared when neither it nor the model gives
+ * them; nothing that uses it can then be checked (libSBML's 99508). */
+static void check_undeclared_objects(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    if (c->doc->level < 3)
+        return;
+    for (size_t i = 0; i < m->nspecies; i++) {
+        const tc_sbml_species *s = &m->species[i];
+        if (substance_units(c, s).undeclared)
+            sbml_report(&c->out, "sbml:99508", s->b.line,
+                        "the substance units of species \"%s\" are not declared (no "
+                        "substanceUnits on it or on the model)",
+                        s->b.id ? s->b.id : "");
+    }
+    for (size_t i = 0; i < m->ncompartments; i++) {
+        const tc_sbml_compartment *x = &m->compartments[i];
+        if (compartment_units(c, x).undeclared &&
+            !(x->spatial_dimensions.set && x->spatial_dimensions.v == 0))
+            sbml_report(&c->out, "sbml:99508", x->b.line,
+                        "the units of compartment \"%s\" are not declared (no units on it, or "
+                        "no default for its dimensions on the model)",
+                        x->b.id ? x->b.id : "");
+    }
+}
+
 static void check_unit_attributes(sbml_ctx *c)
 {
+    check_undeclared_objects(c);
     const tc_sbml_model *m = c->m;
     int l = c->doc->level;
     check_unitdefs(c);
@@ -597,8 +624,14 @@ static uvec expr_units(uctx *u, const tc_expr *e)
             uvec b = expr_units(u, e->args[0]);
             uvec x = expr_units(u, e->args[1]);
             double p;
-            if (!x.undeclared && !u_dimensionless(&x))
+            if (!x.undeclared && !u_dimensionless(&x)) {
                 inconsistent(u, e, "the exponent of power must be dimensionless");
+                if (!u->in_function)
+                    sbml_report(&c->out, "sbml:99503", e->line > 0 ? e->line : u->line,
+                                "in %s the exponent of a power has units; the units of the "
+                                "result cannot be checked",
+                                u->where);
+            }
             bool integral = constant_value(e->args[1], &p) && p == floor(p);
             if (!b.undeclared && !u_dimensionless(&b) && !integral && !u->in_function)
                 sbml_report(&c->out, "sbml:99503", e->line > 0 ? e->line : u->line,
