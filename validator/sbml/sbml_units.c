@@ -100,6 +100,8 @@ static bool base_unit(const char *kind, uvec *u)
 static bool unit_named(const sbml_ctx *c, const char *ref, uvec *out)
 {
     const tc_sbml_unitdef *d = sbml_unitdef(c->m, ref);
+    if (d && d->nunits == 0)
+        return false; /* an empty definition declares nothing */
     if (d) {
         *out = U_NONE;
         for (size_t i = 0; i < d->nunits; i++) {
@@ -851,6 +853,11 @@ void sbml_check_units(sbml_ctx *c)
     }
     for (size_t i = 0; i < m->ninitial_assignments; i++) {
         const tc_sbml_initial_assignment *a = &m->initial_assignments[i];
+        if (!a->math.expr && c->doc->level >= 3)
+            sbml_report(&c->out, "sbml:99509", a->b.line,
+                        "the initial assignment to \"%s\" has no math, so its units cannot be "
+                        "checked",
+                        a->symbol ? a->symbol : "");
         compare(c, initial, a->symbol, &a->math, NULL, false, "the initial assignment", a->b.line);
     }
     for (size_t i = 0; i < m->nconstraints; i++)
