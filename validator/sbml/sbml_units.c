@@ -826,6 +826,15 @@ static void compare(sbml_ctx *c, const char *rules[4], const char *var, const tc
                     what, var, var, per_time ? " per unit of time" : "");
 }
 
+/* Level 3 Version 2 lets math be absent; then nothing about its units is known. */
+static void no_math(sbml_ctx *c, const tc_sbml_base *b, const tc_sbml_math *m)
+{
+    if (m->expr || c->doc->level < 3)
+        return;
+    sbml_report(&c->out, "sbml:99509", b->line,
+                "<%s> has no math, so the units of what it sets cannot be checked", b->element);
+}
+
 void sbml_check_units(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
@@ -844,6 +853,7 @@ void sbml_check_units(sbml_ctx *c)
     }
     for (size_t i = 0; i < m->nrules; i++) {
         const tc_sbml_rule *r = &m->rules[i];
+        no_math(c, &r->b, &r->math);
         if (r->kind == TC_SBML_ALGEBRAIC)
             math_units(c, &r->math, NULL, "an algebraic rule");
         else
@@ -853,15 +863,13 @@ void sbml_check_units(sbml_ctx *c)
     }
     for (size_t i = 0; i < m->ninitial_assignments; i++) {
         const tc_sbml_initial_assignment *a = &m->initial_assignments[i];
-        if (!a->math.expr && c->doc->level >= 3)
-            sbml_report(&c->out, "sbml:99509", a->b.line,
-                        "the initial assignment to \"%s\" has no math, so its units cannot be "
-                        "checked",
-                        a->symbol ? a->symbol : "");
+        no_math(c, &a->b, &a->math);
         compare(c, initial, a->symbol, &a->math, NULL, false, "the initial assignment", a->b.line);
     }
-    for (size_t i = 0; i < m->nconstraints; i++)
+    for (size_t i = 0; i < m->nconstraints; i++) {
+        no_math(c, &m->constraints[i].b, &m->constraints[i].math);
         math_units(c, &m->constraints[i].math, NULL, "a constraint");
+    }
     bool have_first = false;
     uvec first_law = U_NONE;
     for (size_t i = 0; i < m->nreactions; i++) {
@@ -873,6 +881,8 @@ void sbml_check_units(sbml_ctx *c)
                 math_units(c, &s->stoichiometry_math, NULL, "a stoichiometryMath");
         }
         const tc_sbml_kinetic_law *k = r->kinetic_law;
+        if (k)
+            no_math(c, &k->b, &k->math);
         if (!k || !k->math.expr)
             continue;
         uvec have = math_units(c, &k->math, k, "a kinetic law");
@@ -905,6 +915,10 @@ void sbml_check_units(sbml_ctx *c)
         const tc_sbml_event *e = &m->events[i];
         if (e->trigger)
             math_units(c, &e->trigger->math, NULL, "a trigger");
+        if (e->delay)
+            no_math(c, &e->delay->b, &e->delay->math);
+        if (e->priority)
+            no_math(c, &e->priority->b, &e->priority->math);
         if (e->delay && e->delay->math.expr) {
             uvec d = math_units(c, &e->delay->math, NULL, "a delay");
             uvec t = e->time_units ? unit_or_undeclared(c, e->time_units) : time_units(c);
@@ -922,6 +936,7 @@ void sbml_check_units(sbml_ctx *c)
         }
         for (size_t j = 0; j < e->nassignments; j++) {
             const tc_sbml_event_assignment *a = &e->assignments[j];
+            no_math(c, &a->b, &a->math);
             compare(c, event, a->variable, &a->math, NULL, false, "the event assignment",
                     a->b.line);
         }
