@@ -265,6 +265,56 @@ static bool l2_attr_exists(const char *elem, const char *attr, int lv)
     return true;
 }
 
+/* Level 1 attributes, per element (Level 1 has no metaid or sboTerm). */
+static const struct {
+    const char *elem, *attrs;
+} l1_attrs[] = {
+    {"model", " name "},
+    {"unitDefinition", " name "},
+    {"unit", " kind exponent scale "},
+    {"compartment", " name volume units outside "},
+    {"specie", " name compartment initialAmount units boundaryCondition charge "},
+    {"species", " name compartment initialAmount units boundaryCondition charge "},
+    {"parameter", " name value units "},
+    {"reaction", " name reversible fast "},
+    {"specieReference", " specie species stoichiometry denominator "},
+    {"speciesReference", " species specie stoichiometry denominator "},
+    {"kineticLaw", " formula timeUnits substanceUnits "},
+    {"algebraicRule", " formula "},
+    {"compartmentVolumeRule", " formula type compartment "},
+    {"specieConcentrationRule", " formula type specie "},
+    {"speciesConcentrationRule", " formula type species "},
+    {"parameterRule", " formula type name units "},
+};
+
+static void check_l1_attrs(walker *w, const xmlNode *n)
+{
+    for (size_t i = 0; i < sizeof(l1_attrs) / sizeof(l1_attrs[0]); i++) {
+        if (strcmp(l1_attrs[i].elem, nm(n)) != 0)
+            continue;
+        for (const xmlAttr *a = n->properties; a; a = a->next)
+            if (!a->ns && !in_list(l1_attrs[i].attrs, (const char *)a->name))
+                sbml_report(w->o, "sbml:10103", line_of(n),
+                            "<%s> may not have the attribute %s in SBML Level 1", nm(n),
+                            (const char *)a->name);
+        return;
+    }
+}
+
+/* Level 2 Version 2 allows sboTerm only on some elements. */
+static bool l2v2_sbo_allowed(const char *elem)
+{
+    static const char *const with[] = {"model", "functionDefinition", "parameter", "initialAssignment",
+                                       "algebraicRule",      "assignmentRule", "rateRule",
+                                       "constraint",         "reaction", "speciesReference",
+                                       "modifierSpeciesReference", "kineticLaw", "event",
+                                       "eventAssignment"};
+    for (size_t i = 0; i < sizeof(with) / sizeof(with[0]); i++)
+        if (strcmp(with[i], elem) == 0)
+            return true;
+    return false;
+}
+
 static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
 {
     bool l3 = w->level >= 3, v2 = l3 && w->version >= 2;
@@ -276,7 +326,8 @@ static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
         const char *an = (const char *)a->name;
         if (a->ns)
             continue; /* package or other namespaces are not ours to judge */
-        if (w->level == 2 && !l2_attr_exists(s->name, an, lv)) {
+        if ((w->level == 2 && !l2_attr_exists(s->name, an, lv)) ||
+            (lv == 22 && strcmp(an, "sboTerm") == 0 && !l2v2_sbo_allowed(s->name))) {
             sbml_report(w->o, "sbml:10103", line_of(n),
                         "<%s> may not have the attribute %s in SBML Level 2 Version %d", s->name,
                         an, w->version);
@@ -577,6 +628,8 @@ static void walk(walker *w, const xmlNode *n, int depth)
             s = spec_for("localParameter");
         if (s && w->level >= 2)
             check_attrs(w, c, s);
+        if (w->level == 1)
+            check_l1_attrs(w, c);
         check_types(w, c);
         check_children(w, c);
         check_known_children(w, c);
