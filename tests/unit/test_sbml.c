@@ -256,6 +256,39 @@ START_TEST(test_sbo_branch)
 }
 END_TEST
 
+START_TEST(test_level1_formula)
+{
+    const char *text =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<sbml xmlns=\"http://www.sbml.org/sbml/level1\" level=\"1\" version=\"2\">\n"
+        "<model name=\"m\"><listOfCompartments><compartment name=\"c\" volume=\"1\"/>"
+        "</listOfCompartments>\n"
+        "<listOfSpecies><species name=\"S\" compartment=\"c\" initialAmount=\"1\"/>"
+        "</listOfSpecies>\n"
+        "<listOfParameters><parameter name=\"k\" value=\"2\"/></listOfParameters>\n"
+        "<listOfRules><parameterRule name=\"k\" formula=\"pow(S, 2) * -k / (1 + c)\"/>"
+        "</listOfRules>\n" /* 6 */
+        "</model></sbml>\n";
+    tc_findings fs;
+    tc_findings_init(&fs);
+    tc_sbml_doc *doc = NULL;
+    ck_assert_int_eq(tc_sbml_read(&doc, text, strlen(text), "m.xml", &fs), 0);
+    ck_assert_uint_eq(doc->model->nrules, 1);
+    const tc_sbml_rule *r = &doc->model->rules[0];
+    ck_assert_int_eq(r->kind, TC_SBML_ASSIGNMENT);
+    ck_assert_str_eq(r->variable, "k");
+    ck_assert_int_eq(r->math.line, 6);
+    char *s = tc_expr_to_string(r->math.expr);
+    ck_assert_ptr_nonnull(strstr(s, "S"));
+    ck_assert_int_eq(r->math.expr->op, TC_EXPR_DIVIDE);
+    ck_assert_int_eq(r->math.expr->args[0]->op, TC_EXPR_TIMES);
+    ck_assert_int_eq(r->math.expr->args[0]->args[0]->op, TC_EXPR_POWER);
+    free(s);
+    tc_sbml_doc_free(doc);
+    tc_findings_release(&fs);
+}
+END_TEST
+
 START_TEST(test_packages_are_warnings)
 {
     const char *text =
@@ -312,6 +345,7 @@ Suite *sbml_suite(void)
     tcase_add_test(tc, test_circular_assignments);
     tcase_add_test(tc, test_overdetermined);
     tcase_add_test(tc, test_sbo_branch);
+    tcase_add_test(tc, test_level1_formula);
     tcase_add_test(tc, test_packages_are_warnings);
     tcase_add_test(tc, test_validate_command_checks_sbml);
     suite_add_tcase(s, tc);

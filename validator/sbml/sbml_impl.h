@@ -33,6 +33,10 @@ bool sbml_has_attr(const xmlNode *n, const char *name);
  * allowed. Returns NULL for an empty or unreadable math element. */
 tc_expr *sbml_math_read(const sbml_out *o, const xmlNode *math, bool in_function);
 
+/* ---- Level 1 formulas (sbml_formula.c) ---- */
+/* Parse an infix formula; NULL when it is not one. */
+tc_expr *sbml_formula_parse(const char *text, long line);
+
 /* ---- the symbol table (sbml_symbols.c) ---- */
 typedef enum sbml_kind {
     SBML_NONE = 0,

@@ -134,22 +134,24 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
     case TC_EXPR_CALL: {
         const tc_sbml_function *f = sbml_function(c, e->name);
         if (s->lambda && s->function && s->function->b.id && e->name &&
-            strcmp(s->function->b.id, e->name) == 0)
+            strcmp(s->function->b.id, e->name) == 0) {
             sbml_report(o, "sbml:20303", at, "function \"%s\" calls itself", e->name);
-        else if (!f)
-            sbml_report(o, "sbml:10214", at, "\"%s\" is applied as a function but no function "
-                                             "definition has this id",
-                        e->name ? e->name : "");
-        else if (f->math.expr && f->math.expr->op == TC_EXPR_LAMBDA &&
-                 f->math.expr->nargs - 1 != e->nargs)
+        } else if (!f) {
+            if (c->doc->level > 1) /* Level 1 predefines rate laws (uui, hilli, ...) */
+                sbml_report(o, "sbml:10214", at, "\"%s\" is applied as a function but no function "
+                                                 "definition has this id",
+                            e->name ? e->name : "");
+        } else if (f->math.expr && f->math.expr->op == TC_EXPR_LAMBDA &&
+                   f->math.expr->nargs - 1 != e->nargs) {
             sbml_report(o, "sbml:10219", at, "function \"%s\" takes %zu argument%s but is given %zu",
                         e->name, f->math.expr->nargs - 1, f->math.expr->nargs == 2 ? "" : "s",
                         e->nargs);
-        else if (s->lambda && f && s->function &&
-                 (size_t)(f - c->m->functions) > (size_t)(s->function - c->m->functions) &&
-                 c->doc->level == 2)
+        } else if (s->lambda && s->function &&
+                   (size_t)(f - c->m->functions) > (size_t)(s->function - c->m->functions) &&
+                   c->doc->level == 2) {
             sbml_report(o, "sbml:20301", at,
                         "function \"%s\" is used before its definition", e->name);
+        }
         break;
     }
     case TC_EXPR_RATE_OF:

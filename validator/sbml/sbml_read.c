@@ -236,7 +236,18 @@ static void read_math(reader *r, tc_sbml_math *m, const xmlNode *parent, bool in
     }
 }
 
-/* Level 1 writes math as text formulas; the formula is kept as an attribute only. */
+/* Level 1 writes math as a formula attribute. */
+static void read_formula(reader *r, tc_sbml_math *m, const xmlNode *n)
+{
+    char *f = sbml_attr(n, "formula");
+    if (!f)
+        return;
+    m->line = (long)xmlGetLineNo(n);
+    m->expr = sbml_formula_parse(f, m->line);
+    if (!m->expr)
+        sbml_report(&r->o, "sbml:10103", m->line, "the formula \"%s\" cannot be read", f);
+    free(f);
+}
 
 /* ---- components ---- */
 static void read_unitdef(reader *r, tc_sbml_unitdef *u, const xmlNode *n)
@@ -345,7 +356,10 @@ static void read_reaction(reader *r, tc_sbml_reaction *x, const xmlNode *n)
     tc_sbml_kinetic_law *k = tc_xcalloc(1, sizeof(*k));
     x->kinetic_law = k;
     read_base(&k->b, kl, r->level);
-    read_math(r, &k->math, kl, false);
+    if (r->level == 1)
+        read_formula(r, &k->math, kl);
+    else
+        read_math(r, &k->math, kl, false);
     k->substance_units = sbml_attr(kl, "substanceUnits");
     k->time_units = sbml_attr(kl, "timeUnits");
     const xmlNode *lp = child(kl, r->level >= 3 ? "listOfLocalParameters" : "listOfParameters");
@@ -461,7 +475,10 @@ static void read_rules(reader *r, tc_sbml_model *m, const xmlNode *model)
             free(x->b.id);
             x->b.id = NULL;
         }
-        read_math(r, &x->math, c, false);
+        if (r->level == 1)
+            read_formula(r, &x->math, c);
+        else
+            read_math(r, &x->math, c, false);
         m->nrules++;
     }
 }
