@@ -98,8 +98,7 @@ static void print_findings(const tc_findings *fs)
 {
     for (size_t i = 0; i < fs->len && i < 6; i++)
         printf("    %s %s line %ld: %s\n", fs->items[i].rule,
-               tc_severity_name(fs->items[i].severity), fs->items[i].line,
-               fs->items[i].message);
+               tc_severity_name(fs->items[i].severity), fs->items[i].line, fs->items[i].message);
 }
 
 static void run_validation(const char *root)
@@ -294,7 +293,8 @@ int main(int argc, char **argv)
                         "[--failures]\n");
         return 2;
     }
-    char *v = tc_xasprintf("%s/sbml-validation", suites), *s = tc_xasprintf("%s/sbml-semantic", suites);
+    char *v = tc_xasprintf("%s/sbml-validation", suites),
+         *s = tc_xasprintf("%s/sbml-semantic", suites);
     run_validation(v);
     run_semantic(s);
     char *tab = table();

@@ -139,7 +139,7 @@ typedef struct tc_sbml_event_part {
 typedef struct tc_sbml_event {
     tc_sbml_base b;
     tc_sbml_bool use_values_from_trigger_time;
-    char *time_units; /* Level 2 Versions 1-2 */
+    char *time_units;                               /* Level 2 Versions 1-2 */
     tc_sbml_event_part *trigger, *delay, *priority; /* NULL when absent */
     tc_sbml_event_assignment *assignments;
     size_t nassignments;
@@ -158,8 +158,8 @@ typedef struct tc_sbml_constraint {
 
 typedef struct tc_sbml_model {
     tc_sbml_base b;
-    char *substance_units, *time_units, *volume_units, *area_units, *length_units,
-        *extent_units, *conversion_factor;
+    char *substance_units, *time_units, *volume_units, *area_units, *length_units, *extent_units,
+        *conversion_factor;
     tc_sbml_function *functions;
     size_t nfunctions;
     tc_sbml_unitdef *unitdefs;
@@ -183,12 +183,12 @@ typedef struct tc_sbml_model {
 } tc_sbml_model;
 
 typedef struct tc_sbml_doc {
-    int level, version; /* 0 when unknown */
-    char *file;         /* label used in findings */
+    int level, version;   /* 0 when unknown */
+    char *file;           /* label used in findings */
     tc_sbml_model *model; /* NULL when the document has none */
     char **packages;      /* prefixes of Level 3 packages declared on <sbml> */
     size_t npackages;
-    void *xml;            /* the xmlDoc (owned) */
+    void *xml; /* the xmlDoc (owned) */
 } tc_sbml_doc;
 
 /* Read an SBML document. Returns 0 with *out set (problems found while reading,

@@ -34,17 +34,19 @@ static bool xhtml_everywhere(const xmlNode *n, int depth)
 static bool is_xhtml_element(const char *name)
 {
     static const char *const names[] = {
-        "a",      "abbr",     "acronym", "address", "area",   "b",        "bdo",    "big",
-        "blockquote", "body", "br",      "button",  "caption", "cite",    "code",   "col",
-        "colgroup", "dd",     "del",     "dfn",     "div",    "dl",       "dt",     "em",
-        "fieldset", "form",   "h1",      "h2",      "h3",     "h4",       "h5",     "h6",
-        "head",   "hr",       "html",    "i",       "img",    "input",    "ins",    "kbd",
-        "label",  "legend",   "li",      "link",    "map",    "meta",     "noscript", "object",
-        "ol",     "optgroup", "option",  "p",       "param",  "pre",      "q",      "samp",
-        "script", "select",   "small",   "span",    "strong", "style",    "sub",    "sup",
-        "table",  "tbody",    "td",      "textarea", "tfoot", "th",       "thead",  "title",
-        "tr",     "tt",       "ul",      "var",     "center", "font",     "u",      "s",
-        "strike", "center",   "dir",     "menu",    "iframe", "applet",   "basefont", "isindex"};
+        "a",        "abbr",       "acronym",  "address",  "area",     "b",       "bdo",
+        "big",      "blockquote", "body",     "br",       "button",   "caption", "cite",
+        "code",     "col",        "colgroup", "dd",       "del",      "dfn",     "div",
+        "dl",       "dt",         "em",       "fieldset", "form",     "h1",      "h2",
+        "h3",       "h4",         "h5",       "h6",       "head",     "hr",      "html",
+        "i",        "img",        "input",    "ins",      "kbd",      "label",   "legend",
+        "li",       "link",       "map",      "meta",     "noscript", "object",  "ol",
+        "optgroup", "option",     "p",        "param",    "pre",      "q",       "samp",
+        "script",   "select",     "small",    "span",     "strong",   "style",   "sub",
+        "sup",      "table",      "tbody",    "td",       "textarea", "tfoot",   "th",
+        "thead",    "title",      "tr",       "tt",       "ul",       "var",     "center",
+        "font",     "u",          "s",        "strike",   "center",   "dir",     "menu",
+        "iframe",   "applet",     "basefont", "isindex"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (strcmp(names[i], name) == 0)
             return true;
@@ -56,8 +58,9 @@ static void check_xhtml(const sbml_out *o, const xmlNode *n, const char *ns_rule
                         const char *form_rule, const char *what)
 {
     if (!xhtml_everywhere(n, 0))
-        sbml_report(o, ns_rule, line_of(n), "the content of <%s> must be in the XHTML namespace "
-                                            "(" XHTML_NS ")",
+        sbml_report(o, ns_rule, line_of(n),
+                    "the content of <%s> must be in the XHTML namespace "
+                    "(" XHTML_NS ")",
                     what);
     if (o->level >= 3)
         return; /* the form rule is a Level 2 rule */
@@ -71,8 +74,7 @@ static void check_xhtml(const sbml_out *o, const xmlNode *n, const char *ns_rule
         body += strcmp(nm, "body") == 0;
         head += strcmp(nm, "head") == 0;
         if (!is_xhtml_element(nm)) {
-            sbml_report(o, form_rule, line_of(c), "<%s> in <%s> is not an XHTML element", nm,
-                        what);
+            sbml_report(o, form_rule, line_of(c), "<%s> in <%s> is not an XHTML element", nm, what);
             return;
         }
     }

@@ -34,10 +34,10 @@ static tc_expr *call(fparser *p, char *name, tc_expr **args, size_t n)
     static const struct {
         const char *name;
         tc_expr_op op;
-    } fns[] = {{"abs", TC_EXPR_ABS},     {"acos", TC_EXPR_ARCCOS}, {"asin", TC_EXPR_ARCSIN},
+    } fns[] = {{"abs", TC_EXPR_ABS},     {"acos", TC_EXPR_ARCCOS},  {"asin", TC_EXPR_ARCSIN},
                {"atan", TC_EXPR_ARCTAN}, {"ceil", TC_EXPR_CEILING}, {"cos", TC_EXPR_COS},
-               {"exp", TC_EXPR_EXP},     {"floor", TC_EXPR_FLOOR}, {"log", TC_EXPR_LN},
-               {"sin", TC_EXPR_SIN},     {"tan", TC_EXPR_TAN},     {"pow", TC_EXPR_POWER}};
+               {"exp", TC_EXPR_EXP},     {"floor", TC_EXPR_FLOOR},  {"log", TC_EXPR_LN},
+               {"sin", TC_EXPR_SIN},     {"tan", TC_EXPR_TAN},      {"pow", TC_EXPR_POWER}};
     tc_expr *e = NULL;
     if (strcmp(name, "sqr") == 0 && n == 1) {
         e = node(p, TC_EXPR_POWER);
@@ -169,8 +169,10 @@ static tc_expr *binary(fparser *p, int level)
             return a;
         p->s++;
         tc_expr *b = level ? power(p) : binary(p, 1);
-        tc_expr_op op = c == '*' ? TC_EXPR_TIMES : c == '/' ? TC_EXPR_DIVIDE
-                        : c == '+' ? TC_EXPR_PLUS : TC_EXPR_MINUS;
+        tc_expr_op op = c == '*'   ? TC_EXPR_TIMES
+                        : c == '/' ? TC_EXPR_DIVIDE
+                        : c == '+' ? TC_EXPR_PLUS
+                                   : TC_EXPR_MINUS;
         tc_expr *e = node(p, op);
         tc_expr_add(e, a ? a : tc_expr_number(0));
         tc_expr_add(e, b ? b : tc_expr_number(0));

@@ -215,7 +215,8 @@ static void check_species(sbml_ctx *c)
         bool boundary = s->boundary_condition == 1;
         bool constant = s->constant == 1;
         if (!boundary && !constant && s->b.id && in_reaction_as_participant(c, s->b.id) &&
-            (sbml_rule_for(m, s->b.id, TC_SBML_ASSIGNMENT) || sbml_rule_for(m, s->b.id, TC_SBML_RATE)))
+            (sbml_rule_for(m, s->b.id, TC_SBML_ASSIGNMENT) ||
+             sbml_rule_for(m, s->b.id, TC_SBML_RATE)))
             sbml_report(&c->out, "sbml:20610", s->b.line,
                         "species \"%s\" is changed both by reactions and by a rule; make it a "
                         "boundary species or drop one",
@@ -304,8 +305,8 @@ static void check_rules(sbml_ctx *c)
         }
         if (constant_of(c, r->variable) == 1)
             sbml_report(&c->out, rate ? "sbml:20904" : "sbml:20903", r->b.line,
-                        "\"%s\" is constant and so cannot be the variable of a%s rule",
-                        r->variable, rate ? " rate" : "n assignment");
+                        "\"%s\" is constant and so cannot be the variable of a%s rule", r->variable,
+                        rate ? " rate" : "n assignment");
     }
     /* Level 1 and 2 Version 1: an assignment rule may only use values defined before it
      * (sbml:99106 in libSBML's numbering) */
@@ -317,7 +318,7 @@ typedef struct dep_node {
     const char *id;
     const tc_expr *math;
     long line;
-    int state; /* 0 new, 1 on stack, 2 done */
+    int state;                      /* 0 new, 1 on stack, 2 done */
     const tc_sbml_kinetic_law *law; /* its local parameters hide model ids */
 } dep_node;
 
@@ -344,8 +345,7 @@ static bool visit(sbml_ctx *c, dep_node *nodes, size_t len, dep_node *n, int dep
     return cyc;
 }
 
-static bool dfs(sbml_ctx *c, dep_node *nodes, size_t len, dep_node *at, const tc_expr *e,
-                int depth)
+static bool dfs(sbml_ctx *c, dep_node *nodes, size_t len, dep_node *at, const tc_expr *e, int depth)
 {
     if (!e)
         return false;
@@ -385,19 +385,20 @@ static void check_cycles(sbml_ctx *c)
     size_t len = 0;
     for (size_t i = 0; i < m->nrules; i++)
         if (m->rules[i].kind == TC_SBML_ASSIGNMENT && m->rules[i].variable && m->rules[i].math.expr)
-            n[len++] = (dep_node){m->rules[i].variable, m->rules[i].math.expr, m->rules[i].b.line, 0, NULL};
+            n[len++] = (dep_node){m->rules[i].variable, m->rules[i].math.expr, m->rules[i].b.line,
+                                  0, NULL};
     for (size_t i = 0; i < m->ninitial_assignments; i++)
         if (m->initial_assignments[i].symbol && m->initial_assignments[i].math.expr &&
             !find_node(n, len, m->initial_assignments[i].symbol))
-            n[len++] = (dep_node){m->initial_assignments[i].symbol,
-                                  m->initial_assignments[i].math.expr,
-                                  m->initial_assignments[i].b.line, 0, NULL};
+            n[len++] =
+                (dep_node){m->initial_assignments[i].symbol, m->initial_assignments[i].math.expr,
+                           m->initial_assignments[i].b.line, 0, NULL};
     for (size_t i = 0; i < m->nreactions; i++)
         if (m->reactions[i].b.id && m->reactions[i].kinetic_law &&
             m->reactions[i].kinetic_law->math.expr)
-            n[len++] = (dep_node){m->reactions[i].b.id, m->reactions[i].kinetic_law->math.expr,
-                                  m->reactions[i].kinetic_law->b.line, 0,
-                                  m->reactions[i].kinetic_law};
+            n[len++] =
+                (dep_node){m->reactions[i].b.id, m->reactions[i].kinetic_law->math.expr,
+                           m->reactions[i].kinetic_law->b.line, 0, m->reactions[i].kinetic_law};
     for (size_t i = 0; i < len; i++) {
         if (n[i].state)
             continue;
@@ -423,20 +424,19 @@ static void check_reactions(sbml_ctx *c)
                         "reaction \"%s\" has neither reactants nor products", idn(&r->b));
         if (r->compartment && !sbml_compartment(c, r->compartment))
             sbml_report(&c->out, "sbml:21107", r->b.line,
-                        "the compartment \"%s\" of reaction \"%s\" does not exist",
-                        r->compartment, idn(&r->b));
+                        "the compartment \"%s\" of reaction \"%s\" does not exist", r->compartment,
+                        idn(&r->b));
         size_t all = r->nreactants + r->nproducts + r->nmodifiers;
         for (size_t j = 0; j < all; j++) {
-            const tc_sbml_speciesref *s =
-                j < r->nreactants                ? &r->reactants[j]
-                : j < r->nreactants + r->nproducts ? &r->products[j - r->nreactants]
-                                                   : &r->modifiers[j - r->nreactants - r->nproducts];
+            const tc_sbml_speciesref *s = j < r->nreactants ? &r->reactants[j]
+                                          : j < r->nreactants + r->nproducts
+                                              ? &r->products[j - r->nreactants]
+                                              : &r->modifiers[j - r->nreactants - r->nproducts];
             bool modifier = j >= r->nreactants + r->nproducts;
             if (s->species && !sbml_species(c, s->species))
                 sbml_report(&c->out, modifier ? "sbml:21117" : "sbml:21111", s->b.line,
                             "the species \"%s\" of a %s of reaction \"%s\" does not exist",
-                            s->species, modifier ? "modifier" : "reactant or product",
-                            idn(&r->b));
+                            s->species, modifier ? "modifier" : "reactant or product", idn(&r->b));
             if (!modifier && l == 2 && s->stoichiometry.set && s->stoichiometry_math.expr)
                 sbml_report(&c->out, "sbml:21113", s->b.line,
                             "a species reference of reaction \"%s\" sets both stoichiometry and "
@@ -457,10 +457,10 @@ static void check_reactions(sbml_ctx *c)
                     local = true;
             bool listed = false;
             for (size_t j = 0; j < all && !listed; j++) {
-                const tc_sbml_speciesref *x =
-                    j < r->nreactants                ? &r->reactants[j]
-                    : j < r->nreactants + r->nproducts ? &r->products[j - r->nreactants]
-                                                       : &r->modifiers[j - r->nreactants - r->nproducts];
+                const tc_sbml_speciesref *x = j < r->nreactants ? &r->reactants[j]
+                                              : j < r->nreactants + r->nproducts
+                                                  ? &r->products[j - r->nreactants]
+                                                  : &r->modifiers[j - r->nreactants - r->nproducts];
                 listed = x->species && strcmp(x->species, sid) == 0;
             }
             if (!listed && !local)
@@ -478,10 +478,10 @@ static void check_reactions(sbml_ctx *c)
             if ((l > 3 || (l == 3 && c->doc->version >= 2)) && lp->b.id)
                 for (size_t j = 0; j < r->nreactants + r->nproducts + r->nmodifiers; j++) {
                     const tc_sbml_speciesref *x =
-                        j < r->nreactants                ? &r->reactants[j]
-                        : j < r->nreactants + r->nproducts ? &r->products[j - r->nreactants]
-                                                           : &r->modifiers[j - r->nreactants -
-                                                                           r->nproducts];
+                        j < r->nreactants ? &r->reactants[j]
+                        : j < r->nreactants + r->nproducts
+                            ? &r->products[j - r->nreactants]
+                            : &r->modifiers[j - r->nreactants - r->nproducts];
                     if (x->species && strcmp(x->species, lp->b.id) == 0) {
                         sbml_report(&c->out, "sbml:21173", lp->b.line,
                                     "local parameter \"%s\" has the id of a species of its "
@@ -518,8 +518,7 @@ static void check_events(sbml_ctx *c)
             }
             if (constant_of(c, a->variable) == 1)
                 sbml_report(&c->out, "sbml:21212", a->b.line,
-                            "\"%s\" is constant and so cannot be changed by an event",
-                            a->variable);
+                            "\"%s\" is constant and so cannot be changed by an event", a->variable);
         }
     }
 }

@@ -18,9 +18,9 @@ static bool is_sbml_elem(const xmlNode *n)
 }
 
 /* Unit attributes and the rule that judges their syntax (10311). */
-static const char *const unit_attrs[] = {"units", "substanceUnits", "timeUnits", "volumeUnits",
-                                         "areaUnits", "lengthUnits", "extentUnits",
-                                         "spatialSizeUnits"};
+static const char *const unit_attrs[] = {"units",       "substanceUnits",  "timeUnits",
+                                         "volumeUnits", "areaUnits",       "lengthUnits",
+                                         "extentUnits", "spatialSizeUnits"};
 
 typedef struct seen {
     const char **ids;
@@ -52,7 +52,8 @@ static void walk(sbml_ctx *c, const xmlNode *n, seen *metaids, int depth)
                                 "metaid \"%s\" of <%s> is not a valid XML ID", v, en);
                 TC_GROW(metaids->ids, metaids->cap, metaids->len + 1);
                 TC_GROW(metaids->lines, metaids->capl, metaids->len + 1);
-                metaids->ids[metaids->len] = (const char *)xmlGetNoNsProp(x, (const xmlChar *)"metaid");
+                metaids->ids[metaids->len] =
+                    (const char *)xmlGetNoNsProp(x, (const xmlChar *)"metaid");
                 metaids->lines[metaids->len++] = line_of(x);
                 free(v);
             }
@@ -85,8 +86,8 @@ static void walk(sbml_ctx *c, const xmlNode *n, seen *metaids, int depth)
                     free(v);
                 }
             /* references to other components must be SIds too */
-            static const char *const refs[] = {"compartment", "species", "variable", "symbol",
-                                               "outside", "conversionFactor"};
+            static const char *const refs[] = {"compartment", "species", "variable",
+                                               "symbol",      "outside", "conversionFactor"};
             if (c->doc->level >= 2)
                 for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
                     v = sbml_attr(x, refs[i]);

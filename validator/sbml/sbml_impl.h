@@ -90,13 +90,13 @@ bool sbml_is_sid(const char *s);
 bool sbml_is_xml_id(const char *s);
 
 /* ---- rule families ---- */
-void sbml_check_structure(const sbml_out *o, const xmlDoc *xml); /* sbml_structure.c */
+void sbml_check_structure(const sbml_out *o, const xmlDoc *xml);   /* sbml_structure.c */
 void sbml_check_annotations(const sbml_out *o, const xmlDoc *xml); /* sbml_annotation.c */
-void sbml_check_ids(sbml_ctx *c);       /* sbml_ids.c: 103xx */
-void sbml_check_math(sbml_ctx *c);      /* sbml_math_rules.c: 102xx */
-void sbml_check_general(sbml_ctx *c);   /* sbml_general.c: 20xxx, 21xxx */
-void sbml_check_units(sbml_ctx *c);     /* sbml_units.c: 105xx */
-void sbml_check_sbo(sbml_ctx *c);       /* sbml_sbo.c: 107xx */
-void sbml_check_practice(sbml_ctx *c);  /* sbml_practice.c: 80xxx, 10601 */
+void sbml_check_ids(sbml_ctx *c);                                  /* sbml_ids.c: 103xx */
+void sbml_check_math(sbml_ctx *c);                                 /* sbml_math_rules.c: 102xx */
+void sbml_check_general(sbml_ctx *c);  /* sbml_general.c: 20xxx, 21xxx */
+void sbml_check_units(sbml_ctx *c);    /* sbml_units.c: 105xx */
+void sbml_check_sbo(sbml_ctx *c);      /* sbml_sbo.c: 107xx */
+void sbml_check_practice(sbml_ctx *c); /* sbml_practice.c: 80xxx, 10601 */
 
 #endif

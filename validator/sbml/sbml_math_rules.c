@@ -9,10 +9,10 @@
 typedef enum mtype { T_UNKNOWN = 0, T_NUM, T_BOOL } mtype;
 
 typedef struct scope {
-    const tc_sbml_kinetic_law *law;  /* local parameters visible */
-    const tc_expr *lambda;           /* bound variables visible (inside a function) */
+    const tc_sbml_kinetic_law *law; /* local parameters visible */
+    const tc_expr *lambda;          /* bound variables visible (inside a function) */
     const tc_sbml_function *function;
-    bool strict_types;               /* Levels 1-2 and L3V1 type rules apply */
+    bool strict_types; /* Levels 1-2 and L3V1 type rules apply */
 } scope;
 
 static bool is_bvar(const scope *s, const char *name)
@@ -138,19 +138,20 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
             sbml_report(o, "sbml:20303", at, "function \"%s\" calls itself", e->name);
         } else if (!f) {
             if (c->doc->level > 1) /* Level 1 predefines rate laws (uui, hilli, ...) */
-                sbml_report(o, "sbml:10214", at, "\"%s\" is applied as a function but no function "
-                                                 "definition has this id",
+                sbml_report(o, "sbml:10214", at,
+                            "\"%s\" is applied as a function but no function "
+                            "definition has this id",
                             e->name ? e->name : "");
         } else if (f->math.expr && f->math.expr->op == TC_EXPR_LAMBDA &&
                    f->math.expr->nargs - 1 != e->nargs) {
-            sbml_report(o, "sbml:10219", at, "function \"%s\" takes %zu argument%s but is given %zu",
-                        e->name, f->math.expr->nargs - 1, f->math.expr->nargs == 2 ? "" : "s",
-                        e->nargs);
+            sbml_report(o, "sbml:10219", at,
+                        "function \"%s\" takes %zu argument%s but is given %zu", e->name,
+                        f->math.expr->nargs - 1, f->math.expr->nargs == 2 ? "" : "s", e->nargs);
         } else if (s->lambda && s->function &&
                    (size_t)(f - c->m->functions) > (size_t)(s->function - c->m->functions) &&
                    c->doc->level == 2) {
-            sbml_report(o, "sbml:20301", at,
-                        "function \"%s\" is used before its definition", e->name);
+            sbml_report(o, "sbml:20301", at, "function \"%s\" is used before its definition",
+                        e->name);
         }
         break;
     }
@@ -203,8 +204,7 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
             else if (e->op == TC_EXPR_PIECEWISE) {
                 bool cond = (i % 2 == 1) && !(e->has_otherwise && i == e->nargs - 1);
                 if (cond && t == T_NUM)
-                    sbml_report(o, "sbml:10213", at,
-                                "the condition of a <piece> must be boolean");
+                    sbml_report(o, "sbml:10213", at, "the condition of a <piece> must be boolean");
                 else if (!cond && t != T_UNKNOWN && type_of(c, e->args[0], 0) != T_UNKNOWN &&
                          t != type_of(c, e->args[0], 0))
                     sbml_report(o, "sbml:10212", at,
@@ -242,8 +242,8 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
         walk(c, s, e->args[i], at, depth + 1);
 }
 
-static void check(sbml_ctx *c, const tc_sbml_math *m, const tc_sbml_kinetic_law *law,
-                  mtype want, const char *want_rule, const char *what)
+static void check(sbml_ctx *c, const tc_sbml_math *m, const tc_sbml_kinetic_law *law, mtype want,
+                  const char *want_rule, const char *what)
 {
     if (!m->expr)
         return;
@@ -296,8 +296,7 @@ void sbml_check_math(sbml_ctx *c)
     for (size_t i = 0; i < m->nreactions; i++) {
         const tc_sbml_reaction *r = &m->reactions[i];
         if (r->kinetic_law)
-            check(c, &r->kinetic_law->math, r->kinetic_law, T_NUM, "sbml:10217",
-                  "a kinetic law");
+            check(c, &r->kinetic_law->math, r->kinetic_law, T_NUM, "sbml:10217", "a kinetic law");
         for (size_t j = 0; j < r->nreactants; j++)
             check(c, &r->reactants[j].stoichiometry_math, NULL, T_NUM, "sbml:10217",
                   "a stoichiometryMath");

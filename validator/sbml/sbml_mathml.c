@@ -59,8 +59,8 @@ static char *text_of(const xmlNode *n)
     while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
         s++;
     size_t len = strlen(s);
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
-                   s[len - 1] == '\r'))
+    while (len &&
+           (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' || s[len - 1] == '\r'))
         len--;
     char *r = tc_xstrndup(s, len);
     xmlFree(t);
@@ -138,8 +138,10 @@ static void check_number(mreader *r, const xmlNode *n, const char *type, const c
     long line = line_of(n);
     if (strcmp(type, "integer") == 0) {
         if (!fits_int(a))
-            sbml_report(r->o, "sbml:99221", line, "<cn type=\"integer\"> value \"%s\" is not a "
-                                                  "32-bit integer", a);
+            sbml_report(r->o, "sbml:99221", line,
+                        "<cn type=\"integer\"> value \"%s\" is not a "
+                        "32-bit integer",
+                        a);
     } else if (strcmp(type, "rational") == 0) {
         if (!fits_int(a) || !fits_int(b))
             sbml_report(r->o, "sbml:99223", line,
@@ -156,8 +158,8 @@ static void check_number(mreader *r, const xmlNode *n, const char *type, const c
         double v = strtod(s, &end); /* the first token is the number */
         if (*end == ' ' || *end == '\n' || *end == '\t' || *end == '\r')
             end = (char *)"";
-        bool special = strncmp(s, "INF", 3) == 0 || strncmp(s, "-INF", 4) == 0 ||
-                       strncmp(s, "NaN", 3) == 0;
+        bool special =
+            strncmp(s, "INF", 3) == 0 || strncmp(s, "-INF", 4) == 0 || strncmp(s, "NaN", 3) == 0;
         if (!special && (end == s || *end != '\0' || !isfinite(v)))
             sbml_report(r->o, "sbml:99220", line, "<cn> value \"%.40s\" is not a finite number", s);
     }
@@ -323,11 +325,11 @@ static tc_expr *read_apply(mreader *r, const xmlNode *n)
     } else {
         tc_expr_op op;
         if (!op_from_name(fn, &op) || op == TC_EXPR_LAMBDA || op < TC_EXPR_PLUS) {
-            if (strcmp(fn, "piecewise") == 0 || strcmp(fn, "lambda") == 0 || strcmp(fn, "cn") == 0 ||
-                strcmp(fn, "true") == 0 || strcmp(fn, "false") == 0 || strcmp(fn, "pi") == 0 ||
-                strcmp(fn, "apply") == 0 || strcmp(fn, "exponentiale") == 0 ||
-                strcmp(fn, "infinity") == 0 || strcmp(fn, "notanumber") == 0 ||
-                strcmp(fn, "semantics") == 0)
+            if (strcmp(fn, "piecewise") == 0 || strcmp(fn, "lambda") == 0 ||
+                strcmp(fn, "cn") == 0 || strcmp(fn, "true") == 0 || strcmp(fn, "false") == 0 ||
+                strcmp(fn, "pi") == 0 || strcmp(fn, "apply") == 0 ||
+                strcmp(fn, "exponentiale") == 0 || strcmp(fn, "infinity") == 0 ||
+                strcmp(fn, "notanumber") == 0 || strcmp(fn, "semantics") == 0)
                 sbml_report(r->o, "sbml:99219", line_of(f),
                             "<%s> cannot be applied as an operator: the MathML is malformed", fn);
             else
@@ -373,8 +375,9 @@ static tc_expr *read_apply(mreader *r, const xmlNode *n)
         memmove(e->args + 1, e->args, (e->nargs - 1) * sizeof(*e->args));
         e->args[0] = first;
         if (e->nargs != 2)
-            sbml_report(r->o, "sbml:10218", line, "<%s> takes one argument (besides its %s), not %zu",
-                        fn, e->op == TC_EXPR_LOG ? "logbase" : "degree", e->nargs - 1);
+            sbml_report(r->o, "sbml:10218", line,
+                        "<%s> takes one argument (besides its %s), not %zu", fn,
+                        e->op == TC_EXPR_LOG ? "logbase" : "degree", e->nargs - 1);
     } else if (e->op != TC_EXPR_CALL) {
         int lo, hi;
         arity(e->op, &lo, &hi);
@@ -423,7 +426,8 @@ static tc_expr *read_piecewise(mreader *r, const xmlNode *n)
         } else {
             tc_expr_free(parts[1]);
             if (otherwise) {
-                sbml_report(r->o, "sbml:10218", line_of(c), "<piecewise> has more than one <otherwise>");
+                sbml_report(r->o, "sbml:10218", line_of(c),
+                            "<piecewise> has more than one <otherwise>");
                 tc_expr_free(otherwise);
             }
             otherwise = parts[0] ? parts[0] : tc_expr_number(NAN);
@@ -472,8 +476,7 @@ static tc_expr *read_node(mreader *r, const xmlNode *n)
 {
     if (++r->depth > MAX_DEPTH) {
         r->depth--;
-        sbml_report(r->o, "sbml:10218", line_of(n), "math nested deeper than %d levels",
-                    MAX_DEPTH);
+        sbml_report(r->o, "sbml:10218", line_of(n), "math nested deeper than %d levels", MAX_DEPTH);
         return NULL;
     }
     tc_expr *e = NULL;
@@ -517,9 +520,12 @@ static tc_expr *read_node(mreader *r, const xmlNode *n)
         static const struct {
             const char *name;
             tc_expr_op op;
-        } consts[] = {{"true", TC_EXPR_TRUE},     {"false", TC_EXPR_FALSE},
-                      {"pi", TC_EXPR_PI},         {"exponentiale", TC_EXPR_EXPONENTIALE},
-                      {"infinity", TC_EXPR_INFINITY_}, {"notanumber", TC_EXPR_NOTANUMBER}};
+        } consts[] = {{"true", TC_EXPR_TRUE},
+                      {"false", TC_EXPR_FALSE},
+                      {"pi", TC_EXPR_PI},
+                      {"exponentiale", TC_EXPR_EXPONENTIALE},
+                      {"infinity", TC_EXPR_INFINITY_},
+                      {"notanumber", TC_EXPR_NOTANUMBER}};
         for (size_t i = 0; i < sizeof(consts) / sizeof(consts[0]); i++)
             if (strcmp(name, consts[i].name) == 0) {
                 e = tc_expr_new(consts[i].op);

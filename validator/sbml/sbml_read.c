@@ -75,15 +75,14 @@ bool sbml_has_attr(const xmlNode *n, const char *name)
 /* The SBML core namespaces; a Level 3 package has a namespace of its own. */
 static bool is_sbml_ns(const char *href)
 {
-    static const char *const core[] = {
-        "http://www.sbml.org/sbml/level1",
-        "http://www.sbml.org/sbml/level2",
-        "http://www.sbml.org/sbml/level2/version2",
-        "http://www.sbml.org/sbml/level2/version3",
-        "http://www.sbml.org/sbml/level2/version4",
-        "http://www.sbml.org/sbml/level2/version5",
-        "http://www.sbml.org/sbml/level3/version1/core",
-        "http://www.sbml.org/sbml/level3/version2/core"};
+    static const char *const core[] = {"http://www.sbml.org/sbml/level1",
+                                       "http://www.sbml.org/sbml/level2",
+                                       "http://www.sbml.org/sbml/level2/version2",
+                                       "http://www.sbml.org/sbml/level2/version3",
+                                       "http://www.sbml.org/sbml/level2/version4",
+                                       "http://www.sbml.org/sbml/level2/version5",
+                                       "http://www.sbml.org/sbml/level3/version1/core",
+                                       "http://www.sbml.org/sbml/level3/version2/core"};
     for (size_t i = 0; href && i < sizeof(core) / sizeof(core[0]); i++)
         if (strcmp(href, core[i]) == 0)
             return true;
@@ -335,8 +334,8 @@ static void read_srefs(reader *r, const xmlNode *list, const char *elem, tc_sbml
     *out = tc_xcalloc(k ? k : 1, sizeof(**out));
     *n = 0;
     for (const xmlNode *c = list ? list->children : NULL; c; c = c->next)
-        if (named(c, elem) || (r->level == 1 && named(c, "specieReference") &&
-                               strcmp(elem, "speciesReference") == 0))
+        if (named(c, elem) ||
+            (r->level == 1 && named(c, "specieReference") && strcmp(elem, "speciesReference") == 0))
             read_sref(r, &(*out)[(*n)++], c);
 }
 
@@ -407,7 +406,7 @@ static void read_event(reader *r, tc_sbml_event *x, const xmlNode *n)
 /* Read every `elem` child of model/listName into a new array. */
 #define READ_LIST(r, model, listname, elem, arr, n, fn)                                            \
     do {                                                                                           \
-        const xmlNode *lst_ = child((model), (listname));                                         \
+        const xmlNode *lst_ = child((model), (listname));                                          \
         size_t k_ = count_children(lst_, (elem));                                                  \
         (arr) = tc_xcalloc(k_ ? k_ : 1, sizeof(*(arr)));                                           \
         (n) = 0;                                                                                   \
@@ -463,8 +462,8 @@ static void read_rules(reader *r, tc_sbml_model *m, const xmlNode *model)
             x->kind = type && strcmp(type, "rate") == 0 ? TC_SBML_RATE : TC_SBML_ASSIGNMENT;
             free(type);
             x->variable = sbml_attr(c, strcmp(nm, "compartmentVolumeRule") == 0 ? "compartment"
-                                       : strcmp(nm, "parameterRule") == 0         ? "name"
-                                                                                  : "specie");
+                                       : strcmp(nm, "parameterRule") == 0       ? "name"
+                                                                                : "specie");
             if (!x->variable)
                 x->variable = sbml_attr(c, "species");
         } else {
@@ -494,18 +493,17 @@ static tc_sbml_model *read_model(reader *r, const xmlNode *n)
     m->length_units = sbml_attr(n, "lengthUnits");
     m->extent_units = sbml_attr(n, "extentUnits");
     m->conversion_factor = sbml_attr(n, "conversionFactor");
-    READ_LIST(r, n, "listOfFunctionDefinitions", "functionDefinition", m->functions,
-              m->nfunctions, read_function);
+    READ_LIST(r, n, "listOfFunctionDefinitions", "functionDefinition", m->functions, m->nfunctions,
+              read_function);
     READ_LIST(r, n, "listOfUnitDefinitions", "unitDefinition", m->unitdefs, m->nunitdefs,
               read_unitdef);
     READ_LIST(r, n, "listOfCompartments", "compartment", m->compartments, m->ncompartments,
               read_compartment);
-    READ_LIST(r, n, "listOfSpecies", r->level == 1 && count_children(child(n, "listOfSpecies"),
-                                                                     "specie") ? "specie"
-                                                                               : "species",
+    READ_LIST(r, n, "listOfSpecies",
+              r->level == 1 && count_children(child(n, "listOfSpecies"), "specie") ? "specie"
+                                                                                   : "species",
               m->species, m->nspecies, read_species);
-    READ_LIST(r, n, "listOfParameters", "parameter", m->parameters, m->nparameters,
-              read_parameter);
+    READ_LIST(r, n, "listOfParameters", "parameter", m->parameters, m->nparameters, read_parameter);
     READ_LIST(r, n, "listOfInitialAssignments", "initialAssignment", m->initial_assignments,
               m->ninitial_assignments, read_ia);
     read_rules(r, m, n);
@@ -688,8 +686,7 @@ static void check_encoding(const sbml_out *o, const char *data, size_t len)
     free(decl);
 }
 
-int tc_sbml_read(tc_sbml_doc **out, const void *data, size_t len, const char *file,
-                 tc_findings *fs)
+int tc_sbml_read(tc_sbml_doc **out, const void *data, size_t len, const char *file, tc_findings *fs)
 {
     *out = NULL;
     sbml_out o = {.file = file, .fs = fs};

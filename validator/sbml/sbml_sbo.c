@@ -8,7 +8,6 @@
 
 extern const char tc_sbo_text[];
 
-
 typedef struct sbo_table {
     int *term, *parent;
     size_t len;
@@ -72,9 +71,8 @@ static void expect(sbo_check *s, const tc_sbml_base *b, const char *rule, int ro
     if (alt >= 0 && is_a(&s->t, b->sbo, alt) != 0)
         return;
     sbml_report(&s->c->out, rule, b->line,
-                "sboTerm SBO:%07d of <%s>%s%s%s should be a term for %s (below SBO:%07d)",
-                b->sbo, b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "", what,
-                root);
+                "sboTerm SBO:%07d of <%s>%s%s%s should be a term for %s (below SBO:%07d)", b->sbo,
+                b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "", what, root);
 }
 
 void sbml_check_sbo(sbml_ctx *c)
@@ -135,15 +133,17 @@ void sbml_check_sbo(sbml_ctx *c)
     expect(&s, &rb, "sbml:10719", FRAME, -1, "a modelling framework");
     const xmlNode *model = m->b.node;
     for (const xmlNode *l = model->children; l; l = l->next) {
-        bool ct = l->type == XML_ELEMENT_NODE && strcmp((const char *)l->name, "listOfCompartmentTypes") == 0;
-        bool st = l->type == XML_ELEMENT_NODE && strcmp((const char *)l->name, "listOfSpeciesTypes") == 0;
+        bool ct = l->type == XML_ELEMENT_NODE &&
+                  strcmp((const char *)l->name, "listOfCompartmentTypes") == 0;
+        bool st =
+            l->type == XML_ELEMENT_NODE && strcmp((const char *)l->name, "listOfSpeciesTypes") == 0;
         if (!ct && !st)
             continue;
         for (const xmlNode *t = l->children; t; t = t->next) {
             if (t->type != XML_ELEMENT_NODE)
                 continue;
-            tc_sbml_base tb = {.element = (const char *)t->name, .line = (long)xmlGetLineNo(t),
-                               .sbo = -1};
+            tc_sbml_base tb = {
+                .element = (const char *)t->name, .line = (long)xmlGetLineNo(t), .sbo = -1};
             char *sv = sbml_attr(t, "sboTerm");
             if (sv && strlen(sv) == 11 && strncmp(sv, "SBO:", 4) == 0)
                 tb.sbo = atoi(sv + 4);

@@ -9,10 +9,10 @@
 
 typedef struct elem_spec {
     const char *name;
-    const char *attr_rule;    /* Level 3: required/allowed attributes */
-    const char *required;     /* Level 3 Version 1 */
-    const char *optional;     /* besides metaid, sboTerm (and id, name in L3V2) */
-    const char *l2_required;  /* Levels 1 and 2 ("-": same as Level 3) */
+    const char *attr_rule;   /* Level 3: required/allowed attributes */
+    const char *required;    /* Level 3 Version 1 */
+    const char *optional;    /* besides metaid, sboTerm (and id, name in L3V2) */
+    const char *l2_required; /* Levels 1 and 2 ("-": same as Level 3) */
     const char *l2_optional;
 } elem_spec;
 
@@ -43,10 +43,9 @@ static const elem_spec specs[] = {
     {"constraint", "sbml:21009", " ", " ", " ", " "},
     {"reaction", "sbml:21110", " id reversible fast ", " name compartment ", " id ",
      " name reversible fast "},
-    {"speciesReference", "sbml:21116", " species constant ", " id name stoichiometry ",
-     " species ", " id name stoichiometry "},
-    {"modifierSpeciesReference", "sbml:21117", " species ", " id name ", " species ",
-     " id name "},
+    {"speciesReference", "sbml:21116", " species constant ", " id name stoichiometry ", " species ",
+     " id name stoichiometry "},
+    {"modifierSpeciesReference", "sbml:21117", " species ", " id name ", " species ", " id name "},
     {"kineticLaw", "sbml:21132", " ", " ", " ", " timeUnits substanceUnits "},
     {"event", "sbml:21225", " useValuesFromTriggerTime ", " id name ", " ",
      " id name timeUnits useValuesFromTriggerTime "},
@@ -169,11 +168,16 @@ static const struct {
 static const struct {
     const char *elem, *rule;
 } needs_math[] = {
-    {"functionDefinition", "sbml:20306"}, {"initialAssignment", "sbml:20804"},
-    {"assignmentRule", "sbml:20907"},     {"rateRule", "sbml:20907"},
-    {"algebraicRule", "sbml:20907"},      {"constraint", "sbml:21007"},
-    {"kineticLaw", "sbml:21130"},         {"trigger", "sbml:21209"},
-    {"delay", "sbml:21210"},              {"eventAssignment", "sbml:21213"},
+    {"functionDefinition", "sbml:20306"},
+    {"initialAssignment", "sbml:20804"},
+    {"assignmentRule", "sbml:20907"},
+    {"rateRule", "sbml:20907"},
+    {"algebraicRule", "sbml:20907"},
+    {"constraint", "sbml:21007"},
+    {"kineticLaw", "sbml:21130"},
+    {"trigger", "sbml:21209"},
+    {"delay", "sbml:21210"},
+    {"eventAssignment", "sbml:21213"},
     {"priority", "sbml:21231"},
 };
 
@@ -304,10 +308,19 @@ static void check_l1_attrs(walker *w, const xmlNode *n)
 /* Level 2 Version 2 allows sboTerm only on some elements. */
 static bool l2v2_sbo_allowed(const char *elem)
 {
-    static const char *const with[] = {"model", "functionDefinition", "parameter", "initialAssignment",
-                                       "algebraicRule",      "assignmentRule", "rateRule",
-                                       "constraint",         "reaction", "speciesReference",
-                                       "modifierSpeciesReference", "kineticLaw", "event",
+    static const char *const with[] = {"model",
+                                       "functionDefinition",
+                                       "parameter",
+                                       "initialAssignment",
+                                       "algebraicRule",
+                                       "assignmentRule",
+                                       "rateRule",
+                                       "constraint",
+                                       "reaction",
+                                       "speciesReference",
+                                       "modifierSpeciesReference",
+                                       "kineticLaw",
+                                       "event",
                                        "eventAssignment"};
     for (size_t i = 0; i < sizeof(with) / sizeof(with[0]); i++)
         if (strcmp(with[i], elem) == 0)
@@ -430,12 +443,12 @@ static void check_children(walker *w, const xmlNode *n)
                 if (c->type == XML_ELEMENT_NODE && !is_notes_or_annotation(c))
                     any = true;
             if (!any) {
-                const char *r = strcmp(name, "listOfUnits") == 0       ? "sbml:20409"
+                const char *r = strcmp(name, "listOfUnits") == 0 ? "sbml:20409"
                                 : strcmp(name, "listOfReactants") == 0 ||
-                                          strcmp(name, "listOfProducts") == 0 ||
-                                          strcmp(name, "listOfModifiers") == 0 ||
-                                          (strcmp(name, "listOfParameters") == 0 &&
-                                           n->parent && strcmp(nm(n->parent), "kineticLaw") == 0)
+                                        strcmp(name, "listOfProducts") == 0 ||
+                                        strcmp(name, "listOfModifiers") == 0 ||
+                                        (strcmp(name, "listOfParameters") == 0 && n->parent &&
+                                         strcmp(nm(n->parent), "kineticLaw") == 0)
                                     ? "sbml:21103"
                                 : strcmp(name, "listOfEventAssignments") == 0 ? "sbml:21203"
                                                                               : "sbml:20203";
@@ -449,8 +462,8 @@ static void check_children(walker *w, const xmlNode *n)
         int k = 0;
         for (const xmlNode *c = n->children; c; c = c->next)
             if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), once[i].child) == 0 && ++k == 2)
-                sbml_report(w->o, once[i].rule, line_of(c), "<%s> may contain only one <%s>",
-                            name, once[i].child);
+                sbml_report(w->o, once[i].rule, line_of(c), "<%s> may contain only one <%s>", name,
+                            once[i].child);
     }
     /* Level 3 Version 1 requires the math (Level 2 schemas do too, but validators have
      * always accepted its absence there) */
@@ -463,8 +476,7 @@ static void check_children(walker *w, const xmlNode *n)
                 if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "math") == 0)
                     has = true;
             if (!has)
-                sbml_report(w->o, needs_math[i].rule, line_of(n), "<%s> must contain <math>",
-                            name);
+                sbml_report(w->o, needs_math[i].rule, line_of(n), "<%s> must contain <math>", name);
         }
         if (strcmp(name, "event") == 0) {
             bool has = false;
@@ -476,7 +488,6 @@ static void check_children(walker *w, const xmlNode *n)
         }
     }
 }
-
 
 /* The children each element may have, in the order Level 2 requires (notes and
  * annotation are allowed everywhere and come first). min_lv/max_lv bound the SBML
@@ -593,8 +604,8 @@ static void check_known_children(walker *w, const xmlNode *n)
             continue;
         }
         if (pos < last && w->level == 2 && !order_reported) {
-            sbml_report(w->o, order_rule(parent), line_of(c),
-                        "<%s> is out of order inside <%s>", cn, parent);
+            sbml_report(w->o, order_rule(parent), line_of(c), "<%s> is out of order inside <%s>",
+                        cn, parent);
             order_reported = true;
         }
         if (pos > last)
@@ -675,8 +686,7 @@ static void check_root(walker *w, const xmlNode *root)
         sbml_report(w->o, "sbml:99101", line, "SBML Level %s Version %s does not exist", ls, vs);
     else if (!ns_known)
         sbml_report(w->o, "sbml:20101", line,
-                    "<sbml> is in the namespace \"%s\", which is not an SBML core namespace",
-                    href);
+                    "<sbml> is in the namespace \"%s\", which is not an SBML core namespace", href);
     else if (ls && vs && !match) {
         bool level_ok = false;
         for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)

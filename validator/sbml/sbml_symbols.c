@@ -131,11 +131,11 @@ const tc_sbml_rule *sbml_rule_for(const tc_sbml_model *m, const char *id, tc_sbm
 bool sbml_is_base_unit(const char *kind, int level, int version)
 {
     static const char *const common[] = {
-        "ampere",  "becquerel", "candela", "coulomb", "dimensionless", "farad",  "gram",
-        "gray",    "henry",     "hertz",   "item",    "joule",         "katal",  "kelvin",
-        "kilogram", "litre",    "lumen",   "lux",     "metre",         "mole",   "newton",
-        "ohm",     "pascal",    "radian",  "second",  "siemens",       "sievert", "steradian",
-        "tesla",   "volt",      "watt",    "weber"};
+        "ampere",   "becquerel", "candela", "coulomb", "dimensionless", "farad",   "gram",
+        "gray",     "henry",     "hertz",   "item",    "joule",         "katal",   "kelvin",
+        "kilogram", "litre",     "lumen",   "lux",     "metre",         "mole",    "newton",
+        "ohm",      "pascal",    "radian",  "second",  "siemens",       "sievert", "steradian",
+        "tesla",    "volt",      "watt",    "weber"};
     if (!kind)
         return false;
     for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)

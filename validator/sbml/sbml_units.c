@@ -13,7 +13,7 @@ enum { D_METRE, D_KG, D_SECOND, D_AMPERE, D_KELVIN, D_MOLE, D_CANDELA, D_ITEM, D
 
 typedef struct uvec {
     double e[D_COUNT];
-    double log10f; /* log10 of the factor relative to SI */
+    double log10f;   /* log10 of the factor relative to SI */
     bool undeclared; /* some part has no declared unit */
 } uvec;
 
@@ -57,24 +57,41 @@ static bool base_unit(const char *kind, uvec *u)
         const char *k;
         double m, kg, s, a, kel, mol, cd, item, lf;
     } t[] = {
-        {"metre", 1, 0, 0, 0, 0, 0, 0, 0, 0},     {"meter", 1, 0, 0, 0, 0, 0, 0, 0, 0},
-        {"kilogram", 0, 1, 0, 0, 0, 0, 0, 0, 0},  {"gram", 0, 1, 0, 0, 0, 0, 0, 0, -3},
-        {"second", 0, 0, 1, 0, 0, 0, 0, 0, 0},    {"ampere", 0, 0, 0, 1, 0, 0, 0, 0, 0},
-        {"kelvin", 0, 0, 0, 0, 1, 0, 0, 0, 0},    {"Celsius", 0, 0, 0, 0, 1, 0, 0, 0, 0},
-        {"celsius", 0, 0, 0, 0, 1, 0, 0, 0, 0},   {"mole", 0, 0, 0, 0, 0, 1, 0, 0, 0},
-        {"candela", 0, 0, 0, 0, 0, 0, 1, 0, 0},   {"item", 0, 0, 0, 0, 0, 0, 0, 1, 0},
+        {"metre", 1, 0, 0, 0, 0, 0, 0, 0, 0},
+        {"meter", 1, 0, 0, 0, 0, 0, 0, 0, 0},
+        {"kilogram", 0, 1, 0, 0, 0, 0, 0, 0, 0},
+        {"gram", 0, 1, 0, 0, 0, 0, 0, 0, -3},
+        {"second", 0, 0, 1, 0, 0, 0, 0, 0, 0},
+        {"ampere", 0, 0, 0, 1, 0, 0, 0, 0, 0},
+        {"kelvin", 0, 0, 0, 0, 1, 0, 0, 0, 0},
+        {"Celsius", 0, 0, 0, 0, 1, 0, 0, 0, 0},
+        {"celsius", 0, 0, 0, 0, 1, 0, 0, 0, 0},
+        {"mole", 0, 0, 0, 0, 0, 1, 0, 0, 0},
+        {"candela", 0, 0, 0, 0, 0, 0, 1, 0, 0},
+        {"item", 0, 0, 0, 0, 0, 0, 0, 1, 0},
         {"dimensionless", 0, 0, 0, 0, 0, 0, 0, 0, 0},
-        {"radian", 0, 0, 0, 0, 0, 0, 0, 0, 0},    {"steradian", 0, 0, 0, 0, 0, 0, 0, 0, 0},
-        {"litre", 3, 0, 0, 0, 0, 0, 0, 0, -3},    {"liter", 3, 0, 0, 0, 0, 0, 0, 0, -3},
-        {"hertz", 0, 0, -1, 0, 0, 0, 0, 0, 0},    {"becquerel", 0, 0, -1, 0, 0, 0, 0, 0, 0},
-        {"newton", 1, 1, -2, 0, 0, 0, 0, 0, 0},   {"pascal", -1, 1, -2, 0, 0, 0, 0, 0, 0},
-        {"joule", 2, 1, -2, 0, 0, 0, 0, 0, 0},    {"watt", 2, 1, -3, 0, 0, 0, 0, 0, 0},
-        {"coulomb", 0, 0, 1, 1, 0, 0, 0, 0, 0},   {"volt", 2, 1, -3, -1, 0, 0, 0, 0, 0},
-        {"farad", -2, -1, 4, 2, 0, 0, 0, 0, 0},   {"ohm", 2, 1, -3, -2, 0, 0, 0, 0, 0},
-        {"siemens", -2, -1, 3, 2, 0, 0, 0, 0, 0}, {"weber", 2, 1, -2, -1, 0, 0, 0, 0, 0},
-        {"tesla", 0, 1, -2, -1, 0, 0, 0, 0, 0},   {"henry", 2, 1, -2, -2, 0, 0, 0, 0, 0},
-        {"lumen", 0, 0, 0, 0, 0, 0, 1, 0, 0},     {"lux", -2, 0, 0, 0, 0, 0, 1, 0, 0},
-        {"gray", 2, 0, -2, 0, 0, 0, 0, 0, 0},     {"sievert", 2, 0, -2, 0, 0, 0, 0, 0, 0},
+        {"radian", 0, 0, 0, 0, 0, 0, 0, 0, 0},
+        {"steradian", 0, 0, 0, 0, 0, 0, 0, 0, 0},
+        {"litre", 3, 0, 0, 0, 0, 0, 0, 0, -3},
+        {"liter", 3, 0, 0, 0, 0, 0, 0, 0, -3},
+        {"hertz", 0, 0, -1, 0, 0, 0, 0, 0, 0},
+        {"becquerel", 0, 0, -1, 0, 0, 0, 0, 0, 0},
+        {"newton", 1, 1, -2, 0, 0, 0, 0, 0, 0},
+        {"pascal", -1, 1, -2, 0, 0, 0, 0, 0, 0},
+        {"joule", 2, 1, -2, 0, 0, 0, 0, 0, 0},
+        {"watt", 2, 1, -3, 0, 0, 0, 0, 0, 0},
+        {"coulomb", 0, 0, 1, 1, 0, 0, 0, 0, 0},
+        {"volt", 2, 1, -3, -1, 0, 0, 0, 0, 0},
+        {"farad", -2, -1, 4, 2, 0, 0, 0, 0, 0},
+        {"ohm", 2, 1, -3, -2, 0, 0, 0, 0, 0},
+        {"siemens", -2, -1, 3, 2, 0, 0, 0, 0, 0},
+        {"weber", 2, 1, -2, -1, 0, 0, 0, 0, 0},
+        {"tesla", 0, 1, -2, -1, 0, 0, 0, 0, 0},
+        {"henry", 2, 1, -2, -2, 0, 0, 0, 0, 0},
+        {"lumen", 0, 0, 0, 0, 0, 0, 1, 0, 0},
+        {"lux", -2, 0, 0, 0, 0, 0, 1, 0, 0},
+        {"gray", 2, 0, -2, 0, 0, 0, 0, 0, 0},
+        {"sievert", 2, 0, -2, 0, 0, 0, 0, 0, 0},
         {"katal", 0, 0, -1, 0, 0, 1, 0, 0, 0},
         {"avogadro", 0, 0, 0, 0, 0, 0, 0, 0, 23.779750847359157},
     };
@@ -166,7 +183,8 @@ static uvec compartment_units(const sbml_ctx *c, const tc_sbml_compartment *x)
 {
     if (x->units)
         return unit_or_undeclared(c, x->units);
-    double dims = x->spatial_dimensions.set ? x->spatial_dimensions.v : (c->doc->level < 3 ? 3 : -1);
+    double dims =
+        x->spatial_dimensions.set ? x->spatial_dimensions.v : (c->doc->level < 3 ? 3 : -1);
     if (c->doc->level >= 3) {
         if (dims == 3)
             return unit_or_undeclared(c, c->m->volume_units);
@@ -252,8 +270,7 @@ static bool u_is(const uvec *u, ukind k)
 
 static const char *const ukind_text[] = {
     "a unit of substance (mole, item, gram, kilogram, avogadro) or dimensionless",
-    "a unit of time (second) or dimensionless",
-    "a unit of length (metre) or dimensionless",
+    "a unit of time (second) or dimensionless", "a unit of length (metre) or dimensionless",
     "a unit of area (square metre) or dimensionless",
     "a unit of volume (litre, cubic metre) or dimensionless"};
 
@@ -277,8 +294,10 @@ static void check_redefinitions(sbml_ctx *c)
     static const struct {
         const char *id, *rule;
         ukind kind;
-    } redef[] = {{"substance", "sbml:20402", UK_SUBSTANCE}, {"length", "sbml:20403", UK_LENGTH},
-                 {"area", "sbml:20404", UK_AREA},           {"time", "sbml:20405", UK_TIME},
+    } redef[] = {{"substance", "sbml:20402", UK_SUBSTANCE},
+                 {"length", "sbml:20403", UK_LENGTH},
+                 {"area", "sbml:20404", UK_AREA},
+                 {"time", "sbml:20405", UK_TIME},
                  {"volume", "sbml:20406", UK_VOLUME}};
     const tc_sbml_model *m = c->m;
     if (c->doc->level >= 3)
@@ -744,8 +763,8 @@ static uvec expr_units(uctx *u, const tc_expr *e)
 /* ---- the rules ---- */
 /* Does the expression use a parameter or a number without units? Those are what
  * make a unit check incomplete. */
-static bool has_undeclared_leaf(const sbml_ctx *c, const tc_sbml_kinetic_law *law,
-                                const tc_expr *e, int depth)
+static bool has_undeclared_leaf(const sbml_ctx *c, const tc_sbml_kinetic_law *law, const tc_expr *e,
+                                int depth)
 {
     if (!e || depth > 200)
         return false;

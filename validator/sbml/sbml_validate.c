@@ -15,10 +15,10 @@ static void report_packages(const sbml_ctx *c)
 
 void tc_sbml_validate(const tc_sbml_doc *doc, tc_findings *fs)
 {
-    sbml_ctx c = {.out = {.file = doc->file, .fs = fs, .level = doc->level,
-                          .version = doc->version},
-                  .doc = doc,
-                  .m = doc->model};
+    sbml_ctx c = {
+        .out = {.file = doc->file, .fs = fs, .level = doc->level, .version = doc->version},
+        .doc = doc,
+        .m = doc->model};
     report_packages(&c);
     if (!doc->model)
         return;
