@@ -443,6 +443,29 @@ static void check_reactions(sbml_ctx *c)
                             "stoichiometryMath",
                             idn(&r->b));
         }
+        for (size_t j = 0; j < r->nreactants + r->nproducts; j++) {
+            const tc_sbml_speciesref *sr =
+                j < r->nreactants ? &r->reactants[j] : &r->products[j - r->nreactants];
+            for (size_t s = 0; sr->stoichiometry_math.expr && s < m->nspecies; s++) {
+                const char *sid = m->species[s].b.id;
+                if (!sid || !tc_expr_mentions(sr->stoichiometry_math.expr, sid))
+                    continue;
+                bool listed = false;
+                for (size_t k = 0; k < all && !listed; k++) {
+                    const tc_sbml_speciesref *x =
+                        k < r->nreactants                  ? &r->reactants[k]
+                        : k < r->nreactants + r->nproducts ? &r->products[k - r->nreactants]
+                                                           : &r->modifiers[k - r->nreactants -
+                                                                           r->nproducts];
+                    listed = x->species && strcmp(x->species, sid) == 0;
+                }
+                if (!listed)
+                    sbml_report(&c->out, "sbml:21131", sr->stoichiometry_math.line,
+                                "species \"%s\" appears in a stoichiometryMath of reaction \"%s\" "
+                                "but is not one of its reactants, products or modifiers",
+                                sid, idn(&r->b));
+            }
+        }
         const tc_sbml_kinetic_law *k = r->kinetic_law;
         if (!k)
             continue;
@@ -504,6 +527,17 @@ static void check_events(sbml_ctx *c)
             sbml_report(&c->out, "sbml:21206", e->b.line,
                         "event \"%s\" has useValuesFromTriggerTime=\"false\" but no delay",
                         idn(&e->b));
+        if (l == 2 && e->nassignments == 0) {
+            bool list = false;
+            for (const xmlNode *x = ((const xmlNode *)e->b.node)->children; x; x = x->next)
+                if (x->type == XML_ELEMENT_NODE &&
+                    strcmp((const char *)x->name, "listOfEventAssignments") == 0)
+                    list = true;
+            if (!list)
+                sbml_report(&c->out, "sbml:21203", e->b.line,
+                            "event \"%s\" has no event assignments; Level 2 requires at least one",
+                            idn(&e->b));
+        }
         for (size_t j = 0; j < e->nassignments; j++) {
             const tc_sbml_event_assignment *a = &e->assignments[j];
             if (!a->variable)

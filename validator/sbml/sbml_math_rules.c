@@ -138,7 +138,7 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
             sbml_report(o, "sbml:20303", at, "function \"%s\" calls itself", e->name);
         } else if (!f) {
             if (c->doc->level > 1) /* Level 1 predefines rate laws (uui, hilli, ...) */
-                sbml_report(o, "sbml:10214", at,
+                sbml_report(o, s->lambda && c->doc->level == 2 ? "sbml:20302" : "sbml:10214", at,
                             "\"%s\" is applied as a function but no function "
                             "definition has this id",
                             e->name ? e->name : "");

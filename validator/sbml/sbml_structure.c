@@ -412,6 +412,23 @@ static bool is_notes_or_annotation(const xmlNode *c)
     return strcmp(nm(c), "notes") == 0 || strcmp(nm(c), "annotation") == 0;
 }
 
+/* The Level 2 rule for a list that is present but empty. */
+static const char *empty_list_rule(const xmlNode *list)
+{
+    const char *name = nm(list);
+    if (strcmp(name, "listOfUnits") == 0)
+        return "sbml:20409";
+    if (strcmp(name, "listOfReactants") == 0 || strcmp(name, "listOfProducts") == 0 ||
+        strcmp(name, "listOfModifiers") == 0)
+        return "sbml:21103";
+    if (strcmp(name, "listOfParameters") == 0 && list->parent &&
+        strcmp(nm(list->parent), "kineticLaw") == 0)
+        return "sbml:21123";
+    if (strcmp(name, "listOfEventAssignments") == 0)
+        return "sbml:21203";
+    return "sbml:20203";
+}
+
 static void check_children(walker *w, const xmlNode *n)
 {
     const char *name = nm(n);
@@ -432,8 +449,12 @@ static void check_children(walker *w, const xmlNode *n)
                 ok = true;
             if (!ok && w->level < 3 && strcmp(name, "listOfParameters") == 0)
                 ok = strcmp(nm(c), "parameter") == 0;
+            /* Level 2 has the reactant/product/modifier list rules too */
+            bool l2_rule = strcmp(lists[i].rule, "sbml:21104") == 0 ||
+                           strcmp(lists[i].rule, "sbml:21105") == 0;
             if (!ok)
-                sbml_report(w->o, schema_rule(w, lists[i].rule), line_of(c),
+                sbml_report(w->o, l2_rule ? lists[i].rule : schema_rule(w, lists[i].rule),
+                            line_of(c),
                             "<%s> may only contain <%s>, not <%s>", name, lists[i].child, nm(c));
         }
         /* an empty list is a schema error before Level 3 */
@@ -443,15 +464,7 @@ static void check_children(walker *w, const xmlNode *n)
                 if (c->type == XML_ELEMENT_NODE && !is_notes_or_annotation(c))
                     any = true;
             if (!any) {
-                const char *r = strcmp(name, "listOfUnits") == 0 ? "sbml:20409"
-                                : strcmp(name, "listOfReactants") == 0 ||
-                                        strcmp(name, "listOfProducts") == 0 ||
-                                        strcmp(name, "listOfModifiers") == 0 ||
-                                        (strcmp(name, "listOfParameters") == 0 && n->parent &&
-                                         strcmp(nm(n->parent), "kineticLaw") == 0)
-                                    ? "sbml:21103"
-                                : strcmp(name, "listOfEventAssignments") == 0 ? "sbml:21203"
-                                                                              : "sbml:20203";
+                const char *r = empty_list_rule(n);
                 sbml_report(w->o, r, line_of(n), "<%s> is present but empty", name);
             }
         }
