@@ -413,6 +413,112 @@ static void check_cycles(sbml_ctx *c)
     free(n);
 }
 
+/* ---- rates that depend on themselves through rateOf (sbml:20912) ---- */
+typedef struct rate_walk {
+    sbml_ctx *c;
+    const char *target; /* the variable whose rate is being defined */
+    int depth;
+} rate_walk;
+
+static bool rate_uses(rate_walk *w, const tc_expr *e, const tc_sbml_kinetic_law *law);
+
+/* The math that defines the rate of `id`: its rate rule, or the kinetic laws of the
+ * reactions it takes part in. */
+static bool rate_of_uses(rate_walk *w, const char *id)
+{
+    const tc_sbml_model *m = w->c->m;
+    if (w->target && strcmp(id, w->target) == 0)
+        return true;
+    if (++w->depth > 64) {
+        w->depth--;
+        return false;
+    }
+    bool found = false;
+    const tc_sbml_rule *r = sbml_rule_for(m, id, TC_SBML_RATE);
+    if (r)
+        found = rate_uses(w, r->math.expr, NULL);
+    for (size_t i = 0; i < m->nreactions && !found; i++) {
+        const tc_sbml_reaction *x = &m->reactions[i];
+        bool part = false;
+        for (size_t j = 0; j < x->nreactants + x->nproducts && !part; j++) {
+            const tc_sbml_speciesref *sr =
+                j < x->nreactants ? &x->reactants[j] : &x->products[j - x->nreactants];
+            part = sr->species && strcmp(sr->species, id) == 0;
+        }
+        if (part && x->kinetic_law)
+            found = rate_uses(w, x->kinetic_law->math.expr, x->kinetic_law);
+    }
+    w->depth--;
+    return found;
+}
+
+static bool is_local_param(const tc_sbml_kinetic_law *law, const char *id)
+{
+    for (size_t i = 0; law && i < law->nparameters; i++)
+        if (law->parameters[i].b.id && strcmp(law->parameters[i].b.id, id) == 0)
+            return true;
+    return false;
+}
+
+/* Does e use the rate of w->target, directly or through assignment rules? Inside a
+ * kinetic law its local parameters hide the model's ids. */
+static bool rate_uses(rate_walk *w, const tc_expr *e, const tc_sbml_kinetic_law *law)
+{
+    if (!e || w->depth > 64)
+        return false;
+    if (e->op == TC_EXPR_RATE_OF && e->nargs == 1 && e->args[0]->name)
+        return !is_local_param(law, e->args[0]->name) && rate_of_uses(w, e->args[0]->name);
+    if (e->op == TC_EXPR_SYMBOL && e->name) {
+        if (is_local_param(law, e->name))
+            return false;
+        const tc_sbml_rule *a = sbml_rule_for(w->c->m, e->name, TC_SBML_ASSIGNMENT);
+        if (a && a->math.expr) {
+            w->depth++;
+            bool r = rate_uses(w, a->math.expr, NULL);
+            w->depth--;
+            return r;
+        }
+        return false;
+    }
+    for (size_t i = 0; i < e->nargs; i++)
+        if (rate_uses(w, e->args[i], law))
+            return true;
+    return false;
+}
+
+static void check_rate_cycles(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    if (c->doc->level < 3)
+        return;
+    for (size_t i = 0; i < m->nrules; i++) {
+        const tc_sbml_rule *r = &m->rules[i];
+        if (r->kind != TC_SBML_RATE || !r->variable)
+            continue;
+        rate_walk w = {c, r->variable, 0};
+        if (rate_uses(&w, r->math.expr, NULL))
+            sbml_report(&c->out, "sbml:20912", r->b.line,
+                        "the rate of \"%s\" depends on itself through rateOf", r->variable);
+    }
+    for (size_t i = 0; i < m->nreactions; i++) {
+        const tc_sbml_reaction *x = &m->reactions[i];
+        if (!x->kinetic_law)
+            continue;
+        for (size_t j = 0; j < x->nreactants + x->nproducts; j++) {
+            const tc_sbml_speciesref *sr =
+                j < x->nreactants ? &x->reactants[j] : &x->products[j - x->nreactants];
+            rate_walk w = {c, sr->species, 0};
+            if (sr->species && rate_uses(&w, x->kinetic_law->math.expr, x->kinetic_law)) {
+                sbml_report(&c->out, "sbml:20912", x->kinetic_law->b.line,
+                            "the rate of species \"%s\" depends on itself through rateOf in "
+                            "the kinetic law of reaction \"%s\"",
+                            sr->species, idn(&x->b));
+                break;
+            }
+        }
+    }
+}
+
 static void check_reactions(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
@@ -565,6 +671,7 @@ void sbml_check_general(sbml_ctx *c)
     check_initial_assignments(c);
     check_rules(c);
     check_cycles(c);
+    check_rate_cycles(c);
     check_reactions(c);
     check_events(c);
 }
