@@ -11,6 +11,7 @@ extern const char tc_sbo_text[];
 typedef struct sbo_table {
     int *term, *parent;
     size_t len;
+    int highest; /* ids above this name no term */
 } sbo_table;
 
 static sbo_table load(void)
@@ -22,7 +23,9 @@ static sbo_table load(void)
         size_t n = eol ? (size_t)(eol - p) : strlen(p);
         if (n && *p != '#') {
             char *line = tc_xstrndup(p, n), *tab = strchr(line, '\t');
-            if (tab) {
+            if (tab && strncmp(line, "highest", 7) == 0) {
+                t.highest = atoi(tab + 1);
+            } else if (tab) {
                 *tab = '\0';
                 TC_GROW(t.term, cap, t.len + 1);
                 t.parent = tc_xrealloc(t.parent, cap * sizeof(*t.parent));
@@ -65,6 +68,12 @@ static void expect(sbo_check *s, const tc_sbml_base *b, const char *rule, int ro
 {
     if (b->sbo < 0)
         return;
+    if (s->t.highest > 0 && b->sbo > s->t.highest) {
+        sbml_report(&s->c->out, "sbml:99701", b->line,
+                    "sboTerm SBO:%07d of <%s> is not a term of the Systems Biology Ontology",
+                    b->sbo, b->element);
+        return;
+    }
     int r = is_a(&s->t, b->sbo, root);
     if (r != 0)
         return;
