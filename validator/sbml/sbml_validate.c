@@ -4,13 +4,34 @@
 
 #include "sbml_impl.h"
 
-/* Level 3 packages this validator knows by name but does not check. */
+/* Level 3 packages are not checked: each is reported once, as a warning even when the
+ * document says the package is required (libSBML's 99107 is an error; here a package
+ * that is not checked never fails a model on its own). */
 static void report_packages(const sbml_ctx *c)
 {
-    for (size_t i = 0; i < c->doc->npackages; i++)
-        sbml_report(&c->out, "sbml:99108", 1,
-                    "the SBML Level 3 package '%s' is declared; its constructs are not checked",
-                    c->doc->packages[i]);
+    const xmlNode *root = xmlDocGetRootElement(c->doc->xml);
+    for (size_t i = 0; i < c->doc->npackages; i++) {
+        const char *prefix = c->doc->packages[i];
+        bool required = false;
+        for (const xmlAttr *a = root->properties; a; a = a->next)
+            if (a->ns && a->ns->prefix && strcmp((const char *)a->ns->prefix, prefix) == 0 &&
+                strcmp((const char *)a->name, "required") == 0) {
+                xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
+                required = v && strcmp((const char *)v, "true") == 0;
+                xmlFree(v);
+            }
+        tc_loc loc = {.file = c->out.file, .line = (long)xmlGetLineNo(root)};
+        if (required)
+            tc_finding_add_severity(c->out.fs, "sbml:99107", TC_WARNING, loc,
+                                    "the document requires the SBML Level 3 package '%s', which "
+                                    "is not checked: its effect on the model is not validated",
+                                    prefix);
+        else
+            sbml_report(&c->out, "sbml:99108", loc.line,
+                        "the SBML Level 3 package '%s' is declared; its constructs are not "
+                        "checked",
+                        prefix);
+    }
 }
 
 void tc_sbml_validate(const tc_sbml_doc *doc, tc_findings *fs)
