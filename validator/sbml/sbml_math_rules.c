@@ -115,7 +115,11 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
                 scope t = {.law = c->m->reactions[i].kinetic_law};
                 local_elsewhere = is_local(&t, n);
             }
-            sbml_report(o, local_elsewhere ? "sbml:10216" : "sbml:10215", at,
+            sbml_report(o,
+                        c->doc->level == 1 ? "sbml:99129"
+                        : local_elsewhere  ? "sbml:10216"
+                                           : "sbml:10215",
+                        at,
                         local_elsewhere
                             ? "\"%s\" is a local parameter of another reaction's kinetic law and "
                               "cannot be used here"
@@ -136,8 +140,19 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
         if (s->lambda && s->function && s->function->b.id && e->name &&
             strcmp(s->function->b.id, e->name) == 0) {
             sbml_report(o, "sbml:20303", at, "function \"%s\" calls itself", e->name);
+        } else if (!f && c->doc->level == 1) {
+            /* Level 1 predefines rate laws (uui, hilli, ...) but not MathML's functions */
+            static const char *const mathml_only[] = {
+                "factorial", "sec", "csc", "cot", "sinh", "cosh", "tanh", "sech", "csch",
+                "coth", "arcsec", "arccsc", "arccot", "arcsinh", "arccosh", "arctanh",
+                "arcsech", "arccsch", "arccoth", "piecewise", "delay", "and", "or",
+                "xor", "not", "eq", "neq", "gt", "lt", "geq", "leq"};
+            for (size_t i = 0; e->name && i < sizeof(mathml_only) / sizeof(mathml_only[0]); i++)
+                if (strcmp(e->name, mathml_only[i]) == 0)
+                    sbml_report(o, "sbml:99129", at,
+                                "%s() is not a function of SBML Level 1 formulas", e->name);
         } else if (!f) {
-            if (c->doc->level > 1) /* Level 1 predefines rate laws (uui, hilli, ...) */
+            if (c->doc->level > 1)
                 sbml_report(o, s->lambda && c->doc->level == 2 ? "sbml:20302" : "sbml:10214", at,
                             "\"%s\" is applied as a function but no function "
                             "definition has this id",

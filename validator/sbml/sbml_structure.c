@@ -432,6 +432,13 @@ static const char *empty_list_rule(const xmlNode *list)
 static void check_children(walker *w, const xmlNode *n)
 {
     const char *name = nm(n);
+    if (strcmp(name, "stoichiometryMath") == 0) {
+        bool has = false;
+        for (const xmlNode *c = n->children; c; c = c->next)
+            has = has || (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "math") == 0);
+        if (!has)
+            sbml_report(w->o, "sbml:99131", line_of(n), "<stoichiometryMath> has no <math>");
+    }
     for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
         if (strcmp(lists[i].list, name) != 0)
             continue;
@@ -721,9 +728,15 @@ static void check_root(walker *w, const xmlNode *root)
         }
     }
     int models = 0;
-    for (const xmlNode *c = root->children; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "model") == 0)
+    for (const xmlNode *c = root->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp(nm(c), "model") == 0)
             models++;
+        else if (w->level == 1 && (strcmp(nm(c), "notes") == 0 || strcmp(nm(c), "annotation") == 0))
+            sbml_report(w->o, "sbml:99104", line_of(c),
+                        "in SBML Level 1 the <sbml> element cannot have <%s>", nm(c));
+    }
     if (models == 0 && !(w->level == 3 && w->version >= 2))
         sbml_report(w->o, "sbml:20201", line, "the document has no <model>");
     free(ls);
