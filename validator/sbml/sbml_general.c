@@ -308,8 +308,24 @@ static void check_rules(sbml_ctx *c)
                         "\"%s\" is constant and so cannot be the variable of a%s rule", r->variable,
                         rate ? " rate" : "n assignment");
     }
-    /* Level 1 and 2 Version 1: an assignment rule may only use values defined before it
-     * (sbml:99106 in libSBML's numbering) */
+    /* Level 1 and Level 2 Version 1 evaluate assignment rules in order: a rule may not use
+     * a value that a later rule assigns (libSBML's 99106) */
+    if (c->doc->level == 1 || (c->doc->level == 2 && c->doc->version == 1))
+        for (size_t i = 0; i < m->nrules; i++) {
+            const tc_sbml_rule *r = &m->rules[i];
+            if (r->kind != TC_SBML_ASSIGNMENT || !r->math.expr)
+                continue;
+            for (size_t j = i + 1; j < m->nrules; j++)
+                if (m->rules[j].kind == TC_SBML_ASSIGNMENT && m->rules[j].variable &&
+                    tc_expr_mentions(r->math.expr, m->rules[j].variable)) {
+                    sbml_report(&c->out, "sbml:99106", r->b.line,
+                                "the rule for \"%s\" uses \"%s\", which a later rule (line %ld) "
+                                "assigns; in this level rules must come in order of use",
+                                r->variable ? r->variable : "", m->rules[j].variable,
+                                m->rules[j].b.line);
+                    break;
+                }
+        }
 }
 
 /* ---- circular definitions among assignment rules, initial assignments and kinetic

@@ -433,6 +433,19 @@ static void check_unit_attributes(sbml_ctx *c)
                             "predefined or base unit",
                             p->units, p->b.id ? p->b.id : "");
         }
+    for (size_t i = 0; i < m->nreactions; i++) {
+        const tc_sbml_kinetic_law *k = m->reactions[i].kinetic_law;
+        if (!k || l > 2)
+            continue;
+        unit_attr(c, "sbml:99127", k->substance_units, UK_SUBSTANCE, &k->b, "substanceUnits");
+        unit_attr(c, "sbml:99128", k->time_units, UK_TIME, &k->b, "timeUnits");
+        if (k->substance_units && !unit_resolves(c, k->substance_units))
+            sbml_report(&c->out, "sbml:99127", k->b.line,
+                        "substanceUnits=\"%s\" of a kinetic law names no unit", k->substance_units);
+        if (k->time_units && !unit_resolves(c, k->time_units))
+            sbml_report(&c->out, "sbml:99128", k->b.line,
+                        "timeUnits=\"%s\" of a kinetic law names no unit", k->time_units);
+    }
     for (size_t i = 0; i < m->nevents; i++) {
         const tc_sbml_event *e = &m->events[i];
         if (l == 2 && e->time_units)
