@@ -84,13 +84,71 @@ static void check_xhtml(const sbml_out *o, const xmlNode *n, const char *ns_rule
                     what);
 }
 
+#define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#define DC_NS "http://purl.org/dc/elements/1.1/"
+
+static bool in_ns(const xmlNode *n, const char *ns, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns && strcmp((const char *)n->ns->href, ns) == 0 &&
+           strcmp((const char *)n->name, name) == 0;
+}
+
+/* RDF in an annotation describes its element: rdf:about="#metaid" (libSBML 99401-99404,
+ * 99407). */
+static void check_rdf(const sbml_out *o, const xmlNode *rdf, const xmlNode *owner)
+{
+    xmlChar *metaid = xmlGetNoNsProp(owner, (const xmlChar *)"metaid");
+    for (const xmlNode *d = rdf->children; d; d = d->next) {
+        if (!in_ns(d, RDF_NS, "Description"))
+            continue;
+        xmlChar *about = xmlGetNsProp(d, (const xmlChar *)"about", (const xmlChar *)RDF_NS);
+        if (!about)
+            sbml_report(o, "sbml:99401", line_of(d), "rdf:Description has no rdf:about");
+        else if (!*about)
+            sbml_report(o, "sbml:99402", line_of(d), "rdf:Description has an empty rdf:about");
+        else if (!metaid || about[0] != '#' || strcmp((const char *)about + 1, (const char *)metaid))
+            sbml_report(o, "sbml:99403", line_of(d),
+                        "rdf:about=\"%s\" does not name the metaid of <%s>", (const char *)about,
+                        (const char *)owner->name);
+        xmlFree(about);
+        for (const xmlNode *q = d->children; q; q = q->next) {
+            if (in_ns(q, DC_NS, "creator")) {
+                bool any = false;
+                for (const xmlNode *bag = q->children; bag; bag = bag->next)
+                    for (const xmlNode *li = bag->type == XML_ELEMENT_NODE ? bag->children : NULL;
+                         li; li = li->next)
+                        any = any || li->type == XML_ELEMENT_NODE;
+                if (!any)
+                    sbml_report(o, "sbml:99404", line_of(q),
+                                "the model history names a creator element with no creator in it");
+            }
+            /* a qualifier's bag holds rdf:li items only; nesting is not allowed */
+            for (const xmlNode *bag = q->children; bag; bag = bag->next)
+                for (const xmlNode *li = in_ns(bag, RDF_NS, "Bag") ? bag->children : NULL; li;
+                     li = li->next)
+                    if (li->type == XML_ELEMENT_NODE && !in_ns(li, RDF_NS, "li"))
+                        sbml_report(o, "sbml:99407", line_of(li),
+                                    "<%s> is nested inside a bag of annotation terms",
+                                    (const char *)li->name);
+        }
+    }
+    xmlFree(metaid);
+}
+
 static void check_annotation(const sbml_out *o, const xmlNode *a)
 {
     const char *seen[256];
     int nseen = 0;
     for (const xmlNode *c = a->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE && !xmlIsBlankNode(c)) {
+            sbml_report(o, "sbml:99406", line_of(c),
+                        "an annotation may only hold XML elements, not text");
+            continue;
+        }
         if (c->type != XML_ELEMENT_NODE)
             continue;
+        if (in_ns(c, RDF_NS, "RDF") && a->parent)
+            check_rdf(o, c, a->parent);
         if (!c->ns || !c->ns->href || !*c->ns->href) {
             sbml_report(o, "sbml:10401", line_of(c),
                         "the annotation element <%s> must be in an XML namespace of its own",
