@@ -667,6 +667,9 @@ static uvec expr_units(uctx *u, const tc_expr *e)
                                 u->where);
             }
             bool integral = constant_value(e->args[1], &p) && p == floor(p);
+            if (!b.undeclared && !u_dimensionless(&b) && !integral)
+                inconsistent(u, e, "a quantity with units is raised to a power that is not a "
+                                   "whole number");
             if (!b.undeclared && !u_dimensionless(&b) && !integral && !u->in_function)
                 sbml_report(&c->out, "sbml:99503", e->line > 0 ? e->line : u->line,
                             "in %s a quantity with units is raised to a power that is not a "
@@ -689,6 +692,9 @@ static uvec expr_units(uctx *u, const tc_expr *e)
             uvec b = expr_units(u, e->args[1]);
             double d;
             bool integral = constant_value(e->args[0], &d) && d == floor(d);
+            uvec deg = expr_units(u, e->args[0]);
+            if (!deg.undeclared && !u_dimensionless(&deg))
+                inconsistent(u, e, "the degree of root must be dimensionless");
             if (!integral && !u->in_function)
                 sbml_report(&c->out, "sbml:99504", e->line > 0 ? e->line : u->line,
                             "in %s a root is taken whose degree is not a whole number; its units "
