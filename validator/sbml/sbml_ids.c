@@ -28,10 +28,6 @@ typedef struct seen {
     size_t len, cap, capl;
 } seen;
 
-static int seen_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 /* Walk the XML for syntax of id, metaid, sboTerm and unit attributes. */
 static void walk(sbml_ctx *c, const xmlNode *n, seen *metaids, int depth)
@@ -107,6 +103,18 @@ static void walk(sbml_ctx *c, const xmlNode *n, seen *metaids, int depth)
     }
 }
 
+typedef struct meta_use {
+    const char *id;
+    long line;
+} meta_use;
+
+static int meta_cmp(const void *a, const void *b)
+{
+    const meta_use *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
 static void check_metaids(sbml_ctx *c, const xmlNode *root)
 {
     seen s = {0};
@@ -123,18 +131,20 @@ static void check_metaids(sbml_ctx *c, const xmlNode *root)
         free(v);
     }
     walk(c, root, &s, 0);
-    /* duplicates: sort a copy of the pointers and compare neighbours */
-    const char **sorted = tc_xmalloc((s.len ? s.len : 1) * sizeof(*sorted));
-    memcpy(sorted, s.ids, s.len * sizeof(*sorted));
+    /* duplicates: sort (id, line) pairs; equal ids end up side by side, first use first */
+    meta_use *uses = tc_xmalloc((s.len ? s.len : 1) * sizeof(*uses));
+    for (size_t i = 0; i < s.len; i++)
+        uses[i] = (meta_use){s.ids[i], s.lines[i]};
     if (s.len)
-        qsort(sorted, s.len, sizeof(*sorted), seen_cmp);
+        qsort(uses, s.len, sizeof(*uses), meta_cmp);
     for (size_t i = 1; i < s.len; i++)
-        if (strcmp(sorted[i], sorted[i - 1]) == 0 && (i < 2 || strcmp(sorted[i], sorted[i - 2])))
-            sbml_report(&c->out, "sbml:10307", 0, "metaid \"%s\" is used more than once",
-                        sorted[i]);
+        if (strcmp(uses[i].id, uses[i - 1].id) == 0)
+            sbml_report(&c->out, "sbml:10307", uses[i].line,
+                        "metaid \"%s\" is already used (line %ld); metaids must be unique",
+                        uses[i].id, uses[i - 1].line);
+    free(uses);
     for (size_t i = 0; i < s.len; i++)
         xmlFree((void *)s.ids[i]);
-    free(sorted);
     free(s.ids);
     free(s.lines);
 }
