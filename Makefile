@@ -62,7 +62,8 @@ LIB_SRC := $(sort $(filter-out validator/cli/%,$(wildcard validator/*/*.c)) \
 CLI_SRC := $(sort $(wildcard validator/cli/*.c))
 GEN_SRC := $(BUILD)/gen/rules_data.c
 TEST_SRC := $(sort $(wildcard tests/unit/*.c tests/integration/*.c))
-RULE_FILES := $(sort $(wildcard rules/catalogue/*.tsv)) rules/formats.tsv rules/kisao.tsv
+RULE_FILES := $(sort $(wildcard rules/catalogue/*.tsv)) rules/formats.tsv rules/kisao.tsv \
+	rules/sbml/sbo.tsv
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/rules_data.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -82,7 +83,8 @@ $(BUILD)/gen/rules_data.c: scripts/embed.sh $(RULE_FILES)
 	$(Q)mkdir -p $(@D)
 	$(Q){ ./scripts/embed.sh tc_catalogue_text $(filter %.tsv,$(filter rules/catalogue/%,$(RULE_FILES))); \
 	   ./scripts/embed.sh tc_formats_text rules/formats.tsv | sed 1,2d; \
-	   ./scripts/embed.sh tc_kisao_text rules/kisao.tsv | sed 1,2d; } > $@
+	   ./scripts/embed.sh tc_kisao_text rules/kisao.tsv | sed 1,2d; \
+	   ./scripts/embed.sh tc_sbo_text rules/sbml/sbo.tsv | sed 1,2d; } > $@
 
 $(BUILD)/gen/suites.h: scripts/list-suites.sh $(TEST_SRC)
 	$(Q)mkdir -p $(@D)
@@ -169,3 +171,13 @@ clean distclean:
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# Conformance runs over ../shared/testsuites (not part of `make check`; .ci/run runs them).
+CONF_SBML := $(BUILD)/conformance-sbml
+$(CONF_SBML): tests/conformance/sbml_validation.c $(LIB) $(BUILD)/config.mk
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(DEP_LIBS)
+
+.PHONY: conformance-sbml-validation
+conformance-sbml-validation: $(CONF_SBML)
+	$(Q)./$(CONF_SBML) ../shared/testsuites --doc docs/conformance.md --floors tests/conformance/floors

@@ -3,6 +3,7 @@
 
 #include "parse/parse.h"
 #include "pipeline.h"
+#include "sbml/sbml.h"
 #include "sedml/sedml.h"
 
 static int run_target(tc_run *run, const tc_options *opt, const char *target)
@@ -23,10 +24,16 @@ static int run_target(tc_run *run, const tc_options *opt, const char *target)
             tc_run_add_check(run, target, f->path, "xml");
         else if (tc_kind_is_json(f->kind))
             tc_run_add_check(run, target, f->path, "json");
-        if (f->kind == TC_KIND_SEDML)
+        if (f->kind == TC_KIND_SBML)
+            tc_run_add_check(run, target, f->path, "sbml");
+        else if (f->kind == TC_KIND_SEDML)
             tc_run_add_check(run, target, f->path, "sedml");
     }
     tc_parse_check_package(pkg, &run->findings);
+    for (size_t i = 0; i < pkg->nfiles; i++)
+        if (pkg->files[i].kind == TC_KIND_SBML)
+            tc_sbml_check_file(&pkg->files[i], &run->findings);
+    /* SED-ML is checked per package: its references reach into the models. */
     tc_sedml_check_package(pkg, &run->findings);
     tc_package_free(pkg);
     return 0;

@@ -1,0 +1,207 @@
+/*
+ * sbml: read SBML (Level 1 Versions 1-2, Level 2 Versions 1-5, Level 3 Versions 1-2,
+ * core) into a model that keeps every element's line and id, and validate it against
+ * the consistency rules of the SBML specifications (findings `sbml:NNNNN`, the
+ * specifications' numeric rule ids; libSBML's additional ids for XML errors,
+ * modelling practice and level/version checks).
+ *
+ * The model is complete enough to be mapped onto the solvers' representation:
+ * every math element is a tc_expr tree (reference-solvers/expr.h), every number
+ * attribute says whether it was set.
+ *
+ * Ownership: tc_sbml_read gives a document the caller frees with tc_sbml_doc_free;
+ * everything reachable from it belongs to it.
+ */
+#ifndef TC_SBML_H
+#define TC_SBML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/core.h"
+#include "expr.h"
+#include "intake/intake.h"
+
+/* An optional number attribute. */
+typedef struct tc_sbml_num {
+    double v;
+    bool set;
+} tc_sbml_num;
+
+/* An optional boolean attribute: -1 unset, 0 false, 1 true. */
+typedef signed char tc_sbml_bool;
+
+/* What every SBML component has. */
+typedef struct tc_sbml_base {
+    const char *element; /* local name: "species", "listOfRules", ... */
+    long line;
+    char *id, *name, *metaid; /* NULL when absent */
+    int sbo;                  /* SBO term number, -1 when absent or malformed */
+    void *node;               /* the xmlNode it was read from (owned by the document) */
+} tc_sbml_base;
+
+typedef struct tc_sbml_math {
+    tc_expr *expr; /* NULL when the element has no (readable) math */
+    long line;     /* line of <math> */
+} tc_sbml_math;
+
+typedef struct tc_sbml_unit {
+    tc_sbml_base b;
+    char *kind;
+    tc_sbml_num exponent, scale, multiplier, offset;
+} tc_sbml_unit;
+
+typedef struct tc_sbml_unitdef {
+    tc_sbml_base b;
+    tc_sbml_unit *units;
+    size_t nunits;
+} tc_sbml_unitdef;
+
+typedef struct tc_sbml_compartment {
+    tc_sbml_base b;
+    tc_sbml_num spatial_dimensions, size;
+    char *units, *outside, *compartment_type;
+    tc_sbml_bool constant;
+} tc_sbml_compartment;
+
+typedef struct tc_sbml_species {
+    tc_sbml_base b;
+    char *compartment, *substance_units, *spatial_size_units, *conversion_factor, *species_type;
+    tc_sbml_num initial_amount, initial_concentration, charge;
+    tc_sbml_bool has_only_substance_units, boundary_condition, constant;
+} tc_sbml_species;
+
+/* A global parameter, or a kinetic law's local parameter. */
+typedef struct tc_sbml_parameter {
+    tc_sbml_base b;
+    tc_sbml_num value;
+    char *units;
+    tc_sbml_bool constant;
+} tc_sbml_parameter;
+
+typedef struct tc_sbml_speciesref {
+    tc_sbml_base b;
+    char *species;
+    tc_sbml_num stoichiometry, denominator; /* denominator: Level 1 only */
+    tc_sbml_bool constant;
+    tc_sbml_math stoichiometry_math; /* Level 2 */
+} tc_sbml_speciesref;
+
+typedef struct tc_sbml_kinetic_law {
+    tc_sbml_base b;
+    tc_sbml_math math;
+    tc_sbml_parameter *parameters;
+    size_t nparameters;
+    char *substance_units, *time_units; /* Level 1 and early Level 2 */
+} tc_sbml_kinetic_law;
+
+typedef struct tc_sbml_reaction {
+    tc_sbml_base b;
+    tc_sbml_bool reversible, fast;
+    char *compartment;
+    tc_sbml_speciesref *reactants, *products, *modifiers;
+    size_t nreactants, nproducts, nmodifiers;
+    tc_sbml_kinetic_law *kinetic_law; /* NULL when absent */
+} tc_sbml_reaction;
+
+typedef enum tc_sbml_rule_kind {
+    TC_SBML_ALGEBRAIC,
+    TC_SBML_ASSIGNMENT,
+    TC_SBML_RATE
+} tc_sbml_rule_kind;
+
+typedef struct tc_sbml_rule {
+    tc_sbml_base b;
+    tc_sbml_rule_kind kind;
+    char *variable; /* NULL for algebraic rules */
+    tc_sbml_math math;
+} tc_sbml_rule;
+
+typedef struct tc_sbml_initial_assignment {
+    tc_sbml_base b;
+    char *symbol;
+    tc_sbml_math math;
+} tc_sbml_initial_assignment;
+
+typedef struct tc_sbml_event_assignment {
+    tc_sbml_base b;
+    char *variable;
+    tc_sbml_math math;
+} tc_sbml_event_assignment;
+
+/* Trigger, delay or priority. */
+typedef struct tc_sbml_event_part {
+    tc_sbml_base b;
+    tc_sbml_math math;
+    tc_sbml_bool persistent, initial_value; /* trigger only */
+} tc_sbml_event_part;
+
+typedef struct tc_sbml_event {
+    tc_sbml_base b;
+    tc_sbml_bool use_values_from_trigger_time;
+    char *time_units;                               /* Level 2 Versions 1-2 */
+    tc_sbml_event_part *trigger, *delay, *priority; /* NULL when absent */
+    tc_sbml_event_assignment *assignments;
+    size_t nassignments;
+} tc_sbml_event;
+
+typedef struct tc_sbml_function {
+    tc_sbml_base b;
+    tc_sbml_math math; /* a LAMBDA: bound variables, then the body */
+} tc_sbml_function;
+
+typedef struct tc_sbml_constraint {
+    tc_sbml_base b;
+    tc_sbml_math math;
+    bool has_message;
+} tc_sbml_constraint;
+
+typedef struct tc_sbml_model {
+    tc_sbml_base b;
+    char *substance_units, *time_units, *volume_units, *area_units, *length_units, *extent_units,
+        *conversion_factor;
+    tc_sbml_function *functions;
+    size_t nfunctions;
+    tc_sbml_unitdef *unitdefs;
+    size_t nunitdefs;
+    tc_sbml_compartment *compartments;
+    size_t ncompartments;
+    tc_sbml_species *species;
+    size_t nspecies;
+    tc_sbml_parameter *parameters;
+    size_t nparameters;
+    tc_sbml_initial_assignment *initial_assignments;
+    size_t ninitial_assignments;
+    tc_sbml_rule *rules;
+    size_t nrules;
+    tc_sbml_constraint *constraints;
+    size_t nconstraints;
+    tc_sbml_reaction *reactions;
+    size_t nreactions;
+    tc_sbml_event *events;
+    size_t nevents;
+} tc_sbml_model;
+
+typedef struct tc_sbml_doc {
+    int level, version;   /* 0 when unknown */
+    char *file;           /* label used in findings */
+    tc_sbml_model *model; /* NULL when the document has none */
+    char **packages;      /* prefixes of Level 3 packages declared on <sbml> */
+    size_t npackages;
+    void *xml; /* the xmlDoc (owned) */
+} tc_sbml_doc;
+
+/* Read an SBML document. Returns 0 with *out set (problems found while reading,
+ * XML errors included, are findings in `fs`), or a negative code when the bytes are
+ * no SBML document at all that could be examined (*out NULL; findings say why). */
+int tc_sbml_read(tc_sbml_doc **out, const void *data, size_t len, const char *file,
+                 tc_findings *fs);
+void tc_sbml_doc_free(tc_sbml_doc *doc);
+
+/* Check a document read by tc_sbml_read against every rule family. */
+void tc_sbml_validate(const tc_sbml_doc *doc, tc_findings *fs);
+
+/* Read and validate one package file (the pipeline's entry point). */
+void tc_sbml_check_file(const tc_file *file, tc_findings *fs);
+
+#endif

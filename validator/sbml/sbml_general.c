@@ -1,0 +1,693 @@
+/* General consistency (sbml:202xx-212xx): references between components resolve to
+ * the right kind of object, constant things are not changed, a quantity is not set
+ * twice, no circular definitions, and the per-level restrictions on species,
+ * compartments, reactions and events. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbml_impl.h"
+
+static const char *idn(const tc_sbml_base *b)
+{
+    return b->id ? b->id : "";
+}
+
+static bool is_kind(const sbml_ctx *c, const char *id, sbml_kind k)
+{
+    const sbml_sym *s = sbml_syms_find(&c->syms, id);
+    for (; s && s < c->syms.items + c->syms.len && strcmp(s->id, id) == 0; s++)
+        if (s->kind == k)
+            return true;
+    return false;
+}
+
+/* A variable that rules, initial and event assignments may set. */
+static bool settable(const sbml_ctx *c, const char *id)
+{
+    if (is_kind(c, id, SBML_COMPARTMENT) || is_kind(c, id, SBML_SPECIES) ||
+        is_kind(c, id, SBML_PARAMETER))
+        return true;
+    return c->doc->level >= 3 && is_kind(c, id, SBML_SPECIESREF);
+}
+
+/* constant="true"? (-1 unknown) */
+static int constant_of(const sbml_ctx *c, const char *id)
+{
+    const sbml_sym *s = sbml_syms_find(&c->syms, id);
+    if (!s)
+        return -1;
+    int l = c->doc->level;
+    switch (s->kind) {
+    case SBML_COMPARTMENT: {
+        tc_sbml_bool k = ((const tc_sbml_compartment *)s->obj)->constant;
+        return k < 0 ? (l == 2 ? 1 : -1) : k;
+    }
+    case SBML_SPECIES: {
+        tc_sbml_bool k = ((const tc_sbml_species *)s->obj)->constant;
+        return k < 0 ? (l == 2 ? 0 : -1) : k;
+    }
+    case SBML_PARAMETER: {
+        tc_sbml_bool k = ((const tc_sbml_parameter *)s->obj)->constant;
+        return k < 0 ? (l == 2 ? 1 : -1) : k;
+    }
+    case SBML_SPECIESREF: {
+        tc_sbml_bool k = ((const tc_sbml_speciesref *)s->obj)->constant;
+        return k;
+    }
+    default:
+        return -1;
+    }
+}
+
+static void check_model(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    if (m->nspecies && !m->ncompartments)
+        sbml_report(&c->out, "sbml:20204", m->species[0].b.line,
+                    "the model defines species but no compartment");
+    if (m->conversion_factor && !is_kind(c, m->conversion_factor, SBML_PARAMETER))
+        sbml_report(&c->out, "sbml:20216", m->b.line,
+                    "the model's conversionFactor \"%s\" is not the id of a parameter",
+                    m->conversion_factor);
+    if (m->conversion_factor && constant_of(c, m->conversion_factor) == 0)
+        sbml_report(&c->out, "sbml:20705", m->b.line,
+                    "the model's conversionFactor \"%s\" must be a constant parameter",
+                    m->conversion_factor);
+}
+
+static void check_compartments(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    for (size_t i = 0; i < m->ncompartments; i++) {
+        const tc_sbml_compartment *x = &m->compartments[i];
+        bool zero = x->spatial_dimensions.set && x->spatial_dimensions.v == 0;
+        if (c->doc->level < 3 && zero) {
+            if (x->size.set)
+                sbml_report(&c->out, "sbml:20501", x->b.line,
+                            "compartment \"%s\" has zero dimensions and so cannot have a size",
+                            idn(&x->b));
+            if (x->units)
+                sbml_report(&c->out, "sbml:20502", x->b.line,
+                            "compartment \"%s\" has zero dimensions and so cannot have units",
+                            idn(&x->b));
+            if (x->constant == 0)
+                sbml_report(&c->out, "sbml:20503", x->b.line,
+                            "compartment \"%s\" has zero dimensions and must be constant",
+                            idn(&x->b));
+        }
+        if (x->outside) {
+            const tc_sbml_compartment *o = sbml_compartment(c, x->outside);
+            if (!o) {
+                sbml_report(&c->out, "sbml:20504", x->b.line,
+                            "the outside of compartment \"%s\" is \"%s\", which is no compartment",
+                            idn(&x->b), x->outside);
+            } else {
+                if (o->spatial_dimensions.set && o->spatial_dimensions.v == 0 && !zero)
+                    sbml_report(&c->out, "sbml:20506", x->b.line,
+                                "compartment \"%s\" is inside \"%s\", which has zero dimensions",
+                                idn(&x->b), x->outside);
+                /* follow the chain: a cycle brings us back to x */
+                const tc_sbml_compartment *p = o;
+                for (size_t step = 0; p && step <= m->ncompartments; step++) {
+                    if (p == x) {
+                        sbml_report(&c->out, "sbml:20505", x->b.line,
+                                    "compartment \"%s\" encloses itself through its outside "
+                                    "attributes",
+                                    idn(&x->b));
+                        break;
+                    }
+                    p = p->outside ? sbml_compartment(c, p->outside) : NULL;
+                }
+            }
+        }
+        if (x->compartment_type && c->doc->level == 2) {
+            bool found = false;
+            const xmlNode *model = c->m->b.node;
+            for (const xmlNode *l = model->children; l && !found; l = l->next)
+                if (l->type == XML_ELEMENT_NODE &&
+                    strcmp((const char *)l->name, "listOfCompartmentTypes") == 0)
+                    for (const xmlNode *t = l->children; t && !found; t = t->next) {
+                        char *id = t->type == XML_ELEMENT_NODE ? sbml_attr(t, "id") : NULL;
+                        found = id && strcmp(id, x->compartment_type) == 0;
+                        free(id);
+                    }
+            if (!found)
+                sbml_report(&c->out, "sbml:20510", x->b.line,
+                            "compartmentType \"%s\" of compartment \"%s\" is not defined",
+                            x->compartment_type, idn(&x->b));
+        }
+    }
+}
+
+static bool species_type_exists(const sbml_ctx *c, const char *id)
+{
+    const xmlNode *model = c->m->b.node;
+    for (const xmlNode *l = model->children; l; l = l->next)
+        if (l->type == XML_ELEMENT_NODE && strcmp((const char *)l->name, "listOfSpeciesTypes") == 0)
+            for (const xmlNode *t = l->children; t; t = t->next) {
+                char *tid = t->type == XML_ELEMENT_NODE ? sbml_attr(t, "id") : NULL;
+                bool eq = tid && strcmp(tid, id) == 0;
+                free(tid);
+                if (eq)
+                    return true;
+            }
+    return false;
+}
+
+static bool in_reaction_as_participant(const sbml_ctx *c, const char *species)
+{
+    const tc_sbml_model *m = c->m;
+    for (size_t i = 0; i < m->nreactions; i++) {
+        const tc_sbml_reaction *r = &m->reactions[i];
+        for (size_t j = 0; j < r->nreactants; j++)
+            if (r->reactants[j].species && strcmp(r->reactants[j].species, species) == 0)
+                return true;
+        for (size_t j = 0; j < r->nproducts; j++)
+            if (r->products[j].species && strcmp(r->products[j].species, species) == 0)
+                return true;
+    }
+    return false;
+}
+
+static void check_species(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    int l = c->doc->level, v = c->doc->version;
+    for (size_t i = 0; i < m->nspecies; i++) {
+        const tc_sbml_species *s = &m->species[i];
+        const tc_sbml_compartment *x = s->compartment ? sbml_compartment(c, s->compartment) : NULL;
+        if (!s->compartment) {
+            if (l >= 2)
+                sbml_report(&c->out, l >= 3 ? "sbml:20623" : "sbml:20614", s->b.line,
+                            "species \"%s\" names no compartment", idn(&s->b));
+        } else if (!x) {
+            sbml_report(&c->out, "sbml:20601", s->b.line,
+                        "the compartment \"%s\" of species \"%s\" does not exist", s->compartment,
+                        idn(&s->b));
+        }
+        bool zero = x && x->spatial_dimensions.set && x->spatial_dimensions.v == 0;
+        if (l == 2 && v <= 2 && s->spatial_size_units) {
+            if (s->has_only_substance_units == 1)
+                sbml_report(&c->out, "sbml:20602", s->b.line,
+                            "species \"%s\" has only substance units and so cannot have "
+                            "spatialSizeUnits",
+                            idn(&s->b));
+            if (zero)
+                sbml_report(&c->out, "sbml:20603", s->b.line,
+                            "species \"%s\" is in a zero-dimensional compartment and so cannot "
+                            "have spatialSizeUnits",
+                            idn(&s->b));
+        }
+        if (l == 2 && v >= 3 && s->spatial_size_units)
+            sbml_report(&c->out, "sbml:20615", s->b.line,
+                        "species \"%s\" has spatialSizeUnits, which SBML Level 2 Version %d "
+                        "removed",
+                        idn(&s->b), v);
+        if (zero && s->initial_concentration.set && l < 3)
+            sbml_report(&c->out, "sbml:20604", s->b.line,
+                        "species \"%s\" is in a zero-dimensional compartment and so cannot have "
+                        "an initial concentration",
+                        idn(&s->b));
+        if (s->initial_amount.set && s->initial_concentration.set)
+            sbml_report(&c->out, "sbml:20609", s->b.line,
+                        "species \"%s\" sets both initialAmount and initialConcentration",
+                        idn(&s->b));
+        bool boundary = s->boundary_condition == 1;
+        bool constant = s->constant == 1;
+        if (!boundary && !constant && s->b.id && in_reaction_as_participant(c, s->b.id) &&
+            (sbml_rule_for(m, s->b.id, TC_SBML_ASSIGNMENT) ||
+             sbml_rule_for(m, s->b.id, TC_SBML_RATE)))
+            sbml_report(&c->out, "sbml:20610", s->b.line,
+                        "species \"%s\" is changed both by reactions and by a rule; make it a "
+                        "boundary species or drop one",
+                        idn(&s->b));
+        if (!boundary && constant && s->b.id && in_reaction_as_participant(c, s->b.id))
+            sbml_report(&c->out, "sbml:20611", s->b.line,
+                        "species \"%s\" is constant and not a boundary species, so it cannot be "
+                        "a reactant or product",
+                        idn(&s->b));
+        if (s->species_type && l == 2 && !species_type_exists(c, s->species_type))
+            sbml_report(&c->out, "sbml:20612", s->b.line,
+                        "speciesType \"%s\" of species \"%s\" is not defined", s->species_type,
+                        idn(&s->b));
+        if (s->species_type && l == 2 && s->compartment)
+            for (size_t j = 0; j < i; j++)
+                if (m->species[j].species_type && m->species[j].compartment &&
+                    strcmp(m->species[j].species_type, s->species_type) == 0 &&
+                    strcmp(m->species[j].compartment, s->compartment) == 0) {
+                    sbml_report(&c->out, "sbml:20613", s->b.line,
+                                "species \"%s\" and \"%s\" have the same species type in the "
+                                "same compartment",
+                                idn(&m->species[j].b), idn(&s->b));
+                    break;
+                }
+        if (s->conversion_factor) {
+            if (!is_kind(c, s->conversion_factor, SBML_PARAMETER))
+                sbml_report(&c->out, "sbml:20617", s->b.line,
+                            "the conversionFactor \"%s\" of species \"%s\" is not a parameter",
+                            s->conversion_factor, idn(&s->b));
+            else if (constant_of(c, s->conversion_factor) == 0)
+                sbml_report(&c->out, "sbml:20705", s->b.line,
+                            "the conversionFactor \"%s\" of species \"%s\" must be a constant "
+                            "parameter",
+                            s->conversion_factor, idn(&s->b));
+        }
+    }
+}
+
+static void check_initial_assignments(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    for (size_t i = 0; i < m->ninitial_assignments; i++) {
+        const tc_sbml_initial_assignment *a = &m->initial_assignments[i];
+        if (!a->symbol)
+            continue;
+        bool ok = settable(c, a->symbol);
+        if (!ok && c->doc->level == 3 && c->doc->version >= 2)
+            ok = sbml_syms_find(&c->syms, a->symbol) && !is_kind(c, a->symbol, SBML_FUNCTION) &&
+                 !is_kind(c, a->symbol, SBML_EVENT);
+        if (!ok)
+            sbml_report(&c->out, "sbml:20801", a->b.line,
+                        "the symbol \"%s\" of an initial assignment is not a compartment, "
+                        "species, parameter%s",
+                        a->symbol, c->doc->level >= 3 ? " or species reference" : "");
+        for (size_t j = 0; j < i; j++)
+            if (m->initial_assignments[j].symbol &&
+                strcmp(m->initial_assignments[j].symbol, a->symbol) == 0) {
+                sbml_report(&c->out, "sbml:20802", a->b.line,
+                            "\"%s\" has more than one initial assignment", a->symbol);
+                break;
+            }
+        if (sbml_rule_for(m, a->symbol, TC_SBML_ASSIGNMENT))
+            sbml_report(&c->out, "sbml:20803", a->b.line,
+                        "\"%s\" has both an initial assignment and an assignment rule", a->symbol);
+    }
+}
+
+static void check_rules(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    for (size_t i = 0; i < m->nrules; i++) {
+        const tc_sbml_rule *r = &m->rules[i];
+        if (r->kind == TC_SBML_ALGEBRAIC || !r->variable)
+            continue;
+        bool rate = r->kind == TC_SBML_RATE;
+        bool ok = settable(c, r->variable);
+        if (!ok && c->doc->level == 3 && c->doc->version >= 2)
+            ok = false;
+        if (!ok) {
+            sbml_report(&c->out, rate ? "sbml:20902" : "sbml:20901", r->b.line,
+                        "the variable \"%s\" of a%s rule is not a compartment, species, "
+                        "parameter%s",
+                        r->variable, rate ? " rate" : "n assignment",
+                        c->doc->level >= 3 ? " or species reference" : "");
+            continue;
+        }
+        if (constant_of(c, r->variable) == 1)
+            sbml_report(&c->out, rate ? "sbml:20904" : "sbml:20903", r->b.line,
+                        "\"%s\" is constant and so cannot be the variable of a%s rule", r->variable,
+                        rate ? " rate" : "n assignment");
+    }
+    /* Level 1 and Level 2 Version 1 evaluate assignment rules in order: a rule may not use
+     * a value that a later rule assigns (libSBML's 99106) */
+    if (c->doc->level == 1 || (c->doc->level == 2 && c->doc->version == 1))
+        for (size_t i = 0; i < m->nrules; i++) {
+            const tc_sbml_rule *r = &m->rules[i];
+            if (r->kind != TC_SBML_ASSIGNMENT || !r->math.expr)
+                continue;
+            for (size_t j = i + 1; j < m->nrules; j++)
+                if (m->rules[j].kind == TC_SBML_ASSIGNMENT && m->rules[j].variable &&
+                    tc_expr_mentions(r->math.expr, m->rules[j].variable)) {
+                    sbml_report(&c->out, "sbml:99106", r->b.line,
+                                "the rule for \"%s\" uses \"%s\", which a later rule (line %ld) "
+                                "assigns; in this level rules must come in order of use",
+                                r->variable ? r->variable : "", m->rules[j].variable,
+                                m->rules[j].b.line);
+                    break;
+                }
+        }
+}
+
+/* ---- circular definitions among assignment rules, initial assignments and kinetic
+ * laws (sbml:20906), found by depth-first search over "x is defined using y". ---- */
+typedef struct dep_node {
+    const char *id;
+    const tc_expr *math;
+    long line;
+    int state;                      /* 0 new, 1 on stack, 2 done */
+    const tc_sbml_kinetic_law *law; /* its local parameters hide model ids */
+} dep_node;
+
+static dep_node *find_node(dep_node *n, size_t len, const char *id)
+{
+    for (size_t i = 0; i < len; i++)
+        if (strcmp(n[i].id, id) == 0)
+            return &n[i];
+    return NULL;
+}
+
+static bool dfs(sbml_ctx *c, dep_node *nodes, size_t len, dep_node *at, const tc_expr *e,
+                int depth);
+
+static bool visit(sbml_ctx *c, dep_node *nodes, size_t len, dep_node *n, int depth)
+{
+    if (n->state == 2 || depth > 5000)
+        return false;
+    if (n->state == 1)
+        return true;
+    n->state = 1;
+    bool cyc = dfs(c, nodes, len, n, n->math, depth);
+    n->state = 2;
+    return cyc;
+}
+
+static bool dfs(sbml_ctx *c, dep_node *nodes, size_t len, dep_node *at, const tc_expr *e, int depth)
+{
+    if (!e)
+        return false;
+    if (e->op == TC_EXPR_SYMBOL && e->name) {
+        for (size_t i = 0; at->law && i < at->law->nparameters; i++)
+            if (at->law->parameters[i].b.id && strcmp(at->law->parameters[i].b.id, e->name) == 0)
+                return false;
+        for (size_t i = 0; i < len; i++)
+            if (strcmp(nodes[i].id, e->name) == 0 && visit(c, nodes, len, &nodes[i], depth + 1))
+                return true;
+        /* a concentration depends on the size of its compartment */
+        const tc_sbml_species *sp = sbml_species(c, e->name);
+        if (sp && sp->has_only_substance_units != 1 && sp->compartment)
+            for (size_t i = 0; i < len; i++)
+                if (strcmp(nodes[i].id, sp->compartment) == 0 &&
+                    visit(c, nodes, len, &nodes[i], depth + 1))
+                    return true;
+        return false;
+    }
+    if (e->op == TC_EXPR_CALL && e->name) {
+        const tc_sbml_function *f = sbml_function(c, e->name);
+        (void)f; /* function bodies only see their arguments */
+    }
+    if (e->op == TC_EXPR_RATE_OF)
+        return false;
+    for (size_t i = 0; i < e->nargs; i++)
+        if (dfs(c, nodes, len, at, e->args[i], depth + 1))
+            return true;
+    return false;
+}
+
+static void check_cycles(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    size_t cap = m->nrules + m->ninitial_assignments + m->nreactions + 1;
+    dep_node *n = tc_xcalloc(cap, sizeof(*n));
+    size_t len = 0;
+    for (size_t i = 0; i < m->nrules; i++)
+        if (m->rules[i].kind == TC_SBML_ASSIGNMENT && m->rules[i].variable && m->rules[i].math.expr)
+            n[len++] = (dep_node){m->rules[i].variable, m->rules[i].math.expr, m->rules[i].b.line,
+                                  0, NULL};
+    for (size_t i = 0; i < m->ninitial_assignments; i++)
+        if (m->initial_assignments[i].symbol && m->initial_assignments[i].math.expr &&
+            !find_node(n, len, m->initial_assignments[i].symbol))
+            n[len++] =
+                (dep_node){m->initial_assignments[i].symbol, m->initial_assignments[i].math.expr,
+                           m->initial_assignments[i].b.line, 0, NULL};
+    for (size_t i = 0; i < m->nreactions; i++)
+        if (m->reactions[i].b.id && m->reactions[i].kinetic_law &&
+            m->reactions[i].kinetic_law->math.expr)
+            n[len++] =
+                (dep_node){m->reactions[i].b.id, m->reactions[i].kinetic_law->math.expr,
+                           m->reactions[i].kinetic_law->b.line, 0, m->reactions[i].kinetic_law};
+    for (size_t i = 0; i < len; i++) {
+        if (n[i].state)
+            continue;
+        if (visit(c, n, len, &n[i], 0)) {
+            sbml_report(&c->out, "sbml:20906", n[i].line,
+                        "the definition of \"%s\" depends on itself through assignment rules, "
+                        "initial assignments or kinetic laws",
+                        n[i].id);
+            break;
+        }
+    }
+    free(n);
+}
+
+/* ---- rates that depend on themselves through rateOf (sbml:20912) ---- */
+typedef struct rate_walk {
+    sbml_ctx *c;
+    const char *target; /* the variable whose rate is being defined */
+    int depth;
+} rate_walk;
+
+static bool rate_uses(rate_walk *w, const tc_expr *e, const tc_sbml_kinetic_law *law);
+
+/* The math that defines the rate of `id`: its rate rule, or the kinetic laws of the
+ * reactions it takes part in. */
+static bool rate_of_uses(rate_walk *w, const char *id)
+{
+    const tc_sbml_model *m = w->c->m;
+    if (w->target && strcmp(id, w->target) == 0)
+        return true;
+    if (++w->depth > 64) {
+        w->depth--;
+        return false;
+    }
+    bool found = false;
+    const tc_sbml_rule *r = sbml_rule_for(m, id, TC_SBML_RATE);
+    if (r)
+        found = rate_uses(w, r->math.expr, NULL);
+    for (size_t i = 0; i < m->nreactions && !found; i++) {
+        const tc_sbml_reaction *x = &m->reactions[i];
+        bool part = false;
+        for (size_t j = 0; j < x->nreactants + x->nproducts && !part; j++) {
+            const tc_sbml_speciesref *sr =
+                j < x->nreactants ? &x->reactants[j] : &x->products[j - x->nreactants];
+            part = sr->species && strcmp(sr->species, id) == 0;
+        }
+        if (part && x->kinetic_law)
+            found = rate_uses(w, x->kinetic_law->math.expr, x->kinetic_law);
+    }
+    w->depth--;
+    return found;
+}
+
+static bool is_local_param(const tc_sbml_kinetic_law *law, const char *id)
+{
+    for (size_t i = 0; law && i < law->nparameters; i++)
+        if (law->parameters[i].b.id && strcmp(law->parameters[i].b.id, id) == 0)
+            return true;
+    return false;
+}
+
+/* Does e use the rate of w->target, directly or through assignment rules? Inside a
+ * kinetic law its local parameters hide the model's ids. */
+static bool rate_uses(rate_walk *w, const tc_expr *e, const tc_sbml_kinetic_law *law)
+{
+    if (!e || w->depth > 64)
+        return false;
+    if (e->op == TC_EXPR_RATE_OF && e->nargs == 1 && e->args[0]->name)
+        return !is_local_param(law, e->args[0]->name) && rate_of_uses(w, e->args[0]->name);
+    if (e->op == TC_EXPR_SYMBOL && e->name) {
+        if (is_local_param(law, e->name))
+            return false;
+        const tc_sbml_rule *a = sbml_rule_for(w->c->m, e->name, TC_SBML_ASSIGNMENT);
+        if (a && a->math.expr) {
+            w->depth++;
+            bool r = rate_uses(w, a->math.expr, NULL);
+            w->depth--;
+            return r;
+        }
+        return false;
+    }
+    for (size_t i = 0; i < e->nargs; i++)
+        if (rate_uses(w, e->args[i], law))
+            return true;
+    return false;
+}
+
+static void check_rate_cycles(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    if (c->doc->level < 3)
+        return;
+    for (size_t i = 0; i < m->nrules; i++) {
+        const tc_sbml_rule *r = &m->rules[i];
+        if (r->kind != TC_SBML_RATE || !r->variable)
+            continue;
+        rate_walk w = {c, r->variable, 0};
+        if (rate_uses(&w, r->math.expr, NULL))
+            sbml_report(&c->out, "sbml:20912", r->b.line,
+                        "the rate of \"%s\" depends on itself through rateOf", r->variable);
+    }
+    for (size_t i = 0; i < m->nreactions; i++) {
+        const tc_sbml_reaction *x = &m->reactions[i];
+        if (!x->kinetic_law)
+            continue;
+        for (size_t j = 0; j < x->nreactants + x->nproducts; j++) {
+            const tc_sbml_speciesref *sr =
+                j < x->nreactants ? &x->reactants[j] : &x->products[j - x->nreactants];
+            rate_walk w = {c, sr->species, 0};
+            if (sr->species && rate_uses(&w, x->kinetic_law->math.expr, x->kinetic_law)) {
+                sbml_report(&c->out, "sbml:20912", x->kinetic_law->b.line,
+                            "the rate of species \"%s\" depends on itself through rateOf in "
+                            "the kinetic law of reaction \"%s\"",
+                            sr->species, idn(&x->b));
+                break;
+            }
+        }
+    }
+}
+
+static void check_reactions(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    int l = c->doc->level;
+    for (size_t i = 0; i < m->nreactions; i++) {
+        const tc_sbml_reaction *r = &m->reactions[i];
+        if (l < 3 && r->nreactants + r->nproducts == 0)
+            sbml_report(&c->out, "sbml:21101", r->b.line,
+                        "reaction \"%s\" has neither reactants nor products", idn(&r->b));
+        if (r->compartment && !sbml_compartment(c, r->compartment))
+            sbml_report(&c->out, "sbml:21107", r->b.line,
+                        "the compartment \"%s\" of reaction \"%s\" does not exist", r->compartment,
+                        idn(&r->b));
+        size_t all = r->nreactants + r->nproducts + r->nmodifiers;
+        for (size_t j = 0; j < all; j++) {
+            const tc_sbml_speciesref *s = j < r->nreactants ? &r->reactants[j]
+                                          : j < r->nreactants + r->nproducts
+                                              ? &r->products[j - r->nreactants]
+                                              : &r->modifiers[j - r->nreactants - r->nproducts];
+            bool modifier = j >= r->nreactants + r->nproducts;
+            if (s->species && !sbml_species(c, s->species))
+                sbml_report(&c->out, modifier ? "sbml:21117" : "sbml:21111", s->b.line,
+                            "the species \"%s\" of a %s of reaction \"%s\" does not exist",
+                            s->species, modifier ? "modifier" : "reactant or product", idn(&r->b));
+            if (!modifier && l == 2 && s->stoichiometry.set && s->stoichiometry_math.expr)
+                sbml_report(&c->out, "sbml:21113", s->b.line,
+                            "a species reference of reaction \"%s\" sets both stoichiometry and "
+                            "stoichiometryMath",
+                            idn(&r->b));
+        }
+        for (size_t j = 0; j < r->nreactants + r->nproducts; j++) {
+            const tc_sbml_speciesref *sr =
+                j < r->nreactants ? &r->reactants[j] : &r->products[j - r->nreactants];
+            for (size_t s = 0; sr->stoichiometry_math.expr && s < m->nspecies; s++) {
+                const char *sid = m->species[s].b.id;
+                if (!sid || !tc_expr_mentions(sr->stoichiometry_math.expr, sid))
+                    continue;
+                bool listed = false;
+                for (size_t k = 0; k < all && !listed; k++) {
+                    const tc_sbml_speciesref *x =
+                        k < r->nreactants                  ? &r->reactants[k]
+                        : k < r->nreactants + r->nproducts ? &r->products[k - r->nreactants]
+                                                           : &r->modifiers[k - r->nreactants -
+                                                                           r->nproducts];
+                    listed = x->species && strcmp(x->species, sid) == 0;
+                }
+                if (!listed)
+                    sbml_report(&c->out, "sbml:21131", sr->stoichiometry_math.line,
+                                "species \"%s\" appears in a stoichiometryMath of reaction \"%s\" "
+                                "but is not one of its reactants, products or modifiers",
+                                sid, idn(&r->b));
+            }
+        }
+        const tc_sbml_kinetic_law *k = r->kinetic_law;
+        if (!k)
+            continue;
+        /* species in the rate law must take part in the reaction */
+        for (size_t s = 0; s < m->nspecies; s++) {
+            const char *sid = m->species[s].b.id;
+            if (!sid || !tc_expr_mentions(k->math.expr, sid))
+                continue;
+            bool local = false;
+            for (size_t p = 0; p < k->nparameters; p++)
+                if (k->parameters[p].b.id && strcmp(k->parameters[p].b.id, sid) == 0)
+                    local = true;
+            bool listed = false;
+            for (size_t j = 0; j < all && !listed; j++) {
+                const tc_sbml_speciesref *x = j < r->nreactants ? &r->reactants[j]
+                                              : j < r->nreactants + r->nproducts
+                                                  ? &r->products[j - r->nreactants]
+                                                  : &r->modifiers[j - r->nreactants - r->nproducts];
+                listed = x->species && strcmp(x->species, sid) == 0;
+            }
+            if (!listed && !local)
+                sbml_report(&c->out, "sbml:21121", k->math.line,
+                            "species \"%s\" appears in the kinetic law of reaction \"%s\" but is "
+                            "not one of its reactants, products or modifiers",
+                            sid, idn(&r->b));
+        }
+        for (size_t p = 0; p < k->nparameters; p++) {
+            const tc_sbml_parameter *lp = &k->parameters[p];
+            if (l == 2 && lp->constant == 0)
+                sbml_report(&c->out, "sbml:21124", lp->b.line,
+                            "local parameter \"%s\" of reaction \"%s\" must be constant",
+                            idn(&lp->b), idn(&r->b));
+            if ((l > 3 || (l == 3 && c->doc->version >= 2)) && lp->b.id)
+                for (size_t j = 0; j < r->nreactants + r->nproducts + r->nmodifiers; j++) {
+                    const tc_sbml_speciesref *x =
+                        j < r->nreactants ? &r->reactants[j]
+                        : j < r->nreactants + r->nproducts
+                            ? &r->products[j - r->nreactants]
+                            : &r->modifiers[j - r->nreactants - r->nproducts];
+                    if (x->species && strcmp(x->species, lp->b.id) == 0) {
+                        sbml_report(&c->out, "sbml:21173", lp->b.line,
+                                    "local parameter \"%s\" has the id of a species of its "
+                                    "reaction",
+                                    lp->b.id);
+                        break;
+                    }
+                }
+        }
+    }
+}
+
+static void check_events(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    int l = c->doc->level, v = c->doc->version;
+    for (size_t i = 0; i < m->nevents; i++) {
+        const tc_sbml_event *e = &m->events[i];
+        if (l == 2 && v >= 4 && e->use_values_from_trigger_time == 0 && !e->delay)
+            sbml_report(&c->out, "sbml:21206", e->b.line,
+                        "event \"%s\" has useValuesFromTriggerTime=\"false\" but no delay",
+                        idn(&e->b));
+        if (l == 2 && e->nassignments == 0) {
+            bool list = false;
+            for (const xmlNode *x = ((const xmlNode *)e->b.node)->children; x; x = x->next)
+                if (x->type == XML_ELEMENT_NODE &&
+                    strcmp((const char *)x->name, "listOfEventAssignments") == 0)
+                    list = true;
+            if (!list)
+                sbml_report(&c->out, "sbml:21203", e->b.line,
+                            "event \"%s\" has no event assignments; Level 2 requires at least one",
+                            idn(&e->b));
+        }
+        for (size_t j = 0; j < e->nassignments; j++) {
+            const tc_sbml_event_assignment *a = &e->assignments[j];
+            if (!a->variable)
+                continue;
+            bool ok = settable(c, a->variable);
+            if (!ok) {
+                sbml_report(&c->out, "sbml:21211", a->b.line,
+                            "the variable \"%s\" of an event assignment is not a compartment, "
+                            "species, parameter%s",
+                            a->variable, l >= 3 ? " or species reference" : "");
+                continue;
+            }
+            if (constant_of(c, a->variable) == 1)
+                sbml_report(&c->out, "sbml:21212", a->b.line,
+                            "\"%s\" is constant and so cannot be changed by an event", a->variable);
+        }
+    }
+}
+
+void sbml_check_general(sbml_ctx *c)
+{
+    check_model(c);
+    check_compartments(c);
+    check_species(c);
+    check_initial_assignments(c);
+    check_rules(c);
+    check_cycles(c);
+    check_rate_cycles(c);
+    check_reactions(c);
+    check_events(c);
+}

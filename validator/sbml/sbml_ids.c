@@ -1,0 +1,307 @@
+/* Identifiers (sbml:103xx): uniqueness of ids and metaids, the syntax of SId,
+ * UnitSId, metaid and sboTerm values, and that unit references resolve. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "sbml_impl.h"
+
+static long line_of(const xmlNode *n)
+{
+    return (long)xmlGetLineNo(n);
+}
+
+static bool is_sbml_elem(const xmlNode *n)
+{
+    return sbml_is_sbml(n);
+}
+
+/* Unit attributes and the rule that judges their syntax (10311). */
+static const char *const unit_attrs[] = {"units",       "substanceUnits",  "timeUnits",
+                                         "volumeUnits", "areaUnits",       "lengthUnits",
+                                         "extentUnits", "spatialSizeUnits"};
+
+typedef struct seen {
+    const char **ids;
+    long *lines;
+    size_t len, cap, capl;
+} seen;
+
+
+/* Walk the XML for syntax of id, metaid, sboTerm and unit attributes. */
+static void walk(sbml_ctx *c, const xmlNode *n, seen *metaids, int depth)
+{
+    if (depth > 200)
+        return;
+    for (const xmlNode *x = n->children; x; x = x->next) {
+        if (x->type != XML_ELEMENT_NODE)
+            continue;
+        bool sb = is_sbml_elem(x);
+        const char *en = (const char *)x->name;
+        if (sb && strcmp(en, "math") != 0 && strcmp(en, "annotation") != 0 &&
+            strcmp(en, "notes") != 0) {
+            char *v = sbml_attr(x, "metaid");
+            if (v) {
+                if (!sbml_is_xml_id(v))
+                    sbml_report(&c->out, "sbml:10309", line_of(x),
+                                "metaid \"%s\" of <%s> is not a valid XML ID", v, en);
+                TC_GROW(metaids->ids, metaids->cap, metaids->len + 1);
+                TC_GROW(metaids->lines, metaids->capl, metaids->len + 1);
+                metaids->ids[metaids->len] =
+                    (const char *)xmlGetNoNsProp(x, (const xmlChar *)"metaid");
+                metaids->lines[metaids->len++] = line_of(x);
+                free(v);
+            }
+            v = sbml_attr(x, "sboTerm");
+            if (v) {
+                bool ok = strlen(v) == 11 && strncmp(v, "SBO:", 4) == 0;
+                for (int i = 4; ok && i < 11; i++)
+                    ok = v[i] >= '0' && v[i] <= '9';
+                if (!ok)
+                    sbml_report(&c->out, "sbml:10308", line_of(x),
+                                "sboTerm \"%s\" of <%s> is not of the form SBO:NNNNNNN", v, en);
+                free(v);
+            }
+            v = sbml_attr(x, "id");
+            if (v) {
+                bool unitdef = strcmp(en, "unitDefinition") == 0;
+                if (!sbml_is_sid(v))
+                    sbml_report(&c->out, unitdef ? "sbml:10311" : "sbml:10310", line_of(x),
+                                "id \"%s\" of <%s> is not a valid %s", v, en,
+                                unitdef ? "UnitSId" : "SId");
+                free(v);
+            }
+            if (strcmp(en, "unit") != 0)
+                for (size_t i = 0; i < sizeof(unit_attrs) / sizeof(unit_attrs[0]); i++) {
+                    v = sbml_attr(x, unit_attrs[i]);
+                    if (v && !sbml_is_sid(v))
+                        sbml_report(&c->out, "sbml:10311", line_of(x),
+                                    "%s=\"%s\" of <%s> is not a valid UnitSId", unit_attrs[i], v,
+                                    en);
+                    free(v);
+                }
+            /* references to other components must be SIds too */
+            static const char *const refs[] = {"compartment", "species", "variable",
+                                               "symbol",      "outside", "conversionFactor"};
+            if (c->doc->level >= 2)
+                for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+                    v = sbml_attr(x, refs[i]);
+                    if (v && !sbml_is_sid(v))
+                        sbml_report(&c->out, "sbml:10310", line_of(x),
+                                    "%s=\"%s\" of <%s> is not a valid SId", refs[i], v, en);
+                    free(v);
+                }
+        }
+        if (!sb || strcmp(en, "annotation") == 0 || strcmp(en, "notes") == 0)
+            continue;
+        if (strcmp(en, "math") == 0) {
+            /* cn units (sbml:units) follow the UnitSId syntax */
+            continue;
+        }
+        walk(c, x, metaids, depth + 1);
+    }
+}
+
+typedef struct meta_use {
+    const char *id;
+    long line;
+} meta_use;
+
+static int meta_cmp(const void *a, const void *b)
+{
+    const meta_use *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+static void check_metaids(sbml_ctx *c, const xmlNode *root)
+{
+    seen s = {0};
+    char *v = sbml_attr(root, "metaid");
+    if (v) {
+        TC_GROW(s.ids, s.cap, 1);
+        TC_GROW(s.lines, s.capl, 1);
+        s.ids[0] = (const char *)xmlGetNoNsProp(root, (const xmlChar *)"metaid");
+        s.lines[0] = line_of(root);
+        s.len = 1;
+        if (!sbml_is_xml_id(v))
+            sbml_report(&c->out, "sbml:10309", line_of(root),
+                        "metaid \"%s\" of <sbml> is not a valid XML ID", v);
+        free(v);
+    }
+    walk(c, root, &s, 0);
+    /* duplicates: sort (id, line) pairs; equal ids end up side by side, first use first */
+    meta_use *uses = tc_xmalloc((s.len ? s.len : 1) * sizeof(*uses));
+    for (size_t i = 0; i < s.len; i++)
+        uses[i] = (meta_use){s.ids[i], s.lines[i]};
+    if (s.len)
+        qsort(uses, s.len, sizeof(*uses), meta_cmp);
+    for (size_t i = 1; i < s.len; i++)
+        if (strcmp(uses[i].id, uses[i - 1].id) == 0)
+            sbml_report(&c->out, "sbml:10307", uses[i].line,
+                        "metaid \"%s\" is already used (line %ld); metaids must be unique",
+                        uses[i].id, uses[i - 1].line);
+    free(uses);
+    for (size_t i = 0; i < s.len; i++)
+        xmlFree((void *)s.ids[i]);
+    free(s.ids);
+    free(s.lines);
+}
+
+static void check_unique_ids(sbml_ctx *c)
+{
+    const sbml_syms *t = &c->syms;
+    for (size_t i = 1; i < t->len; i++)
+        if (strcmp(t->items[i].id, t->items[i - 1].id) == 0)
+            sbml_report(&c->out, "sbml:10301", t->items[i].line,
+                        "the id \"%s\" is already used (line %ld); ids must be unique in a model",
+                        t->items[i].id, t->items[i - 1].line);
+    /* Level 3 Version 2: every SBase id shares the namespace; also the model id */
+    const tc_sbml_model *m = c->m;
+    if (m->b.id && sbml_syms_find(t, m->b.id))
+        sbml_report(&c->out, "sbml:10301", sbml_syms_find(t, m->b.id)->line,
+                    "the id \"%s\" is also the model's id", m->b.id);
+    if (c->doc->level == 3 && c->doc->version >= 2) {
+        const tc_sbml_base *others[4096];
+        size_t n = 0;
+        for (size_t i = 0; i < m->nrules && n < 4096; i++)
+            others[n++] = &m->rules[i].b;
+        for (size_t i = 0; i < m->ninitial_assignments && n < 4096; i++)
+            others[n++] = &m->initial_assignments[i].b;
+        for (size_t i = 0; i < m->nconstraints && n < 4096; i++)
+            others[n++] = &m->constraints[i].b;
+        for (size_t i = 0; i < m->nevents; i++)
+            for (size_t j = 0; j < m->events[i].nassignments && n < 4096; j++)
+                others[n++] = &m->events[i].assignments[j].b;
+        for (size_t i = 0; i < n; i++)
+            if (others[i]->id && sbml_syms_find(t, others[i]->id))
+                sbml_report(&c->out, "sbml:10301", others[i]->line,
+                            "the id \"%s\" of <%s> is already used in the model", others[i]->id,
+                            others[i]->element);
+    }
+}
+
+static void check_unitdefs(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    for (size_t i = 0; i < m->nunitdefs; i++)
+        for (size_t j = 0; j < i; j++)
+            if (m->unitdefs[i].b.id && m->unitdefs[j].b.id &&
+                strcmp(m->unitdefs[i].b.id, m->unitdefs[j].b.id) == 0) {
+                sbml_report(&c->out, "sbml:10302", m->unitdefs[i].b.line,
+                            "the unit definition id \"%s\" is already used (line %ld)",
+                            m->unitdefs[i].b.id, m->unitdefs[j].b.line);
+                break;
+            }
+}
+
+static void check_local(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    for (size_t i = 0; i < m->nreactions; i++) {
+        const tc_sbml_kinetic_law *k = m->reactions[i].kinetic_law;
+        if (!k)
+            continue;
+        for (size_t a = 0; a < k->nparameters; a++)
+            for (size_t b = 0; b < a; b++)
+                if (k->parameters[a].b.id && k->parameters[b].b.id &&
+                    strcmp(k->parameters[a].b.id, k->parameters[b].b.id) == 0) {
+                    sbml_report(&c->out, "sbml:10303", k->parameters[a].b.line,
+                                "the local parameter id \"%s\" is already used in this kinetic "
+                                "law",
+                                k->parameters[a].b.id);
+                    break;
+                }
+    }
+}
+
+static void check_rule_targets(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    for (size_t i = 0; i < m->nrules; i++) {
+        const tc_sbml_rule *r = &m->rules[i];
+        if (!r->variable || r->kind == TC_SBML_ALGEBRAIC)
+            continue;
+        for (size_t j = 0; j < i; j++)
+            if (m->rules[j].variable && m->rules[j].kind != TC_SBML_ALGEBRAIC &&
+                strcmp(m->rules[j].variable, r->variable) == 0) {
+                sbml_report(&c->out, "sbml:10304", r->b.line,
+                            "\"%s\" is already the variable of another rule (line %ld)",
+                            r->variable, m->rules[j].b.line);
+                break;
+            }
+    }
+    for (size_t i = 0; i < m->nevents; i++) {
+        const tc_sbml_event *e = &m->events[i];
+        for (size_t a = 0; a < e->nassignments; a++) {
+            const char *v = e->assignments[a].variable;
+            if (!v)
+                continue;
+            for (size_t b = 0; b < a; b++)
+                if (e->assignments[b].variable && strcmp(e->assignments[b].variable, v) == 0) {
+                    sbml_report(&c->out, "sbml:10305", e->assignments[a].b.line,
+                                "the event assigns \"%s\" more than once", v);
+                    break;
+                }
+            if (sbml_rule_for(m, v, TC_SBML_ASSIGNMENT))
+                sbml_report(&c->out, "sbml:10306", e->assignments[a].b.line,
+                            "\"%s\" is assigned by an event and also by an assignment rule", v);
+        }
+    }
+}
+
+static bool unit_known(const sbml_ctx *c, const char *u)
+{
+    int l = c->doc->level, v = c->doc->version;
+    if (sbml_is_base_unit(u, l, v) || sbml_unitdef(c->m, u))
+        return true;
+    /* predefined unit names of Levels 1 and 2 */
+    if (l < 3 && (strcmp(u, "substance") == 0 || strcmp(u, "volume") == 0 ||
+                  strcmp(u, "area") == 0 || strcmp(u, "length") == 0 || strcmp(u, "time") == 0))
+        return true;
+    return false;
+}
+
+static void unit_ref(sbml_ctx *c, const char *u, const tc_sbml_base *b, const char *attr)
+{
+    if (!u || !sbml_is_sid(u) || unit_known(c, u))
+        return;
+    sbml_report(&c->out, "sbml:10313", b->line,
+                "%s=\"%s\" of <%s>%s%s%s names no unit definition or base unit", attr, u,
+                b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "");
+}
+
+static void check_unit_refs(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    if (c->doc->level < 3)
+        return; /* before Level 3 the per-element rules (205xx, 206xx, 207xx) apply */
+    unit_ref(c, m->substance_units, &m->b, "substanceUnits");
+    unit_ref(c, m->time_units, &m->b, "timeUnits");
+    unit_ref(c, m->volume_units, &m->b, "volumeUnits");
+    unit_ref(c, m->area_units, &m->b, "areaUnits");
+    unit_ref(c, m->length_units, &m->b, "lengthUnits");
+    unit_ref(c, m->extent_units, &m->b, "extentUnits");
+    for (size_t i = 0; i < m->ncompartments; i++)
+        unit_ref(c, m->compartments[i].units, &m->compartments[i].b, "units");
+    for (size_t i = 0; i < m->nspecies; i++)
+        unit_ref(c, m->species[i].substance_units, &m->species[i].b, "substanceUnits");
+    for (size_t i = 0; i < m->nparameters; i++)
+        unit_ref(c, m->parameters[i].units, &m->parameters[i].b, "units");
+    for (size_t i = 0; i < m->nreactions; i++) {
+        const tc_sbml_kinetic_law *k = m->reactions[i].kinetic_law;
+        for (size_t j = 0; k && j < k->nparameters; j++)
+            unit_ref(c, k->parameters[j].units, &k->parameters[j].b, "units");
+    }
+}
+
+void sbml_check_ids(sbml_ctx *c)
+{
+    check_metaids(c, xmlDocGetRootElement(c->doc->xml));
+    check_unique_ids(c);
+    check_unitdefs(c);
+    check_local(c);
+    check_rule_targets(c);
+    check_unit_refs(c);
+}

@@ -1,0 +1,102 @@
+/*
+ * Shared by the files of validator/sbml only (the folder's interface is sbml.h):
+ * the validation context, the symbol table and each rule family's entry point.
+ */
+#ifndef TC_SBML_IMPL_H
+#define TC_SBML_IMPL_H
+
+#include <libxml/tree.h>
+
+#include "sbml.h"
+
+/* Where a finding goes: the file and the level/version that decides which rules apply. */
+typedef struct sbml_out {
+    const char *file;
+    tc_findings *fs;
+    int level, version;
+} sbml_out;
+
+void sbml_report(const sbml_out *o, const char *rule, long line, const char *fmt, ...)
+    TC_PRINTF(4, 5);
+
+/* ---- reading helpers (sbml_read.c) ---- */
+/* Is this element in the SBML core namespace of the document (or, for Level 1/2,
+ * in any SBML namespace)? */
+bool sbml_is_sbml(const xmlNode *n);
+bool sbml_is_math(const xmlNode *n);
+/* The value of an attribute with no namespace (caller frees), or NULL. */
+char *sbml_attr(const xmlNode *n, const char *name);
+bool sbml_has_attr(const xmlNode *n, const char *name);
+
+/* ---- MathML (sbml_mathml.c) ---- */
+/* Read the content of a <math> element into a tree; 102xx findings for what is not
+ * allowed. Returns NULL for an empty or unreadable math element. */
+tc_expr *sbml_math_read(const sbml_out *o, const xmlNode *math, bool in_function);
+
+/* ---- Level 1 formulas (sbml_formula.c) ---- */
+/* Parse an infix formula; NULL when it is not one. */
+tc_expr *sbml_formula_parse(const char *text, long line);
+
+/* ---- the symbol table (sbml_symbols.c) ---- */
+typedef enum sbml_kind {
+    SBML_NONE = 0,
+    SBML_COMPARTMENT,
+    SBML_SPECIES,
+    SBML_PARAMETER,
+    SBML_SPECIESREF,
+    SBML_REACTION,
+    SBML_FUNCTION,
+    SBML_EVENT,
+    SBML_OTHER /* any other object with an id in the model's SId namespace */
+} sbml_kind;
+
+typedef struct sbml_sym {
+    const char *id;
+    sbml_kind kind;
+    const void *obj;
+    long line;
+} sbml_sym;
+
+typedef struct sbml_syms {
+    sbml_sym *items; /* sorted by id */
+    size_t len;
+} sbml_syms;
+
+void sbml_syms_build(sbml_syms *t, const tc_sbml_model *m);
+void sbml_syms_release(sbml_syms *t);
+const sbml_sym *sbml_syms_find(const sbml_syms *t, const char *id);
+
+/* Everything a rule family needs. */
+typedef struct sbml_ctx {
+    sbml_out out;
+    const tc_sbml_doc *doc;
+    const tc_sbml_model *m;
+    sbml_syms syms;
+} sbml_ctx;
+
+/* Look-ups by id. */
+const tc_sbml_compartment *sbml_compartment(const sbml_ctx *c, const char *id);
+const tc_sbml_species *sbml_species(const sbml_ctx *c, const char *id);
+const tc_sbml_parameter *sbml_parameter(const sbml_ctx *c, const char *id);
+const tc_sbml_function *sbml_function(const sbml_ctx *c, const char *id);
+const tc_sbml_unitdef *sbml_unitdef(const tc_sbml_model *m, const char *id);
+/* The assignment rule, rate rule or algebraic-determined variable for `id`. */
+const tc_sbml_rule *sbml_rule_for(const tc_sbml_model *m, const char *id, tc_sbml_rule_kind kind);
+
+/* Base unit kinds of SBML (Level-dependent). */
+bool sbml_is_base_unit(const char *kind, int level, int version);
+/* SBML data type syntax. */
+bool sbml_is_sid(const char *s);
+bool sbml_is_xml_id(const char *s);
+
+/* ---- rule families ---- */
+void sbml_check_structure(const sbml_out *o, const xmlDoc *xml);   /* sbml_structure.c */
+void sbml_check_annotations(const sbml_out *o, const xmlDoc *xml); /* sbml_annotation.c */
+void sbml_check_ids(sbml_ctx *c);                                  /* sbml_ids.c: 103xx */
+void sbml_check_math(sbml_ctx *c);                                 /* sbml_math_rules.c: 102xx */
+void sbml_check_general(sbml_ctx *c);  /* sbml_general.c: 20xxx, 21xxx */
+void sbml_check_units(sbml_ctx *c);    /* sbml_units.c: 105xx */
+void sbml_check_sbo(sbml_ctx *c);      /* sbml_sbo.c: 107xx */
+void sbml_check_practice(sbml_ctx *c); /* sbml_practice.c: 80xxx, 10601 */
+
+#endif

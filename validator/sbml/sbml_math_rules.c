@@ -1,0 +1,333 @@
+/* MathML consistency (sbml:102xx) and function definitions (sbml:203xx): what the
+ * symbols in math refer to, function calls, argument types, rateOf targets. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbml_impl.h"
+
+typedef enum mtype { T_UNKNOWN = 0, T_NUM, T_BOOL } mtype;
+
+typedef struct scope {
+    const tc_sbml_kinetic_law *law; /* local parameters visible */
+    const tc_expr *lambda;          /* bound variables visible (inside a function) */
+    const tc_sbml_function *function;
+    bool strict_types; /* Levels 1-2 and L3V1 type rules apply */
+} scope;
+
+static bool is_bvar(const scope *s, const char *name)
+{
+    if (!s->lambda || !name)
+        return false;
+    for (size_t i = 0; i + 1 < s->lambda->nargs; i++)
+        if (s->lambda->args[i]->name && strcmp(s->lambda->args[i]->name, name) == 0)
+            return true;
+    return false;
+}
+
+static bool is_local(const scope *s, const char *name)
+{
+    for (size_t i = 0; s->law && name && i < s->law->nparameters; i++)
+        if (s->law->parameters[i].b.id && strcmp(s->law->parameters[i].b.id, name) == 0)
+            return true;
+    return false;
+}
+
+static mtype type_of(const sbml_ctx *c, const tc_expr *e, int depth);
+
+static mtype function_type(const sbml_ctx *c, const char *name, int depth)
+{
+    const tc_sbml_function *f = sbml_function(c, name);
+    if (!f || !f->math.expr || f->math.expr->op != TC_EXPR_LAMBDA || depth > 50)
+        return T_UNKNOWN;
+    const tc_expr *l = f->math.expr;
+    return type_of(c, l->args[l->nargs - 1], depth + 1);
+}
+
+static mtype type_of(const sbml_ctx *c, const tc_expr *e, int depth)
+{
+    if (!e)
+        return T_UNKNOWN;
+    switch (e->op) {
+    case TC_EXPR_TRUE:
+    case TC_EXPR_FALSE:
+    case TC_EXPR_EQ:
+    case TC_EXPR_NEQ:
+    case TC_EXPR_GT:
+    case TC_EXPR_LT:
+    case TC_EXPR_GEQ:
+    case TC_EXPR_LEQ:
+    case TC_EXPR_AND:
+    case TC_EXPR_OR:
+    case TC_EXPR_XOR:
+    case TC_EXPR_NOT:
+    case TC_EXPR_IMPLIES:
+        return T_BOOL;
+    case TC_EXPR_PIECEWISE:
+        return e->nargs ? type_of(c, e->args[0], depth) : T_UNKNOWN;
+    case TC_EXPR_CALL:
+        return function_type(c, e->name, depth);
+    case TC_EXPR_LAMBDA:
+        return e->nargs ? type_of(c, e->args[e->nargs - 1], depth) : T_UNKNOWN;
+    case TC_EXPR_SYMBOL:
+        return T_NUM; /* bound variables are checked where they are used */
+    default:
+        return T_NUM;
+    }
+}
+
+static bool is_logical(tc_expr_op op)
+{
+    return op == TC_EXPR_AND || op == TC_EXPR_OR || op == TC_EXPR_XOR || op == TC_EXPR_NOT ||
+           op == TC_EXPR_IMPLIES;
+}
+
+static bool is_relational(tc_expr_op op)
+{
+    return op >= TC_EXPR_EQ && op <= TC_EXPR_LEQ;
+}
+
+static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int depth)
+{
+    if (!e || depth > 1000)
+        return;
+    long at = e->line > 0 ? e->line : line;
+    const sbml_out *o = &c->out;
+    switch (e->op) {
+    case TC_EXPR_SYMBOL: {
+        const char *n = e->name ? e->name : "";
+        if (s->lambda) {
+            if (!is_bvar(s, n))
+                sbml_report(o, "sbml:20304", at,
+                            "\"%s\" inside function \"%s\" is not one of its arguments", n,
+                            s->function && s->function->b.id ? s->function->b.id : "");
+            if (s->function && s->function->b.id && strcmp(s->function->b.id, n) == 0)
+                sbml_report(o, "sbml:20303", at, "function \"%s\" refers to itself", n);
+            break;
+        }
+        if (is_local(s, n))
+            break;
+        const sbml_sym *sym = sbml_syms_find(&c->syms, n);
+        if (!sym) {
+            /* a local parameter of some other reaction? */
+            bool local_elsewhere = false;
+            for (size_t i = 0; i < c->m->nreactions && !local_elsewhere; i++) {
+                scope t = {.law = c->m->reactions[i].kinetic_law};
+                local_elsewhere = is_local(&t, n);
+            }
+            sbml_report(o,
+                        c->doc->level == 1 ? "sbml:99129"
+                        : local_elsewhere  ? "sbml:10216"
+                                           : "sbml:10215",
+                        at,
+                        local_elsewhere
+                            ? "\"%s\" is a local parameter of another reaction's kinetic law and "
+                              "cannot be used here"
+                            : "\"%s\" in math is not the id of a compartment, species, parameter, "
+                              "reaction or species reference of the model",
+                        n);
+        } else if (sym->kind == SBML_FUNCTION || sym->kind == SBML_EVENT ||
+                   (sym->kind == SBML_OTHER && c->doc->level < 3) ||
+                   (sym->kind == SBML_SPECIESREF && c->doc->level < 3) ||
+                   (sym->kind == SBML_REACTION && c->doc->level < 2)) {
+            sbml_report(o, "sbml:10215", at, "\"%s\" names a %s, which cannot be used as a value",
+                        n, sym->kind == SBML_FUNCTION ? "function definition" : "component");
+        }
+        break;
+    }
+    case TC_EXPR_CALL: {
+        const tc_sbml_function *f = sbml_function(c, e->name);
+        if (s->lambda && s->function && s->function->b.id && e->name &&
+            strcmp(s->function->b.id, e->name) == 0) {
+            sbml_report(o, "sbml:20303", at, "function \"%s\" calls itself", e->name);
+        } else if (!f && c->doc->level == 1) {
+            /* Level 1 predefines rate laws (uui, hilli, ...) but not MathML's functions */
+            static const char *const mathml_only[] = {
+                "factorial", "sec", "csc", "cot", "sinh", "cosh", "tanh", "sech", "csch",
+                "coth", "arcsec", "arccsc", "arccot", "arcsinh", "arccosh", "arctanh",
+                "arcsech", "arccsch", "arccoth", "piecewise", "delay", "and", "or",
+                "xor", "not", "eq", "neq", "gt", "lt", "geq", "leq"};
+            for (size_t i = 0; e->name && i < sizeof(mathml_only) / sizeof(mathml_only[0]); i++)
+                if (strcmp(e->name, mathml_only[i]) == 0)
+                    sbml_report(o, "sbml:99129", at,
+                                "%s() is not a function of SBML Level 1 formulas", e->name);
+        } else if (!f) {
+            if (c->doc->level > 1)
+                sbml_report(o, s->lambda && c->doc->level == 2 ? "sbml:20302" : "sbml:10214", at,
+                            "\"%s\" is applied as a function but no function "
+                            "definition has this id",
+                            e->name ? e->name : "");
+        } else if (f->math.expr && f->math.expr->op == TC_EXPR_LAMBDA &&
+                   f->math.expr->nargs - 1 != e->nargs) {
+            sbml_report(o, "sbml:10219", at,
+                        "function \"%s\" takes %zu argument%s but is given %zu", e->name,
+                        f->math.expr->nargs - 1, f->math.expr->nargs == 2 ? "" : "s", e->nargs);
+        } else if (s->lambda && s->function &&
+                   (size_t)(f - c->m->functions) > (size_t)(s->function - c->m->functions) &&
+                   c->doc->level == 2) {
+            sbml_report(o, "sbml:20301", at, "function \"%s\" is used before its definition",
+                        e->name);
+        }
+        break;
+    }
+    case TC_EXPR_RATE_OF:
+        if (e->nargs == 1 && e->args[0]->op == TC_EXPR_SYMBOL && e->args[0]->name) {
+            const char *t = e->args[0]->name;
+            const tc_sbml_rule *ar = sbml_rule_for(c->m, t, TC_SBML_ASSIGNMENT);
+            bool alg = false;
+            for (size_t i = 0; i < c->m->nrules; i++)
+                if (c->m->rules[i].kind == TC_SBML_ALGEBRAIC &&
+                    tc_expr_mentions(c->m->rules[i].math.expr, t)) {
+                    const sbml_sym *sym = sbml_syms_find(&c->syms, t);
+                    bool constant = false;
+                    if (sym && sym->kind == SBML_PARAMETER)
+                        constant = ((const tc_sbml_parameter *)sym->obj)->constant == 1;
+                    if (sym && sym->kind == SBML_COMPARTMENT)
+                        constant = ((const tc_sbml_compartment *)sym->obj)->constant == 1;
+                    if (sym && sym->kind == SBML_SPECIES)
+                        constant = ((const tc_sbml_species *)sym->obj)->constant == 1 ||
+                                   ((const tc_sbml_species *)sym->obj)->boundary_condition != 1;
+                    alg = !constant && !sbml_rule_for(c->m, t, TC_SBML_RATE);
+                }
+            if (ar || alg)
+                sbml_report(o, "sbml:10224", at,
+                            "rateOf(%s): \"%s\" is set by %s, so it has no rate of change", t, t,
+                            ar ? "an assignment rule" : "an algebraic rule");
+            const tc_sbml_species *sp = sbml_species(c, t);
+            if (sp && sp->has_only_substance_units != 1 && sp->compartment &&
+                sbml_rule_for(c->m, sp->compartment, TC_SBML_ASSIGNMENT))
+                sbml_report(o, "sbml:10225", at,
+                            "rateOf(%s): the compartment \"%s\" of this concentration is set by "
+                            "an assignment rule",
+                            t, sp->compartment);
+        }
+        break;
+    default:
+        break;
+    }
+    if (e->op == TC_EXPR_RATE_OF)
+        return; /* its argument is a reference, checked above */
+    if (s->strict_types && e->op != TC_EXPR_LAMBDA) {
+        for (size_t i = 0; i < e->nargs; i++) {
+            const tc_expr *a = e->args[i];
+            mtype t = type_of(c, a, 0);
+            if (s->lambda && a->op == TC_EXPR_SYMBOL)
+                continue; /* argument types of functions are unknown */
+            if (is_logical(e->op) && t == T_NUM)
+                sbml_report(o, "sbml:10209", at, "the arguments of <%s> must be boolean",
+                            tc_expr_op_name(e->op));
+            else if (e->op == TC_EXPR_PIECEWISE) {
+                bool cond = (i % 2 == 1) && !(e->has_otherwise && i == e->nargs - 1);
+                if (cond && t == T_NUM)
+                    sbml_report(o, "sbml:10213", at, "the condition of a <piece> must be boolean");
+                else if (!cond && t != T_UNKNOWN && type_of(c, e->args[0], 0) != T_UNKNOWN &&
+                         t != type_of(c, e->args[0], 0))
+                    sbml_report(o, "sbml:10212", at,
+                                "the values of a <piecewise> must all be boolean or all numeric");
+            } else if ((e->op == TC_EXPR_EQ || e->op == TC_EXPR_NEQ) && i > 0) {
+                mtype t0 = type_of(c, e->args[0], 0);
+                if (t != T_UNKNOWN && t0 != T_UNKNOWN && t != t0)
+                    sbml_report(o, "sbml:10211", at,
+                                "the arguments of <%s> must be all boolean or all numeric",
+                                tc_expr_op_name(e->op));
+            } else if (!is_logical(e->op) && e->op != TC_EXPR_EQ && e->op != TC_EXPR_NEQ &&
+                       e->op != TC_EXPR_CALL && e->op != TC_EXPR_PIECEWISE && t == T_BOOL)
+                sbml_report(o, "sbml:10210", at, "the arguments of <%s> must be numeric",
+                            tc_expr_op_name(e->op));
+            else if (is_relational(e->op) && e->op != TC_EXPR_EQ && e->op != TC_EXPR_NEQ &&
+                     t == T_BOOL)
+                sbml_report(o, "sbml:10210", at, "the arguments of <%s> must be numeric",
+                            tc_expr_op_name(e->op));
+        }
+    }
+    if (e->op == TC_EXPR_NUMBER && e->units) {
+        if (c->doc->level < 3)
+            sbml_report(o, "sbml:99225", at,
+                        "units on <cn> are only allowed in SBML Level 3, not in Level %d",
+                        c->doc->level);
+        else if (!sbml_is_sid(e->units))
+            sbml_report(o, "sbml:10311", at, "units=\"%s\" on <cn> is not a valid UnitSId",
+                        e->units);
+        else if (!sbml_is_base_unit(e->units, c->doc->level, c->doc->version) &&
+                 !sbml_unitdef(c->m, e->units))
+            sbml_report(o, "sbml:10221", at,
+                        "units=\"%s\" on <cn> names no unit definition or base unit", e->units);
+    }
+    for (size_t i = 0; i < e->nargs; i++)
+        walk(c, s, e->args[i], at, depth + 1);
+}
+
+static void check(sbml_ctx *c, const tc_sbml_math *m, const tc_sbml_kinetic_law *law, mtype want,
+                  const char *want_rule, const char *what)
+{
+    if (!m->expr)
+        return;
+    bool strict = c->doc->level < 3 || (c->doc->level == 3 && c->doc->version == 1);
+    scope s = {.law = law, .strict_types = strict};
+    walk(c, &s, m->expr, m->line, 0);
+    if (strict && want != T_UNKNOWN) {
+        mtype t = type_of(c, m->expr, 0);
+        if (t != T_UNKNOWN && t != want)
+            sbml_report(&c->out, want_rule, m->line, "the math of %s must be %s", what,
+                        want == T_BOOL ? "boolean" : "numeric");
+    }
+}
+
+static void check_functions(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    bool strict = c->doc->level < 3 || (c->doc->level == 3 && c->doc->version == 1);
+    for (size_t i = 0; i < m->nfunctions; i++) {
+        const tc_sbml_function *f = &m->functions[i];
+        const tc_expr *l = f->math.expr;
+        if (!l) {
+            continue;
+        }
+        if (l->op != TC_EXPR_LAMBDA) {
+            sbml_report(&c->out, "sbml:20301", f->math.line,
+                        "the math of function definition \"%s\" must be a <lambda>",
+                        f->b.id ? f->b.id : "");
+            continue;
+        }
+        scope s = {.lambda = l, .function = f, .strict_types = strict};
+        const tc_expr *body = l->args[l->nargs - 1];
+        walk(c, &s, body, f->math.line, 0);
+        /* a function may only call functions defined before it (Level 2) */
+        (void)i;
+    }
+}
+
+void sbml_check_math(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    check_functions(c);
+    for (size_t i = 0; i < m->ninitial_assignments; i++)
+        check(c, &m->initial_assignments[i].math, NULL, T_NUM, "sbml:10217",
+              "an initial assignment");
+    for (size_t i = 0; i < m->nrules; i++)
+        check(c, &m->rules[i].math, NULL, T_NUM, "sbml:10217", "a rule");
+    for (size_t i = 0; i < m->nconstraints; i++)
+        check(c, &m->constraints[i].math, NULL, T_BOOL, "sbml:21001", "a constraint");
+    for (size_t i = 0; i < m->nreactions; i++) {
+        const tc_sbml_reaction *r = &m->reactions[i];
+        if (r->kinetic_law)
+            check(c, &r->kinetic_law->math, r->kinetic_law, T_NUM, "sbml:10217", "a kinetic law");
+        for (size_t j = 0; j < r->nreactants; j++)
+            check(c, &r->reactants[j].stoichiometry_math, NULL, T_NUM, "sbml:10217",
+                  "a stoichiometryMath");
+        for (size_t j = 0; j < r->nproducts; j++)
+            check(c, &r->products[j].stoichiometry_math, NULL, T_NUM, "sbml:10217",
+                  "a stoichiometryMath");
+    }
+    for (size_t i = 0; i < m->nevents; i++) {
+        const tc_sbml_event *e = &m->events[i];
+        if (e->trigger)
+            check(c, &e->trigger->math, NULL, T_BOOL, "sbml:21202", "a trigger");
+        if (e->delay)
+            check(c, &e->delay->math, NULL, T_NUM, "sbml:10217", "a delay");
+        if (e->priority)
+            check(c, &e->priority->math, NULL, T_NUM, "sbml:10217", "a priority");
+        for (size_t j = 0; j < e->nassignments; j++)
+            check(c, &e->assignments[j].math, NULL, T_NUM, "sbml:10217", "an event assignment");
+    }
+}

@@ -1,0 +1,223 @@
+/* The model's SId namespace as a sorted table, look-ups by id, and the syntax of
+ * SBML's identifier types. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbml_impl.h"
+
+typedef struct builder {
+    sbml_sym *items;
+    size_t len, cap;
+} builder;
+
+static void add(builder *b, const tc_sbml_base *base, sbml_kind kind, const void *obj)
+{
+    if (!base->id)
+        return;
+    TC_GROW(b->items, b->cap, b->len + 1);
+    b->items[b->len++] = (sbml_sym){base->id, kind, obj, base->line};
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+    const sbml_sym *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    /* equal ids keep document order (by line) so the first definition wins */
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+void sbml_syms_build(sbml_syms *t, const tc_sbml_model *m)
+{
+    builder b = {0};
+    t->items = NULL;
+    t->len = 0;
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->nfunctions; i++)
+        add(&b, &m->functions[i].b, SBML_FUNCTION, &m->functions[i]);
+    for (size_t i = 0; i < m->ncompartments; i++)
+        add(&b, &m->compartments[i].b, SBML_COMPARTMENT, &m->compartments[i]);
+    for (size_t i = 0; i < m->nspecies; i++)
+        add(&b, &m->species[i].b, SBML_SPECIES, &m->species[i]);
+    for (size_t i = 0; i < m->nparameters; i++)
+        add(&b, &m->parameters[i].b, SBML_PARAMETER, &m->parameters[i]);
+    for (size_t i = 0; i < m->nreactions; i++) {
+        const tc_sbml_reaction *r = &m->reactions[i];
+        add(&b, &r->b, SBML_REACTION, r);
+        for (size_t j = 0; j < r->nreactants; j++)
+            add(&b, &r->reactants[j].b, SBML_SPECIESREF, &r->reactants[j]);
+        for (size_t j = 0; j < r->nproducts; j++)
+            add(&b, &r->products[j].b, SBML_SPECIESREF, &r->products[j]);
+        for (size_t j = 0; j < r->nmodifiers; j++)
+            add(&b, &r->modifiers[j].b, SBML_OTHER, &r->modifiers[j]);
+    }
+    for (size_t i = 0; i < m->nevents; i++)
+        add(&b, &m->events[i].b, SBML_EVENT, &m->events[i]);
+    t->items = b.items;
+    t->len = b.len;
+    if (t->len)
+        qsort(t->items, t->len, sizeof(*t->items), cmp_sym);
+}
+
+void sbml_syms_release(sbml_syms *t)
+{
+    free(t->items);
+    t->items = NULL;
+    t->len = 0;
+}
+
+const sbml_sym *sbml_syms_find(const sbml_syms *t, const char *id)
+{
+    if (!id)
+        return NULL;
+    size_t lo = 0, hi = t->len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(t->items[mid].id, id);
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->len && strcmp(t->items[lo].id, id) == 0 ? &t->items[lo] : NULL;
+}
+
+static const void *find_kind(const sbml_ctx *c, const char *id, sbml_kind kind)
+{
+    const sbml_sym *s = sbml_syms_find(&c->syms, id);
+    for (; s && s < c->syms.items + c->syms.len && strcmp(s->id, id) == 0; s++)
+        if (s->kind == kind)
+            return s->obj;
+    return NULL;
+}
+
+const tc_sbml_compartment *sbml_compartment(const sbml_ctx *c, const char *id)
+{
+    return find_kind(c, id, SBML_COMPARTMENT);
+}
+
+const tc_sbml_species *sbml_species(const sbml_ctx *c, const char *id)
+{
+    return find_kind(c, id, SBML_SPECIES);
+}
+
+const tc_sbml_parameter *sbml_parameter(const sbml_ctx *c, const char *id)
+{
+    return find_kind(c, id, SBML_PARAMETER);
+}
+
+const tc_sbml_function *sbml_function(const sbml_ctx *c, const char *id)
+{
+    return find_kind(c, id, SBML_FUNCTION);
+}
+
+const tc_sbml_unitdef *sbml_unitdef(const tc_sbml_model *m, const char *id)
+{
+    for (size_t i = 0; m && id && i < m->nunitdefs; i++)
+        if (m->unitdefs[i].b.id && strcmp(m->unitdefs[i].b.id, id) == 0)
+            return &m->unitdefs[i];
+    return NULL;
+}
+
+const tc_sbml_rule *sbml_rule_for(const tc_sbml_model *m, const char *id, tc_sbml_rule_kind kind)
+{
+    for (size_t i = 0; m && id && i < m->nrules; i++)
+        if (m->rules[i].kind == kind && m->rules[i].variable &&
+            strcmp(m->rules[i].variable, id) == 0)
+            return &m->rules[i];
+    return NULL;
+}
+
+bool sbml_is_base_unit(const char *kind, int level, int version)
+{
+    static const char *const common[] = {
+        "ampere",   "becquerel", "candela", "coulomb", "dimensionless", "farad",   "gram",
+        "gray",     "henry",     "hertz",   "item",    "joule",         "katal",   "kelvin",
+        "kilogram", "litre",     "lumen",   "lux",     "metre",         "mole",    "newton",
+        "ohm",      "pascal",    "radian",  "second",  "siemens",       "sievert", "steradian",
+        "tesla",    "volt",      "watt",    "weber"};
+    if (!kind)
+        return false;
+    for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+        if (strcmp(kind, common[i]) == 0)
+            return true;
+    if (strcmp(kind, "avogadro") == 0)
+        return level >= 3;
+    if (strcmp(kind, "Celsius") == 0 || strcmp(kind, "celsius") == 0)
+        return level == 1 || (level == 2 && version == 1);
+    if (strcmp(kind, "liter") == 0 || strcmp(kind, "meter") == 0)
+        return level == 1;
+    return false;
+}
+
+static bool letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool sbml_is_sid(const char *s)
+{
+    if (!s || !(letter(*s) || *s == '_'))
+        return false;
+    for (s++; *s; s++)
+        if (!(letter(*s) || digit(*s) || *s == '_'))
+            return false;
+    return true;
+}
+
+/* Decode one UTF-8 character; returns its length (0 on a malformed sequence). */
+static int utf8(const unsigned char *s, unsigned long *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    int n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+    if (!n)
+        return 0;
+    *cp = s[0] & (0x7F >> n);
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3F);
+    }
+    return n;
+}
+
+/* XML 1.0 (Fifth Edition) NameStartChar and NameChar, without the colon. */
+static bool name_start(unsigned long c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
+           (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) ||
+           (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) ||
+           (c >= 0x200C && c <= 0x200D) || (c >= 0x2070 && c <= 0x218F) ||
+           (c >= 0x2C00 && c <= 0x2FEF) || (c >= 0x3001 && c <= 0xD7FF) ||
+           (c >= 0xF900 && c <= 0xFDCF) || (c >= 0xFDF0 && c <= 0xFFFD) ||
+           (c >= 0x10000 && c <= 0xEFFFF);
+}
+
+static bool name_char(unsigned long c)
+{
+    return name_start(c) || c == '-' || c == '.' || (c >= '0' && c <= '9') || c == 0xB7 ||
+           (c >= 0x300 && c <= 0x36F) || (c >= 0x203F && c <= 0x2040);
+}
+
+bool sbml_is_xml_id(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    const unsigned char *p = (const unsigned char *)s;
+    for (bool first = true; *p; first = false) {
+        unsigned long cp;
+        int n = utf8(p, &cp);
+        if (!n || !(first ? name_start(cp) : name_char(cp)))
+            return false;
+        p += n;
+    }
+    return true;
+}

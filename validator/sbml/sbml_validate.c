@@ -1,0 +1,65 @@
+/* Runs every rule family over a document, and the pipeline's per-file entry point. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbml_impl.h"
+
+/* Level 3 packages are not checked: each is reported once, as a warning even when the
+ * document says the package is required (libSBML's 99107 is an error; here a package
+ * that is not checked never fails a model on its own). */
+static void report_packages(const sbml_ctx *c)
+{
+    const xmlNode *root = xmlDocGetRootElement(c->doc->xml);
+    for (size_t i = 0; i < c->doc->npackages; i++) {
+        const char *prefix = c->doc->packages[i];
+        bool required = false;
+        for (const xmlAttr *a = root->properties; a; a = a->next)
+            if (a->ns && a->ns->prefix && strcmp((const char *)a->ns->prefix, prefix) == 0 &&
+                strcmp((const char *)a->name, "required") == 0) {
+                xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
+                required = v && strcmp((const char *)v, "true") == 0;
+                xmlFree(v);
+            }
+        tc_loc loc = {.file = c->out.file, .line = (long)xmlGetLineNo(root)};
+        if (required)
+            tc_finding_add_severity(c->out.fs, "sbml:99107", TC_WARNING, loc,
+                                    "the document requires the SBML Level 3 package '%s', which "
+                                    "is not checked: its effect on the model is not validated",
+                                    prefix);
+        else
+            sbml_report(&c->out, "sbml:99108", loc.line,
+                        "the SBML Level 3 package '%s' is declared; its constructs are not "
+                        "checked",
+                        prefix);
+    }
+}
+
+void tc_sbml_validate(const tc_sbml_doc *doc, tc_findings *fs)
+{
+    sbml_ctx c = {
+        .out = {.file = doc->file, .fs = fs, .level = doc->level, .version = doc->version},
+        .doc = doc,
+        .m = doc->model};
+    report_packages(&c);
+    if (!doc->model)
+        return;
+    sbml_syms_build(&c.syms, doc->model);
+    sbml_check_ids(&c);
+    sbml_check_math(&c);
+    sbml_check_general(&c);
+    sbml_check_units(&c);
+    sbml_check_sbo(&c);
+    sbml_check_practice(&c);
+    sbml_syms_release(&c.syms);
+}
+
+void tc_sbml_check_file(const tc_file *file, tc_findings *fs)
+{
+    tc_sbml_doc *doc = NULL;
+    if (!file->present)
+        return;
+    if (tc_sbml_read(&doc, file->data, file->size, file->path, fs) != 0)
+        return; /* the reader's findings say why */
+    tc_sbml_validate(doc, fs);
+    tc_sbml_doc_free(doc);
+}
