@@ -15,6 +15,7 @@ typedef struct tc_options {
     tc_severity fail_on;
     bool rerun;  /* re-run simulation experiments */
     bool assess; /* credibility assessment */
+    const char *pack; /* credibility rule pack: a built-in id or a file; NULL: the dossier's */
 } tc_options;
 
 #define TC_OPTIONS_VERSION 1

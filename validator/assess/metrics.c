@@ -1,0 +1,267 @@
+/* Comparison metrics between a simulated series and observations, and the small
+ * CSV reader for comparator data. The CSV reader is deliberately minimal
+ * (numbers only); it can give way to the declared-outputs reader once both
+ * exist. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess.h"
+
+static const char *const metric_names[TC_METRIC_COUNT] = {
+    "max_abs_error", "max_rel_error", "rmse", "nrmse", "fraction_within",
+};
+
+tc_metric tc_metric_from_name(const char *name)
+{
+    for (int i = 0; i < TC_METRIC_COUNT; i++) {
+        if (name && strcmp(name, metric_names[i]) == 0)
+            return (tc_metric)i;
+    }
+    return TC_METRIC_COUNT;
+}
+
+const char *tc_metric_name(tc_metric metric)
+{
+    return metric < TC_METRIC_COUNT ? metric_names[metric] : "unknown";
+}
+
+bool tc_metric_lower_is_better(tc_metric metric)
+{
+    return metric != TC_METRIC_FRACTION_WITHIN;
+}
+
+/* Linear interpolation of (st, sv) at t, which lies within [st[0], st[n-1]]. */
+static double interpolate(const double *st, const double *sv, size_t n, double t)
+{
+    size_t lo = 0, hi = n - 1;
+    if (t <= st[0])
+        return sv[0];
+    if (t >= st[hi])
+        return sv[hi];
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st[mid] <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    double span = st[hi] - st[lo];
+    if (span <= 0)
+        return sv[hi];
+    return sv[lo] + (sv[hi] - sv[lo]) * (t - st[lo]) / span;
+}
+
+int tc_metric_compute(tc_metric metric, const double *st, const double *sv, size_t sn,
+                      const double *ot, const double *ov, size_t on, double band_abs,
+                      double band_rel, double *value)
+{
+    if (metric >= TC_METRIC_COUNT)
+        return tc_error_set(TC_EINVAL, "unknown metric");
+    if (sn == 0 || on == 0)
+        return tc_error_set(TC_EINVAL, "%s series is empty", sn == 0 ? "the simulated" :
+                                                                       "the observed");
+    for (size_t i = 1; i < sn; i++) {
+        if (!(st[i] >= st[i - 1]))
+            return tc_error_set(TC_EINVAL, "simulated times decrease at point %zu", i + 1);
+    }
+    double max_abs = 0, max_rel = 0, sum_sq = 0, omin = INFINITY, omax = -INFINITY;
+    size_t within = 0;
+    /* A small slack at the ends: observation times written with fewer digits
+     * than the simulation's output grid still count as inside it. */
+    double slack = 1e-9 * fmax(1.0, fabs(st[sn - 1] - st[0]));
+    for (size_t i = 0; i < on; i++) {
+        if (!isfinite(ot[i]) || !isfinite(ov[i]))
+            return tc_error_set(TC_EINVAL, "observation %zu is not a finite number", i + 1);
+        if (ot[i] < st[0] - slack || ot[i] > st[sn - 1] + slack)
+            return tc_error_set(TC_EINVAL,
+                                "observation time %g lies outside the simulated span [%g, %g]",
+                                ot[i], st[0], st[sn - 1]);
+        double sim = interpolate(st, sv, sn, ot[i]);
+        double err = fabs(sim - ov[i]);
+        max_abs = fmax(max_abs, err);
+        sum_sq += err * err;
+        omin = fmin(omin, ov[i]);
+        omax = fmax(omax, ov[i]);
+        if (metric == TC_METRIC_MAX_REL_ERROR) {
+            if (ov[i] == 0)
+                return tc_error_set(TC_EINVAL,
+                                    "relative error is undefined at time %g, where the "
+                                    "observation is 0",
+                                    ot[i]);
+            max_rel = fmax(max_rel, err / fabs(ov[i]));
+        }
+        if (err <= band_abs + band_rel * fabs(ov[i]))
+            within++;
+    }
+    double rmse = sqrt(sum_sq / (double)on);
+    switch (metric) {
+    case TC_METRIC_MAX_ABS_ERROR:
+        *value = max_abs;
+        break;
+    case TC_METRIC_MAX_REL_ERROR:
+        *value = max_rel;
+        break;
+    case TC_METRIC_RMSE:
+        *value = rmse;
+        break;
+    case TC_METRIC_NRMSE:
+        if (!(omax > omin))
+            return tc_error_set(TC_EINVAL, "normalised RMSE is undefined: the observations "
+                                           "have no range");
+        *value = rmse / (omax - omin);
+        break;
+    case TC_METRIC_FRACTION_WITHIN:
+        *value = (double)within / (double)on;
+        break;
+    case TC_METRIC_COUNT:
+        break;
+    }
+    return 0;
+}
+
+/* ---- CSV ------------------------------------------------------------------- */
+
+void tc_csv_release(tc_csv *csv)
+{
+    if (!csv)
+        return;
+    for (size_t i = 0; i < csv->ncols; i++)
+        free(csv->names[i]);
+    free(csv->names);
+    free(csv->cells);
+    memset(csv, 0, sizeof *csv);
+}
+
+long tc_csv_column(const tc_csv *csv, const char *name)
+{
+    for (size_t i = 0; i < csv->ncols; i++) {
+        if (strcmp(csv->names[i], name) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+/* The next field of a line [p, end): trimmed, quotes removed. */
+static char *next_field(const char **p, const char *end)
+{
+    const char *s = *p;
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    tc_buf b = TC_BUF_INIT;
+    tc_buf_puts(&b, "");
+    if (s < end && *s == '"') {
+        s++;
+        while (s < end) {
+            if (*s == '"' && s + 1 < end && s[1] == '"') {
+                tc_buf_add(&b, "\"", 1);
+                s += 2;
+            } else if (*s == '"') {
+                s++;
+                break;
+            } else {
+                tc_buf_add(&b, s++, 1);
+            }
+        }
+        while (s < end && *s != ',')
+            s++;
+    } else {
+        const char *start = s;
+        while (s < end && *s != ',')
+            s++;
+        const char *stop = s;
+        while (stop > start && (stop[-1] == ' ' || stop[-1] == '\t'))
+            stop--;
+        tc_buf_add(&b, start, (size_t)(stop - start));
+    }
+    *p = s < end ? s + 1 : NULL; /* past the comma; NULL at the end of the line */
+    return tc_buf_detach(&b);
+}
+
+int tc_csv_parse(tc_csv *out, const char *data, size_t len)
+{
+    memset(out, 0, sizeof *out);
+    const char *p = data, *end = data + len;
+    size_t capcells = 0, lineno = 0;
+    int rc = 0;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = eol ? eol : end;
+        const char *next = eol ? eol + 1 : end;
+        lineno++;
+        if (line_end > p && line_end[-1] == '\r')
+            line_end--;
+        const char *q = p;
+        while (q < line_end && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q == line_end || *q == '#') {
+            p = next;
+            continue;
+        }
+        if (memchr(p, '\0', (size_t)(line_end - p))) {
+            rc = tc_error_set(TC_EINVAL, "line %zu: a NUL byte (not a text file)", lineno);
+            goto fail;
+        }
+        const char *f = p;
+        size_t col = 0;
+        if (out->ncols == 0) {
+            size_t capnames = 0;
+            while (f) {
+                if (col >= TC_CSV_MAX_COLUMNS) {
+                    rc = tc_error_set(TC_ELIMIT, "line %zu: more than %d columns", lineno,
+                                      TC_CSV_MAX_COLUMNS);
+                    goto fail;
+                }
+                TC_GROW(out->names, capnames, col + 1);
+                out->names[col++] = next_field(&f, line_end);
+                out->ncols = col;
+            }
+            p = next;
+            continue;
+        }
+        if (out->nrows >= TC_CSV_MAX_ROWS) {
+            rc = tc_error_set(TC_ELIMIT, "line %zu: more than %d rows", lineno, TC_CSV_MAX_ROWS);
+            goto fail;
+        }
+        TC_GROW(out->cells, capcells, (out->nrows + 1) * out->ncols);
+        while (f) {
+            char *field = next_field(&f, line_end);
+            if (col >= out->ncols) {
+                free(field);
+                rc = tc_error_set(TC_EINVAL, "line %zu: more fields than the %zu columns of the "
+                                  "header", lineno, out->ncols);
+                goto fail;
+            }
+            char *stop = NULL;
+            errno = 0;
+            double v = strtod(field, &stop);
+            bool ok = field[0] != '\0' && stop && *stop == '\0' && errno != ERANGE;
+            if (!ok) {
+                rc = tc_error_set(TC_EINVAL, "line %zu, column '%s': '%.40s' is not a number",
+                                  lineno, out->names[col], field);
+                free(field);
+                goto fail;
+            }
+            free(field);
+            out->cells[out->nrows * out->ncols + col++] = v;
+        }
+        if (col != out->ncols) {
+            rc = tc_error_set(TC_EINVAL, "line %zu: %zu fields, but the header has %zu columns",
+                              lineno, col, out->ncols);
+            goto fail;
+        }
+        out->nrows++;
+        p = next;
+    }
+    if (out->ncols == 0) {
+        rc = tc_error_set(TC_EINVAL, "no header line");
+        goto fail;
+    }
+    return 0;
+fail:
+    tc_csv_release(out);
+    return rc;
+}
