@@ -581,8 +581,6 @@ static void read_comparisons(ctx *c)
         json_t *entry = json_object();
         const char *id = str(v, "id");
         json_object_set_new(entry, "id", id ? json_string(id) : json_null());
-        json_object_set_new(entry, "value", json_null());
-        json_object_set_new(entry, "passed", json_null());
         double ratio = 0;
         if (!json_is_object(v)) {
             add_dossier(c, "cred:dossier-invalid", ptr, "a validation comparison is an object");
@@ -592,6 +590,10 @@ static void read_comparisons(ctx *c)
             worst = fmax(worst, ratio);
         } else {
             failed_to_compute++;
+        }
+        if (!json_object_get(entry, "value")) {
+            json_object_set_new(entry, "value", json_null());
+            json_object_set_new(entry, "passed", json_null());
         }
         json_array_append_new(c->comparisons, entry);
         free(ptr);
@@ -795,9 +797,12 @@ static json_t *assess_factor(ctx *c, const tc_pack_factor *f, json_t *claims)
             }
             add_at(c, "not-assessed", cptr,
                    "factor '%s' claims '%s', which the tool could not check: %s %s not "
-                   "available (no re-run results)",
+                   "available (%s)",
                    f->id, f->levels[claimed].id, need.data ? need.data : "its measures",
-                   strchr(need.data ? need.data : "", ',') ? "are" : "is");
+                   strchr(need.data ? need.data : "", ',') ? "are" : "is",
+                   !c->in->reruns      ? "no re-run results"
+                   : !c->in->simulated ? "no simulated outputs from the re-run"
+                                       : "the re-run could not provide them");
             tc_buf_release(&need);
         }
         if (strcmp(verdict, "met") == 0 && supported == -2)
