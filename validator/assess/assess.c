@@ -788,21 +788,29 @@ static json_t *assess_factor(ctx *c, const tc_pack_factor *f, json_t *claims)
         if (strcmp(verdict, "met") == 0 && supported == -1) {
             verdict = "not-assessed";
             tc_buf need = TC_BUF_INIT;
+            bool rerun = false, cmp = false;
             const char *key;
             json_t *mv;
             json_object_foreach(measures, key, mv)
             {
-                if (json_is_null(mv))
-                    tc_buf_printf(&need, "%s%s", need.len ? ", " : "", key);
+                if (!json_is_null(mv))
+                    continue;
+                tc_buf_printf(&need, "%s%s", need.len ? ", " : "", key);
+                rerun = rerun || strncmp(key, "rerun.", 6) == 0;
+                cmp = cmp || strncmp(key, "comparison.", 11) == 0;
             }
+            const char *why = "the earlier stages' findings were not given";
+            if (rerun)
+                why = c->in->reruns ? "the re-run results have no such value for this package"
+                                    : "no re-run results";
+            else if (cmp)
+                why = c->in->simulated ? "not every validation comparison could be recomputed"
+                                       : "no simulated outputs from the re-run";
             add_at(c, "not-assessed", cptr,
                    "factor '%s' claims '%s', which the tool could not check: %s %s not "
                    "available (%s)",
                    f->id, f->levels[claimed].id, need.data ? need.data : "its measures",
-                   strchr(need.data ? need.data : "", ',') ? "are" : "is",
-                   !c->in->reruns      ? "no re-run results"
-                   : !c->in->simulated ? "no simulated outputs from the re-run"
-                                       : "the re-run could not provide them");
+                   strchr(need.data ? need.data : "", ',') ? "are" : "is", why);
             tc_buf_release(&need);
         }
         if (strcmp(verdict, "met") == 0 && supported == -2)
