@@ -296,6 +296,70 @@ START_TEST(test_dossier_not_json)
 }
 END_TEST
 
+/* Wrong types everywhere give findings at the right JSON pointers, never a crash. */
+START_TEST(test_dossier_wrong_types)
+{
+    char dir[] = "/tmp/tc-assess-unit-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *cmd = tc_xasprintf("cp -R '%s/.' '%s/'", TC_SOURCE("fixtures/credibility/pk-package"),
+                             dir);
+    ck_assert_int_eq(system(cmd), 0);
+    free(cmd);
+    char *path = tc_xasprintf("%s/credibility/dossier.json", dir);
+    const char text[] =
+        "{\"format\": 7, \"pack\": [\"vv40\"], \"model_risk\": \"high\", "
+        "\"quantities_of_interest\": [1, {\"id\": \"q\", \"sedml\": \"../x.sedml\", "
+        "\"report\": \"r\", \"data_set\": \"d\"}], \"factors\": {\"use-error\": 3, "
+        "\"a~b/c\": {}, \"model-form\": {\"claimed\": \"medium\", \"rationale\": \"r\", "
+        "\"evidence\": \"x\"}}, \"validation\": [null, {\"qoi\": \"q\", \"comparator\": \"f\", "
+        "\"metric\": \"r2\", \"threshold\": -1}]}";
+    ck_assert_int_eq(tc_write_file(path, text, sizeof text - 1), 0);
+    tc_findings fs;
+    tc_findings_init(&fs);
+    tc_package *pkg = NULL;
+    tc_limits limits = TC_LIMITS_DEFAULT;
+    ck_assert_int_eq(tc_package_open(&pkg, dir, &limits, &fs), 0);
+    tc_assess_input in = {.pkg = pkg};
+    json_t *sec = NULL;
+    ck_assert_int_eq(tc_assess_package(&in, &fs, &sec), 0);
+    static const char *const want[][2] = {
+        {"cred:dossier-invalid", "/format"},
+        {"cred:dossier-invalid", "/pack"},
+        {"cred:dossier-invalid", "/model_risk"},
+        {"cred:dossier-field-missing", "/quantities_of_interest/0"},
+        {"cred:vv40:qoi-output-missing", "/quantities_of_interest/1/sedml"},
+        {"cred:dossier-invalid", "/factors/use-error"},
+        {"cred:dossier-unknown-factor", "/factors/a~0b~1c"},
+        {"cred:dossier-invalid", "/factors/model-form/evidence"},
+        {"cred:dossier-invalid", "/validation/0"},
+        {"cred:vv40:no-comparator", "/validation/1/comparator"},
+        {"cred:dossier-unknown-value", "/validation/1/metric"},
+        {"cred:vv40:no-acceptance-criterion", "/validation/1/threshold"},
+    };
+    for (size_t w = 0; w < sizeof want / sizeof *want; w++) {
+        bool found = false;
+        for (size_t i = 0; i < fs.len; i++)
+            found = found || (strcmp(fs.items[i].rule, want[w][0]) == 0 && fs.items[i].path &&
+                              strcmp(fs.items[i].path, want[w][1]) == 0 &&
+                              strcmp(fs.items[i].file, "credibility/dossier.json") == 0);
+        ck_assert_msg(found, "no %s at %s", want[w][0], want[w][1]);
+    }
+    /* Influence and consequence unknown: read at the highest risk. */
+    ck_assert(json_is_null(json_object_get(json_object_get(sec, "risk"), "level")));
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(sec, "risk"),
+                                                        "assessed_at")),
+                     5);
+    ck_assert_str_eq(json_string_value(json_object_get(sec, "verdict")), "fail");
+    json_decref(sec);
+    tc_package_free(pkg);
+    tc_findings_release(&fs);
+    cmd = tc_xasprintf("rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    free(cmd);
+    free(path);
+}
+END_TEST
+
 /* Re-run entries of another target are not this package's evidence. */
 START_TEST(test_reruns_of_other_target)
 {
@@ -362,6 +426,7 @@ Suite *assess_suite(void)
     tcase_add_test(tc, test_good_small_pack);
     tcase_add_test(tc, test_no_dossier);
     tcase_add_test(tc, test_dossier_not_json);
+    tcase_add_test(tc, test_dossier_wrong_types);
     tcase_add_test(tc, test_reruns_of_other_target);
     tcase_add_test(tc, test_text_table);
     suite_add_tcase(s, tc);

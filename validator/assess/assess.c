@@ -835,7 +835,10 @@ static json_t *assess_factor(ctx *c, const tc_pack_factor *f, json_t *claims)
 static void check_frame(ctx *c)
 {
     const char *format = str(c->dossier, "format");
-    if (!format)
+    if (json_object_get(c->dossier, "format") && !format)
+        add_dossier(c, "cred:dossier-invalid", "/format",
+                    "format must be the string \"" TC_DOSSIER_FORMAT "\"");
+    else if (!format)
         add_dossier(c, "cred:dossier-field-missing", "/format",
                     "no format: expected \"" TC_DOSSIER_FORMAT "\"");
     else if (strcmp(format, TC_DOSSIER_FORMAT) != 0)
@@ -854,6 +857,11 @@ static void check_frame(ctx *c)
 static void compute_risk(ctx *c, json_t *risk_out)
 {
     json_t *mr = json_object_get(c->dossier, "model_risk");
+    if (mr && !json_is_object(mr)) {
+        add_dossier(c, "cred:dossier-invalid", "/model_risk",
+                    "model_risk must be an object with influence, consequence and level");
+        mr = NULL;
+    }
     const char *inf = str(mr, "influence"), *con = str(mr, "consequence");
     const char *names[2] = {inf, con};
     static const char *const keys[2] = {"influence", "consequence"};
@@ -968,6 +976,9 @@ static int choose_pack(ctx *c, tc_pack **owned)
 {
     const char *named = str(c->dossier, "pack");
     *owned = NULL;
+    if (json_object_get(c->dossier, "pack") && !named)
+        add_dossier(c, "cred:dossier-invalid", "/pack",
+                    "pack must be the id of a built-in rule pack, a string");
     if (c->in->pack) {
         c->pack = c->in->pack;
         if (named && strcmp(named, c->pack->id) != 0)

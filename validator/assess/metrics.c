@@ -240,7 +240,7 @@ int tc_csv_parse(tc_csv *out, const char *data, size_t len)
             double v = strtod(field, &stop);
             bool ok = field[0] != '\0' && stop && *stop == '\0' && errno != ERANGE;
             if (!ok) {
-                rc = tc_error_set(TC_EINVAL, "line %zu, column '%s': '%.40s' is not a number",
+                rc = tc_error_set(TC_EINVAL, "line %zu, column '%.40s': '%.40s' is not a number",
                                   lineno, out->names[col], field);
                 free(field);
                 goto fail;
