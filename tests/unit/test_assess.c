@@ -49,8 +49,7 @@ START_TEST(test_metrics_undefined)
     ck_assert_int_eq(tc_metric_compute(TC_METRIC_RMSE, st, sv, 3, late, one, 1, 0, 0, &v),
                      TC_EINVAL);
     ck_assert_ptr_nonnull(strstr(tc_error_last(), "outside the simulated span"));
-    ck_assert_int_eq(tc_metric_compute(TC_METRIC_MAX_REL_ERROR, st, sv, 3, one, zero, 1, 0, 0,
-                                       &v),
+    ck_assert_int_eq(tc_metric_compute(TC_METRIC_MAX_REL_ERROR, st, sv, 3, one, zero, 1, 0, 0, &v),
                      TC_EINVAL);
     ck_assert_ptr_nonnull(strstr(tc_error_last(), "observation is 0"));
     ck_assert_int_eq(tc_metric_compute(TC_METRIC_NRMSE, st, sv, 3, zt, flat, 2, 0, 0, &v),
@@ -155,8 +154,8 @@ START_TEST(test_vv40_factors)
     for (size_t i = 0; i < 13; i++) {
         json_t *f = json_array_get(factors, i);
         ck_assert_str_eq(json_string_value(json_object_get(f, "id")), want[i]);
-        static const char *const keys[] = {"name",    "required", "claimed",
-                                           "supported", "verdict", "evidence"};
+        static const char *const keys[] = {"name",      "required", "claimed",
+                                           "supported", "verdict",  "evidence"};
         for (size_t k = 0; k < 6; k++)
             ck_assert_ptr_nonnull(json_object_get(f, keys[k]));
     }
@@ -176,7 +175,7 @@ typedef struct bad_pack {
 } bad_pack;
 
 #define HEAD                                                                                       \
-    "{\"format\":\"urn:twincheck:format:credibility-pack:1\",\"id\":\"x\",\"name\":\"X\","        \
+    "{\"format\":\"urn:twincheck:format:credibility-pack:1\",\"id\":\"x\",\"name\":\"X\","         \
     "\"scales\":{\"influence\":[\"lo\",\"hi\"],\"consequence\":[\"lo\",\"hi\"]},"
 #define RISK "\"risk\":{\"levels\":2,\"map\":[[1,1],[1,2]]},"
 #define LEVELS "\"levels\":[{\"id\":\"a\",\"meaning\":\"A\"},{\"id\":\"b\",\"meaning\":\"B\"}]"
@@ -301,8 +300,8 @@ START_TEST(test_dossier_wrong_types)
 {
     char dir[] = "/tmp/tc-assess-unit-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
-    char *cmd = tc_xasprintf("cp -R '%s/.' '%s/'", TC_SOURCE("fixtures/credibility/pk-package"),
-                             dir);
+    char *cmd =
+        tc_xasprintf("cp -R '%s/.' '%s/'", TC_SOURCE("fixtures/credibility/pk-package"), dir);
     ck_assert_int_eq(system(cmd), 0);
     free(cmd);
     char *path = tc_xasprintf("%s/credibility/dossier.json", dir);
@@ -346,9 +345,8 @@ START_TEST(test_dossier_wrong_types)
     }
     /* Influence and consequence unknown: read at the highest risk. */
     ck_assert(json_is_null(json_object_get(json_object_get(sec, "risk"), "level")));
-    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(sec, "risk"),
-                                                        "assessed_at")),
-                     5);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_object_get(sec, "risk"), "assessed_at")), 5);
     ck_assert_str_eq(json_string_value(json_object_get(sec, "verdict")), "fail");
     json_decref(sec);
     tc_package_free(pkg);
@@ -370,10 +368,10 @@ START_TEST(test_reruns_of_other_target)
     const char *target = TC_SOURCE("fixtures/credibility/pk-package");
     fs.target = target;
     ck_assert_int_eq(tc_package_open(&pkg, target, &limits, &fs), 0);
-    json_t *reruns = json_pack("[{s:s, s:s, s:s, s:f, s:f, s:s}]", "target", "other.omex",
-                               "report", "report_plasma", "data_set", "ds_C_central",
-                               "cross_integrator_max_rel_diff", 1e-9,
-                               "convergence_max_rel_change", 1e-9, "verdict", "pass");
+    json_t *reruns =
+        json_pack("[{s:s, s:s, s:s, s:f, s:f, s:s}]", "target", "other.omex", "report",
+                  "report_plasma", "data_set", "ds_C_central", "cross_integrator_max_rel_diff",
+                  1e-9, "convergence_max_rel_change", 1e-9, "verdict", "pass");
     tc_assess_input in = {.pkg = pkg, .reruns = reruns};
     json_t *sec = NULL;
     ck_assert_int_eq(tc_assess_package(&in, &fs, &sec), 0);
@@ -400,8 +398,7 @@ START_TEST(test_text_table)
         "target", "pk.omex", "pack", "id", "vv40", "name", "V&V 40", "dossier", "d.json", "risk",
         "level", 4, "levels", 5, "influence", "high", "consequence", "medium", "factors", "id",
         "use-error", "required", "medium", "claimed", "high", "supported", "none",
-        "assessed_by_tool", 0, "verdict", "not-assessed", "comparisons", "verdict",
-        "incomplete");
+        "assessed_by_tool", 0, "verdict", "not-assessed", "comparisons", "verdict", "incomplete");
     char *text = tc_assess_text(sec);
     ck_assert_ptr_nonnull(strstr(text, "model risk: 4 of 5 (influence high, consequence medium)"));
     ck_assert_ptr_nonnull(strstr(text, "none*"));

@@ -38,8 +38,8 @@ static void find_cases(void)
     DIR *d = opendir(TC_SOURCE("fixtures/credibility/cases"));
     struct dirent *e;
     while (d && (e = readdir(d)) && ncases < MAX_CASES) {
-        char *expected = tc_xasprintf("%s/%s/expected.tsv",
-                                      TC_SOURCE("fixtures/credibility/cases"), e->d_name);
+        char *expected =
+            tc_xasprintf("%s/%s/expected.tsv", TC_SOURCE("fixtures/credibility/cases"), e->d_name);
         if (e->d_name[0] != '.' && exists(expected))
             cases[ncases++] = tc_xstrdup(e->d_name);
         free(expected);
@@ -60,8 +60,8 @@ static char *assemble(const char *name)
     char tmpl[] = "/tmp/tc-assess-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(tmpl));
     char *dir = tc_xstrdup(tmpl);
-    char *cmd = tc_xasprintf("cp -R '%s/.' '%s/'", TC_SOURCE("fixtures/credibility/pk-package"),
-                             dir);
+    char *cmd =
+        tc_xasprintf("cp -R '%s/.' '%s/'", TC_SOURCE("fixtures/credibility/pk-package"), dir);
     ck_assert_int_eq(system(cmd), 0);
     free(cmd);
     char *dossier = case_file(name, "dossier.json");
@@ -136,9 +136,9 @@ static void sim_load(sim *s, const char *path)
         s->names[3 * k] = tc_xstrndup(name, (size_t)(rep - name));
         s->names[3 * k + 1] = tc_xstrndup(rep + 1, (size_t)(ds - rep - 1));
         s->names[3 * k + 2] = tc_xstrdup(ds + 1);
-        s->series[k] = (tc_sim_series){s->names[3 * k], s->names[3 * k + 1],
+        s->series[k] = (tc_sim_series){s->names[3 * k],     s->names[3 * k + 1],
                                        s->names[3 * k + 2], s->columns + (size_t)t * n,
-                                       s->columns + c * n, n};
+                                       s->columns + c * n,  n};
         k++;
     }
     s->out = (tc_sim_outputs){s->series, k};
@@ -173,10 +173,8 @@ static json_t *run_library(const char *name, const char *dir, json_t **section)
     bool have_sim = exists(spath);
     if (have_sim)
         sim_load(&s, spath);
-    tc_assess_input in = {.pkg = pkg,
-                          .reruns = reruns,
-                          .simulated = have_sim ? &s.out : NULL,
-                          .prior = &fs};
+    tc_assess_input in = {
+        .pkg = pkg, .reruns = reruns, .simulated = have_sim ? &s.out : NULL, .prior = &fs};
     ck_assert_int_eq(tc_assess_package(&in, &fs, section), 0);
     json_t *out = findings_json(&fs);
     if (have_sim)
@@ -193,9 +191,9 @@ static json_t *run_command(const char *name, const char *dir, json_t **section)
 {
     char *args = case_file(name, "args"), *pack = case_file(name, "pack.json");
     char *out = NULL;
-    int status = exists(args) ? tc_test_run(&out, "assess", "--format", "json", "--pack", pack,
-                                            dir, NULL)
-                              : tc_test_run(&out, "assess", "--format", "json", dir, NULL);
+    int status = exists(args)
+                     ? tc_test_run(&out, "assess", "--format", "json", "--pack", pack, dir, NULL)
+                     : tc_test_run(&out, "assess", "--format", "json", dir, NULL);
     ck_assert_msg(status == 0 || status == 1, "%s: exit status %d", name, status);
     json_error_t err;
     json_t *report = json_loads(out, 0, &err);
@@ -372,11 +370,11 @@ START_TEST(test_bad_pack_exit)
 {
     char *out = NULL;
     const char *pkg = TC_SOURCE("fixtures/credibility/pk-package");
-    ck_assert_int_eq(tc_test_run(&out, "assess", "--pack", "/nonexistent/pack.json", pkg, NULL),
-                     2);
+    ck_assert_int_eq(tc_test_run(&out, "assess", "--pack", "/nonexistent/pack.json", pkg, NULL), 2);
     free(out);
-    ck_assert_int_eq(tc_test_run(&out, "assess", "--pack", TC_SOURCE("fixtures/credibility/"
-                                                                     "pk-package/model.xml"),
+    ck_assert_int_eq(tc_test_run(&out, "assess", "--pack",
+                                 TC_SOURCE("fixtures/credibility/"
+                                           "pk-package/model.xml"),
                                  pkg, NULL),
                      2);
     free(out);

@@ -24,8 +24,8 @@ typedef struct ctx {
     tc_findings *fs;
     const char *file; /* the dossier's package path */
     json_t *dossier;
-    int risk;       /* computed, 0 when it cannot be */
-    int risk_used;  /* the level requirements are read at */
+    int risk;      /* computed, 0 when it cannot be */
+    int risk_used; /* the level requirements are read at */
     double measure[M_COUNT];
     bool have[M_COUNT];
     qoi *qois;
@@ -414,8 +414,8 @@ static bool compare_one(ctx *c, json_t *v, const char *ptr, json_t *entry, doubl
 
     json_object_set_new(entry, "qoi", qid ? json_string(qid) : json_null());
     json_object_set_new(entry, "metric", metric_name ? json_string(metric_name) : json_null());
-    json_object_set_new(entry, "threshold", json_is_number(thr) ? json_real(json_number_value(thr))
-                                                                : json_null());
+    json_object_set_new(entry, "threshold",
+                        json_is_number(thr) ? json_real(json_number_value(thr)) : json_null());
     const qoi *q = qoi_find(c, qid);
     if (!q) {
         p = tc_xasprintf("%s/qoi", ptr);
@@ -435,8 +435,7 @@ static bool compare_one(ctx *c, json_t *v, const char *ptr, json_t *entry, doubl
         free(p);
         ok = false;
     }
-    if (!json_is_number(thr) || !isfinite(json_number_value(thr)) ||
-        json_number_value(thr) < 0) {
+    if (!json_is_number(thr) || !isfinite(json_number_value(thr)) || json_number_value(thr) < 0) {
         p = tc_xasprintf("%s/threshold", ptr);
         add_at(c, "no-acceptance-criterion", p,
                "validation comparison has no acceptance criterion: give 'threshold', the value "
@@ -458,8 +457,7 @@ static bool compare_one(ctx *c, json_t *v, const char *ptr, json_t *entry, doubl
     const tc_file *f = package_file(c, file);
     if (!f) {
         p = tc_xasprintf("%s/comparator/file", ptr);
-        add_at(c, "evidence-missing", p, "comparator data file '%s' is not in the package",
-               file);
+        add_at(c, "evidence-missing", p, "comparator data file '%s' is not in the package", file);
         free(p);
         return false;
     }
@@ -619,8 +617,7 @@ static void check_requirements(ctx *c)
         if (c->risk_used < r->from_risk)
             continue;
         if (!non_empty(pointer_get(c->dossier, r->pointer)))
-            add_at(c, r->rule, r->pointer, "%s (%s is missing or empty)", r->message,
-                   r->pointer);
+            add_at(c, r->rule, r->pointer, "%s (%s is missing or empty)", r->message, r->pointer);
     }
 }
 
@@ -747,8 +744,8 @@ static json_t *assess_factor(ctx *c, const tc_pack_factor *f, json_t *claims)
             add_dossier(c, "cred:dossier-field-missing", fptr,
                         "factor '%s' has no rationale for its claimed gradation", f->id);
     }
-    json_object_set_new(o, "claimed", claimed >= 0 ? json_string(f->levels[claimed].id)
-                                                   : json_null());
+    json_object_set_new(o, "claimed",
+                        claimed >= 0 ? json_string(f->levels[claimed].id) : json_null());
     json_object_set_new(o, "supported",
                         json_string(supported >= 0 ? f->levels[supported].id : "none"));
     json_object_set_new(o, "assessed_by_tool", json_boolean(supported >= 0));
@@ -759,8 +756,7 @@ static json_t *assess_factor(ctx *c, const tc_pack_factor *f, json_t *claims)
         add_at(c, high ? "factor-missing-high-risk" : "factor-missing", fptr,
                "the dossier does not address factor '%s' (%s), which must reach '%s' at model "
                "risk %d%s",
-               f->id, f->name, f->levels[required].id, c->risk_used,
-               high ? ", a high risk" : "");
+               f->id, f->name, f->levels[required].id, c->risk_used, high ? ", a high risk" : "");
     } else if (claimed < 0) {
         verdict = "not-met";
     } else {
@@ -902,8 +898,8 @@ static void compute_risk(ctx *c, json_t *risk_out)
     json_object_set_new(risk_out, "levels", json_integer(c->pack->levels));
     json_object_set_new(risk_out, "influence", inf ? json_string(inf) : json_null());
     json_object_set_new(risk_out, "consequence", con ? json_string(con) : json_null());
-    json_object_set_new(risk_out, "stated", json_is_integer(stated) ? json_incref(stated)
-                                                                    : json_null());
+    json_object_set_new(risk_out, "stated",
+                        json_is_integer(stated) ? json_incref(stated) : json_null());
     json_object_set_new(risk_out, "assessed_at", json_integer(c->risk_used));
 }
 

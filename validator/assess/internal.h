@@ -10,14 +10,14 @@
 /* The measures the engine derives from its own evidence; a pack's tool grades
  * name them (docs/credibility.md). */
 #define TC_MEASURES(X)                                                                             \
-    X(M_CROSS, "rerun.cross_integrator_max_rel_diff")                                             \
-    X(M_CONVERGENCE, "rerun.convergence_max_rel_change")                                          \
-    X(M_REPRO, "rerun.max_rel_error")                                                             \
-    X(M_RERUN_FAILED, "rerun.failed")                                                             \
-    X(M_RERUN_COUNT, "rerun.count")                                                               \
-    X(M_CMP_RATIO, "comparison.worst_ratio")                                                      \
-    X(M_CMP_COUNT, "comparison.count")                                                            \
-    X(M_VAL_ERRORS, "validation.errors")                                                          \
+    X(M_CROSS, "rerun.cross_integrator_max_rel_diff")                                              \
+    X(M_CONVERGENCE, "rerun.convergence_max_rel_change")                                           \
+    X(M_REPRO, "rerun.max_rel_error")                                                              \
+    X(M_RERUN_FAILED, "rerun.failed")                                                              \
+    X(M_RERUN_COUNT, "rerun.count")                                                                \
+    X(M_CMP_RATIO, "comparison.worst_ratio")                                                       \
+    X(M_CMP_COUNT, "comparison.count")                                                             \
+    X(M_VAL_ERRORS, "validation.errors")                                                           \
     X(M_VAL_WARNINGS, "validation.warnings")
 
 typedef enum {
@@ -66,9 +66,9 @@ struct tc_pack {
     char *id, *name, *source, *rules;
     char **influence, **consequence; /* scale names, lowest first */
     size_t ninfluence, nconsequence;
-    int levels;    /* risk levels 1..levels */
-    int *risk_map; /* [influence * nconsequence + consequence] */
-    int high_from; /* risk level from which a missing factor is an error */
+    int levels;          /* risk levels 1..levels */
+    int *risk_map;       /* [influence * nconsequence + consequence] */
+    int high_from;       /* risk level from which a missing factor is an error */
     int comparison_from; /* risk level from which validation comparisons are expected */
     tc_pack_factor *factors;
     size_t nfactors;

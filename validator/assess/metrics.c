@@ -60,8 +60,8 @@ int tc_metric_compute(tc_metric metric, const double *st, const double *sv, size
     if (metric >= TC_METRIC_COUNT)
         return tc_error_set(TC_EINVAL, "unknown metric");
     if (sn == 0 || on == 0)
-        return tc_error_set(TC_EINVAL, "%s series is empty", sn == 0 ? "the simulated" :
-                                                                       "the observed");
+        return tc_error_set(TC_EINVAL, "%s series is empty",
+                            sn == 0 ? "the simulated" : "the observed");
     for (size_t i = 1; i < sn; i++) {
         if (!(st[i] >= st[i - 1]))
             return tc_error_set(TC_EINVAL, "simulated times decrease at point %zu", i + 1);
@@ -231,8 +231,10 @@ int tc_csv_parse(tc_csv *out, const char *data, size_t len)
             char *field = next_field(&f, line_end);
             if (col >= out->ncols) {
                 free(field);
-                rc = tc_error_set(TC_EINVAL, "line %zu: more fields than the %zu columns of the "
-                                  "header", lineno, out->ncols);
+                rc = tc_error_set(TC_EINVAL,
+                                  "line %zu: more fields than the %zu columns of the "
+                                  "header",
+                                  lineno, out->ncols);
                 goto fail;
             }
             char *stop = NULL;

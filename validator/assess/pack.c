@@ -64,8 +64,8 @@ static void find_builtins(void)
         if (off >= tc_packs_text_len)
             break;
         json_error_t err;
-        json_t *j = json_loadb(tc_packs_text + off, tc_packs_text_len - off,
-                               JSON_DISABLE_EOF_CHECK, &err);
+        json_t *j =
+            json_loadb(tc_packs_text + off, tc_packs_text_len - off, JSON_DISABLE_EOF_CHECK, &err);
         if (!j)
             break; /* the pack tests catch a broken built-in pack */
         const char *id = json_string_value(json_object_get(j, "id"));
@@ -499,8 +499,7 @@ int tc_pack_load(tc_pack **out, const char *name)
     for (size_t i = 0; i < nbuiltins; i++) {
         if (strcmp(builtins[i].id, name) == 0) {
             char *label = tc_xasprintf("'%s' (built in)", name);
-            int rc = tc_pack_parse(out, tc_packs_text + builtins[i].offset, builtins[i].len,
-                                   label);
+            int rc = tc_pack_parse(out, tc_packs_text + builtins[i].offset, builtins[i].len, label);
             free(label);
             return rc;
         }

@@ -40,8 +40,7 @@ static void one(tc_buf *b, const json_t *sec)
             untested = untested || !tool;
             char *sup = tc_xasprintf("%s%s", s(f, "supported", "none"), tool ? "" : "*");
             tc_buf_printf(b, "  %-46s %-14s %-14s %-14s %s\n", s(f, "id", "?"),
-                          s(f, "required", "-"), s(f, "claimed", "-"), sup,
-                          s(f, "verdict", "?"));
+                          s(f, "required", "-"), s(f, "claimed", "-"), sup, s(f, "verdict", "?"));
             free(sup);
         }
     }

@@ -9,12 +9,14 @@
 #include "report/report.h"
 
 static const tc_cli_option options[] = {
-    {"pack", 'p', "PACK", "rule pack: a built-in id (vv40, tsr) or a pack file (JSON); default: "
-                          "the pack the dossier names, else vv40"},
+    {"pack", 'p', "PACK",
+     "rule pack: a built-in id (vv40, tsr) or a pack file (JSON); default: "
+     "the pack the dossier names, else vv40"},
     {"format", 'f', "FORMAT", "report format: text (default), json, sarif or junit"},
     {"output", 'o', "FILE", "write the report to FILE instead of standard output"},
-    {"fail-on", 0, "LEVEL", "exit 1 when a finding is at or above LEVEL: error (default), "
-                            "warning, info or fatal"},
+    {"fail-on", 0, "LEVEL",
+     "exit 1 when a finding is at or above LEVEL: error (default), "
+     "warning, info or fatal"},
     {0},
 };
 
