@@ -239,7 +239,8 @@ static void prior_measures(ctx *c)
     c->have[M_VAL_ERRORS] = c->have[M_VAL_WARNINGS] = true;
     for (size_t i = 0; i < prior->len; i++) {
         const tc_finding *f = &prior->items[i];
-        if (strncmp(f->rule, "cred:", 5) == 0 ||
+        /* Standards conformance: the re-run's own findings are not about standards. */
+        if (strncmp(f->rule, "cred:", 5) == 0 || strncmp(f->rule, "rerun:", 6) == 0 ||
             (f->target && strcmp(f->target, c->in->pkg->target) != 0))
             continue;
         if (f->severity >= TC_ERROR)

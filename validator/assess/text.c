@@ -1,4 +1,5 @@
 /* The credibility section as a table for terminals. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "assess.h"
