@@ -64,6 +64,7 @@ GEN_SRC := $(BUILD)/gen/rules_data.c
 TEST_SRC := $(sort $(wildcard tests/unit/*.c tests/integration/*.c))
 RULE_FILES := $(sort $(wildcard rules/catalogue/*.tsv)) rules/formats.tsv rules/kisao.tsv \
 	rules/sbml/sbo.tsv
+PACK_FILES := $(sort $(wildcard rules/credibility/*.json))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/rules_data.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -79,12 +80,13 @@ all: $(BIN)
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# *//'
 
-$(BUILD)/gen/rules_data.c: scripts/embed.sh $(RULE_FILES)
+$(BUILD)/gen/rules_data.c: scripts/embed.sh $(RULE_FILES) $(PACK_FILES)
 	$(Q)mkdir -p $(@D)
 	$(Q){ ./scripts/embed.sh tc_catalogue_text $(filter %.tsv,$(filter rules/catalogue/%,$(RULE_FILES))); \
 	   ./scripts/embed.sh tc_formats_text rules/formats.tsv | sed 1,2d; \
 	   ./scripts/embed.sh tc_kisao_text rules/kisao.tsv | sed 1,2d; \
-	   ./scripts/embed.sh tc_sbo_text rules/sbml/sbo.tsv | sed 1,2d; } > $@
+	   ./scripts/embed.sh tc_sbo_text rules/sbml/sbo.tsv | sed 1,2d; \
+	   ./scripts/embed.sh tc_packs_text $(PACK_FILES) | sed 1,2d; } > $@
 
 $(BUILD)/gen/suites.h: scripts/list-suites.sh $(TEST_SRC)
 	$(Q)mkdir -p $(@D)

@@ -505,6 +505,25 @@ START_TEST(test_archive_is_a_subject)
 }
 END_TEST
 
+/* A package with a credibility dossier is assessed, and the certificate names the
+ * pack by id and digest; one without a dossier has no credibility summary. */
+START_TEST(test_credibility_pack_is_recorded)
+{
+    char *out = NULL;
+    setup_dir();
+    free(keygen("keys", "ed25519"));
+    expect(sh(&out, "\"$B\" certify '%s' --key keys/private.pem -o c.json " ISSUED " && "
+                    "sed 's/.*\"payload\": *\"\\([^\"]*\\)\".*/\\1/' c.json | base64 -d",
+              TC_SOURCE("fixtures/credibility/pk-package")),
+           &out, 0, "\"packs\":[{\"id\":\"vv40\",\"sha256\":\"", "\"pack\":{", NULL);
+    write_package();
+    expect(sh(&out, "\"$B\" certify pkg --key keys/private.pem -o c2.json " ISSUED " && "
+                    "sed 's/.*\"payload\": *\"\\([^\"]*\\)\".*/\\1/' c2.json | base64 -d"),
+           &out, 0, "\"credibility\":null", "\"packs\":[]", NULL);
+    remove_dir();
+}
+END_TEST
+
 Suite *certify_cli_suite(void)
 {
     Suite *s = suite_create("certify_cli");
@@ -521,6 +540,7 @@ Suite *certify_cli_suite(void)
     tcase_add_test(tc, test_x509_chain);
     tcase_add_test(tc, test_usage_errors);
     tcase_add_test(tc, test_archive_is_a_subject);
+    tcase_add_test(tc, test_credibility_pack_is_recorded);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -87,7 +87,6 @@ int tc_key_verify(const tc_key *key, const void *msg, size_t len, const unsigned
 void tc_key_free(tc_key *key);
 
 #define TC_SHA256_HEX 65
-void tc_sha256_hex(const void *data, size_t len, char out[TC_SHA256_HEX]);
 /* Streamed digest of a file of any size. */
 int tc_sha256_file(const char *path, char out[TC_SHA256_HEX]);
 /* true for 64 lowercase hex digits. */

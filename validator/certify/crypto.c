@@ -56,18 +56,6 @@ static void to_hex(const unsigned char *bytes, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-void tc_sha256_hex(const void *data, size_t len, char out[TC_SHA256_HEX])
-{
-    unsigned char md[32];
-    unsigned int n = 0;
-    if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32) {
-        /* SHA-256 of memory cannot fail short of a broken library. */
-        ERR_clear_error();
-        abort();
-    }
-    to_hex(md, 32, out);
-}
-
 int tc_sha256_file(const char *path, char out[TC_SHA256_HEX])
 {
     int rc = 0;

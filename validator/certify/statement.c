@@ -77,11 +77,35 @@ static json_t *section_summary(const tc_run *run, const char *name)
     return json_incref(summary ? summary : s);
 }
 
+/* The credibility packs the assessment used, each as {id, sha256}: the section is
+ * one package's assessment (an object) or several (an array). */
+static void add_pack(json_t *packs, json_t *assessment)
+{
+    json_t *pack = json_object_get(assessment, "pack");
+    json_t *id = json_object_get(pack, "id"), *digest = json_object_get(pack, "sha256");
+    if (!json_is_string(id) || !json_is_string(digest))
+        return;
+    size_t i;
+    json_t *seen;
+    json_array_foreach(packs, i, seen)
+        if (json_equal(json_object_get(seen, "sha256"), digest))
+            return;
+    json_array_append_new(packs, json_pack("{sOsO}", "id", id, "sha256", digest));
+}
+
 static json_t *packs_used(const tc_run *run)
 {
+    json_t *packs = json_array();
     json_t *cred = run->sections ? json_object_get(run->sections, "credibility") : NULL;
-    json_t *packs = cred ? json_object_get(cred, "packs") : NULL;
-    return json_is_array(packs) ? json_incref(packs) : json_array();
+    if (json_is_array(cred)) {
+        size_t i;
+        json_t *one;
+        json_array_foreach(cred, i, one)
+            add_pack(packs, one);
+    } else if (json_is_object(cred)) {
+        add_pack(packs, cred);
+    }
+    return packs;
 }
 
 json_t *tc_cert_statement(json_t *subjects, const char *target, const tc_run *run,

@@ -82,7 +82,7 @@ static int run(const tc_cli_command *cmd, int argc, char **argv)
 {
     certify_args a = {.cmd = cmd, .output = "-", .valid_days = 365, .opt = TC_OPTIONS_INIT};
     a.opt.rerun = true; /* the whole pipeline, as far as it goes */
-    a.opt.assess = true;
+    a.opt.assess_if_dossier = true;
     char *target = NULL;
     int n = tc_cli_parse_operands(cmd, argc, argv, on_option, &a, &target, 1);
     if (n == -2)

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assess/assess.h"
 #include "cli.h"
 #include "pipeline/pipeline.h"
 #include "report/report.h"
@@ -11,10 +12,11 @@ static const tc_cli_option options[] = {
     {"output", 'o', "FILE", "write the report to FILE instead of standard output"},
     {"fail-on", 0, "LEVEL", "exit 1 when a finding is at or above LEVEL: error (default), "
                             "warning, info or fatal"},
+    {"assess", 0, NULL, "also assess the credibility dossier (as 'twincheck assess' does)"},
     {0},
 };
 
-enum { OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON };
+enum { OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_ASSESS };
 
 typedef struct validate_args {
     const tc_cli_command *cmd;
@@ -37,6 +39,9 @@ static int on_option(void *ctx, int index, const char *arg)
     case OPT_FAIL_ON:
         if (tc_severity_parse(arg, &a->opt.fail_on) != 0)
             return tc_cli_usage_error(a->cmd, "%s", tc_error_last());
+        return 0;
+    case OPT_ASSESS:
+        a->opt.assess = true;
         return 0;
     }
     return -1;
@@ -67,8 +72,16 @@ static int run(const tc_cli_command *cmd, int argc, char **argv)
         goto cleanup;
     }
     unsigned flags = tc_report_color_wanted(a.output) ? TC_REPORT_COLOR : 0;
-    if (tc_report_render_flags(&run, a.format, flags, &report, &len) != 0 ||
-        tc_write_file(a.output, report, len) != 0) {
+    if (tc_report_render_flags(&run, a.format, flags, &report, &len) == 0 && a.opt.assess &&
+        a.format == TC_FORMAT_TEXT) {
+        char *table = tc_assess_text(json_object_get(run.sections, "credibility"));
+        char *both = tc_xasprintf("%s\n%s", report, table);
+        free(table);
+        free(report);
+        report = both;
+        len = strlen(both);
+    }
+    if (!report || tc_write_file(a.output, report, len) != 0) {
         fprintf(stderr, "twincheck validate: %s\n", tc_error_last());
         status = TC_EXIT_INTERNAL;
         goto cleanup;
@@ -82,7 +95,8 @@ cleanup:
 
 const tc_cli_command tc_cmd_validate = {
     .name = "validate",
-    .synopsis = "[--format text|json|sarif|junit] [-o FILE] [--fail-on LEVEL] PATH...",
+    .synopsis = "[--format text|json|sarif|junit] [-o FILE] [--fail-on LEVEL] [--assess] "
+                "PATH...",
     .summary = "Validate twin packages (.omex archives or folders) and single files.",
     .options = options,
     .run = run,

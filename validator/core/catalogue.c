@@ -49,11 +49,7 @@ static void load(void)
     }
     qsort(rules, nrules, sizeof *rules, compare_rules);
 
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    EVP_Digest(tc_catalogue_text, tc_catalogue_text_len, md, &mdlen, EVP_sha256(), NULL);
-    for (unsigned int i = 0; i < mdlen && i < 32; i++)
-        snprintf(digest_hex + 2 * i, 3, "%02x", md[i]);
+    tc_sha256_hex(tc_catalogue_text, tc_catalogue_text_len, digest_hex);
 }
 
 const tc_rule *tc_rule_find(const char *id)
@@ -68,6 +64,17 @@ const tc_rule *tc_rules_all(size_t *count)
     pthread_once(&once, load);
     *count = nrules;
     return rules;
+}
+
+void tc_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    /* SHA-256 of memory cannot fail short of a broken library. */
+    if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
+        abort();
+    for (unsigned int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
 const char *tc_rules_digest(void)

@@ -97,6 +97,8 @@ typedef struct tc_rule {
 const tc_rule *tc_rule_find(const char *id);
 /* All rules, sorted by id. */
 const tc_rule *tc_rules_all(size_t *count);
+/* The SHA-256 of `data` as 64 lowercase hex digits and a NUL. */
+void tc_sha256_hex(const void *data, size_t len, char out[65]);
 /* SHA-256 (hex) of the catalogue text, for reports and certificates. */
 const char *tc_rules_digest(void);
 

@@ -1,12 +1,38 @@
 /* The pipeline: intake, parse and the validators of each file kind. */
 #include <stdlib.h>
 
+#include "assess/assess.h"
 #include "parse/parse.h"
 #include "pipeline.h"
 #include "sbml/sbml.h"
 #include "sedml/sedml.h"
 
-static int run_target(tc_run *run, const tc_options *opt, const char *target)
+/* Credibility assessment of one package, after the stages before it. The
+ * re-run stage's "reruns" section is used when present; simulated series are
+ * not handed over yet (tc_assess_input.simulated stays NULL). */
+static int assess_target(tc_run *run, const tc_pack *pack, const tc_package *pkg, json_t *out)
+{
+    tc_assess_input in = {.pkg = pkg,
+                          .pack = pack,
+                          .reruns = json_object_get(run->sections, "reruns"),
+                          .prior = &run->findings};
+    json_t *section = NULL;
+    int rc = tc_assess_package(&in, &run->findings, &section);
+    if (rc == 0)
+        json_array_append_new(out, section);
+    return rc;
+}
+
+static bool has_dossier(const tc_package *pkg)
+{
+    for (size_t i = 0; i < pkg->nfiles; i++)
+        if (pkg->files[i].kind == TC_KIND_DOSSIER)
+            return true;
+    return false;
+}
+
+static int run_target(tc_run *run, const tc_options *opt, const tc_pack *pack, json_t *cred,
+                      const char *target)
 {
     tc_package *pkg = NULL;
     run->findings.target = target;
@@ -35,16 +61,28 @@ static int run_target(tc_run *run, const tc_options *opt, const char *target)
             tc_sbml_check_file(&pkg->files[i], &run->findings);
     /* SED-ML is checked per package: its references reach into the models. */
     tc_sedml_check_package(pkg, &run->findings);
+    if (opt->assess || (opt->assess_if_dossier && has_dossier(pkg))) {
+        tc_run_add_check(run, target, NULL, "cred");
+        rc = assess_target(run, pack, pkg, cred);
+    }
     tc_package_free(pkg);
-    return 0;
+    return rc;
 }
 
 int tc_pipeline_run(tc_run *run, const tc_options *opt, char *const *targets, size_t ntargets)
 {
     int first_error = 0;
+    tc_pack *pack = NULL;
+    json_t *cred = json_array();
     run->fail_on = opt->fail_on;
+    bool assessing = opt->assess || opt->assess_if_dossier;
+    if (assessing && opt->pack && (first_error = tc_pack_load(&pack, opt->pack)) != 0) {
+        tc_run_add_error(run, tc_error_last());
+        json_decref(cred);
+        return first_error;
+    }
     for (size_t i = 0; i < ntargets; i++) {
-        int rc = run_target(run, opt, targets[i]);
+        int rc = run_target(run, opt, pack, cred, targets[i]);
         if (rc != 0) {
             tc_run_add_error(run, tc_error_last());
             if (first_error == 0)
@@ -52,6 +90,13 @@ int tc_pipeline_run(tc_run *run, const tc_options *opt, char *const *targets, si
         }
     }
     run->findings.target = NULL;
+    /* One package: the section is its assessment; several: an array of them. */
+    if (assessing && json_array_size(cred) == 1)
+        tc_run_set_section(run, "credibility", json_incref(json_array_get(cred, 0)));
+    else if (assessing && json_array_size(cred) > 1)
+        tc_run_set_section(run, "credibility", json_incref(cred));
+    json_decref(cred);
+    tc_pack_free(pack);
     tc_run_finish(run);
     return first_error;
 }

@@ -15,6 +15,10 @@ typedef struct tc_options {
     tc_severity fail_on;
     bool rerun;  /* re-run simulation experiments */
     bool assess; /* credibility assessment */
+    /* Assess only the packages that carry a credibility dossier (certify: a
+     * package without one is certified without a credibility section). */
+    bool assess_if_dossier;
+    const char *pack; /* credibility rule pack: a built-in id or a file; NULL: the dossier's */
 } tc_options;
 
 #define TC_OPTIONS_VERSION 1

@@ -1,0 +1,112 @@
+/* twincheck assess: validate packages and assess their credibility dossiers
+ * against a rule pack. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess/assess.h"
+#include "cli.h"
+#include "pipeline/pipeline.h"
+#include "report/report.h"
+
+static const tc_cli_option options[] = {
+    {"pack", 'p', "PACK",
+     "rule pack: a built-in id (vv40, tsr) or a pack file (JSON); default: "
+     "the pack the dossier names, else vv40"},
+    {"format", 'f', "FORMAT", "report format: text (default), json, sarif or junit"},
+    {"output", 'o', "FILE", "write the report to FILE instead of standard output"},
+    {"fail-on", 0, "LEVEL",
+     "exit 1 when a finding is at or above LEVEL: error (default), "
+     "warning, info or fatal"},
+    {0},
+};
+
+enum { OPT_PACK, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON };
+
+typedef struct assess_args {
+    const tc_cli_command *cmd;
+    tc_format format;
+    const char *output;
+    tc_options opt;
+} assess_args;
+
+static int on_option(void *ctx, int index, const char *arg)
+{
+    assess_args *a = ctx;
+    switch (index) {
+    case OPT_PACK:
+        a->opt.pack = arg;
+        return 0;
+    case OPT_FORMAT:
+        if (tc_format_parse(arg, &a->format) != 0)
+            return tc_cli_usage_error(a->cmd, "%s", tc_error_last());
+        return 0;
+    case OPT_OUTPUT:
+        a->output = arg;
+        return 0;
+    case OPT_FAIL_ON:
+        if (tc_severity_parse(arg, &a->opt.fail_on) != 0)
+            return tc_cli_usage_error(a->cmd, "%s", tc_error_last());
+        return 0;
+    }
+    return -1;
+}
+
+static int run(const tc_cli_command *cmd, int argc, char **argv)
+{
+    assess_args a = {.cmd = cmd, .format = TC_FORMAT_TEXT, .output = "-", .opt = TC_OPTIONS_INIT};
+    a.opt.assess = true;
+    a.opt.rerun = true; /* the re-run's results are evidence for the assessment */
+    int first = tc_cli_parse(cmd, argc, argv, on_option, &a);
+    if (first == -2)
+        return TC_EXIT_OK;
+    if (first < 0)
+        return TC_EXIT_USAGE;
+    if (first >= argc)
+        return tc_cli_usage_error(cmd, "no PKG to assess");
+
+    tc_run run;
+    tc_run_init(&run);
+    int status = TC_EXIT_OK;
+    char *report = NULL;
+    size_t len = 0;
+    tc_pipeline_run(&run, &a.opt, argv + first, (size_t)(argc - first));
+    if (run.nerrors) {
+        for (size_t i = 0; i < run.nerrors; i++)
+            fprintf(stderr, "twincheck assess: %s\n", run.errors[i]);
+        status = TC_EXIT_USAGE;
+        goto cleanup;
+    }
+    if (tc_report_render(&run, a.format, &report, &len) != 0) {
+        fprintf(stderr, "twincheck assess: %s\n", tc_error_last());
+        status = TC_EXIT_INTERNAL;
+        goto cleanup;
+    }
+    if (a.format == TC_FORMAT_TEXT) {
+        char *table = tc_assess_text(json_object_get(run.sections, "credibility"));
+        char *both = tc_xasprintf("%s\n%s", report, table);
+        free(table);
+        free(report);
+        report = both;
+        len = strlen(both);
+    }
+    if (tc_write_file(a.output, report, len) != 0) {
+        fprintf(stderr, "twincheck assess: %s\n", tc_error_last());
+        status = TC_EXIT_INTERNAL;
+        goto cleanup;
+    }
+    status = tc_run_passed(&run) ? TC_EXIT_OK : TC_EXIT_FINDINGS;
+cleanup:
+    free(report);
+    tc_run_release(&run);
+    return status;
+}
+
+const tc_cli_command tc_cmd_assess = {
+    .name = "assess",
+    .synopsis = "[--pack PACK] [--format text|json|sarif|junit] [-o FILE] [--fail-on LEVEL] "
+                "PKG...",
+    .summary = "Assess the credibility dossier of twin packages against a rule pack "
+               "(ASME V&V 40 style).",
+    .options = options,
+    .run = run,
+};
