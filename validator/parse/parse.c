@@ -239,6 +239,8 @@ static void json_error_finding(const tc_file *file, tc_findings *fs, const char 
                                size_t len, const json_error_t *err, size_t skipped)
 {
     size_t at = err->position > 0 ? (size_t)err->position : 0;
+    if (json_error_code(err) == json_error_stack_overflow && at > 0)
+        at--; /* the bracket that went too deep is the value at fault */
     long line = err->line > 0 ? err->line : 0;
     long column = err->column > 0 ? err->column : 0;
     if (skipped && line == 1)
