@@ -186,6 +186,21 @@ struct _xmlDoc;
  * well-formed; every problem goes to `on_error`. `name` labels the document. */
 struct _xmlDoc *tc_xml_read(const void *data, size_t len, const char *name,
                             tc_xml_error_fn on_error, void *ctx);
+/* One problem tc_xml_read_ex found: its rule id in the catalogue (xml:...),
+ * 1-based line and column (0 when unknown) and a one-line message. */
+typedef struct tc_xml_problem {
+    const char *rule;
+    long line;
+    long column;
+    const char *message;
+} tc_xml_problem;
+typedef void (*tc_xml_problem_fn)(void *ctx, const tc_xml_problem *problem);
+/* tc_xml_read with every problem classified by rule. The document is returned
+ * when it is usable even though problems were reported (a DOCTYPE, an external
+ * DTD or entity that was not read); NULL when it is not well-formed, over a
+ * limit, or an entity-expansion bomb. */
+struct _xmlDoc *tc_xml_read_ex(const void *data, size_t len, const char *name,
+                               tc_xml_problem_fn on_problem, void *ctx);
 
 /* The stage a rule id belongs to: its namespace ("omex" for "omex:..."). */
 char *tc_rule_stage(const char *rule);

@@ -13,11 +13,16 @@
 #include "core/core.h"
 #include "intake/intake.h"
 
-/* Parse XML. Returns the document (caller frees with xmlFreeDoc) or NULL, in
- * which case findings saying why were added. */
+/* Parse XML through tc_xml_read_ex (core). Returns the document (caller frees
+ * with xmlFreeDoc) or NULL, in which case findings saying why were added; a
+ * returned document may still come with findings (xml:doctype, xml:external-dtd,
+ * xml:external-entity). */
 xmlDocPtr tc_parse_xml(const tc_file *file, tc_findings *fs);
-/* Parse JSON (duplicate keys rejected). Returns a new reference or NULL with
- * findings added. */
+/* Parse JSON: any value at the top level, duplicate keys, NUL and U+0000
+ * rejected, nesting bounded at 2048 (jansson's limit). Returns a new reference
+ * or NULL with findings added (json:...), located by line, column and the JSON
+ * pointer of the value at fault. A leading byte order mark is reported and
+ * skipped. */
 json_t *tc_parse_json(const tc_file *file, tc_findings *fs);
 /* The well-formedness check of every XML and JSON file in the package. */
 void tc_parse_check_package(const tc_package *pkg, tc_findings *fs);
