@@ -221,14 +221,13 @@ typedef struct manifest_errors {
     int count;
 } manifest_errors;
 
-static void on_manifest_error(void *ctx, long line, long column, const char *message)
+static void on_manifest_problem(void *ctx, const tc_xml_problem *problem)
 {
     manifest_errors *e = ctx;
     if (e->count++ >= MAX_XML_ERRORS)
         return;
-    tc_loc at = {.file = MANIFEST, .line = line, .column = column};
-    tc_finding_add(e->fs, "xml:not-well-formed", at, "%s is not well-formed XML: %s", MANIFEST,
-                   message);
+    tc_loc at = {.file = MANIFEST, .line = problem->line, .column = problem->column};
+    tc_finding_add(e->fs, problem->rule, at, "%s", problem->message);
 }
 
 static char *attr(xmlNode *node, const char *name)
@@ -434,7 +433,7 @@ static bool check_manifest(tc_intake *in, tc_file *mf)
     mf->listed = true; /* listing the manifest itself is optional */
     if (mf->rejected)
         return false;
-    xmlDocPtr doc = tc_xml_read(mf->data, mf->size, MANIFEST, on_manifest_error, &errors);
+    xmlDocPtr doc = tc_xml_read_ex(mf->data, mf->size, MANIFEST, on_manifest_problem, &errors);
     if (!doc)
         return false;
     mf->listed = false; /* until the manifest's own entry, if any, is seen */

@@ -278,6 +278,14 @@ tc_kind tc_kind_sniff(const unsigned char *data, size_t len, const char *path)
         return *p == '{' && json_has_resource_type(p, end) ? TC_KIND_FHIR_JSON : TC_KIND_JSON;
     if (path && (has_suffix(path, ".csv") || has_suffix(path, ".CSV")))
         return TC_KIND_CSV;
+    /* Content that does not say what it is (empty, or text that starts wrong):
+     * a name that promises XML or JSON gets that check, so it is not passed over. */
+    if (path && (has_suffix(path, ".xml") || has_suffix(path, ".sbml") ||
+                 has_suffix(path, ".sedml") || has_suffix(path, ".cellml") ||
+                 has_suffix(path, ".rdf")))
+        return TC_KIND_XML;
+    if (path && has_suffix(path, ".json"))
+        return TC_KIND_JSON;
     return TC_KIND_OTHER;
 }
 

@@ -96,7 +96,7 @@ static void put_finding_line(tc_buf *b, const tc_finding *f)
         tc_buf_printf(&line, ":%ld", f->column);
     tc_buf_printf(&line, ": %s: %s", tc_severity_name(f->severity), f->message);
     if (f->path)
-        tc_buf_printf(&line, " (at %s)", f->path);
+        tc_buf_printf(&line, " (at %s)", f->path[0] ? f->path : "the document root");
     tc_buf_printf(&line, " [%s]\n", f->rule);
     put_xml(b, line.data, false);
     tc_buf_release(&line);

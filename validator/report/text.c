@@ -73,9 +73,9 @@ char *tc_report_text(const tc_run *run, bool color)
         else
             tc_buf_printf(&b, " %s: ", tc_severity_name(f->severity));
         put_safe(&b, f->message);
-        if (f->path) {
+        if (f->path) { /* "" is the JSON pointer of the whole document */
             tc_buf_puts(&b, " (at ");
-            put_safe(&b, f->path);
+            put_safe(&b, f->path[0] ? f->path : "the document root");
             tc_buf_puts(&b, ")");
         }
         tc_buf_puts(&b, " [");

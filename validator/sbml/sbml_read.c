@@ -52,7 +52,7 @@ static void on_xml_error(void *ctx, long line, long column, const char *message)
     xml_errs *e = ctx;
     if (e->count++ >= 20)
         return;
-    sbml_report(e->o, xml_rule(message), line, "the file is not well-formed XML: %s", message);
+    sbml_report(e->o, xml_rule(message), line, "%s", message);
     (void)column;
 }
 
