@@ -18,11 +18,9 @@
 
 #define SARIF_SCHEMA                                                                               \
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-/* The project's home page, for tool.driver.informationUri; a build may set its own. */
-#ifndef TC_INFORMATION_URI
-#define TC_INFORMATION_URI "https://github.com/twincheck/twincheck"
-#endif
-
+/* tool.driver.informationUri: a packager that publishes twincheck at an address
+ * builds with -DTC_INFORMATION_URI='"https://..."'; without one it is left out
+ * rather than pointing somewhere made up. */
 typedef enum { TARGET_DIRECTORY, TARGET_FILE } target_form;
 
 typedef struct sarif {
@@ -362,7 +360,9 @@ static json_t *driver_json(sarif *s)
     json_object_set_new(d, "fullName", json_string("twincheck " TWINCHECK_VERSION));
     json_object_set_new(d, "version", json_string(TWINCHECK_VERSION));
     json_object_set_new(d, "semanticVersion", json_string(TWINCHECK_VERSION));
+#ifdef TC_INFORMATION_URI
     json_object_set_new(d, "informationUri", json_string(TC_INFORMATION_URI));
+#endif
     json_object_set_new(d, "rules", json_incref(s->rules));
     json_t *props = json_object();
     json_object_set_new(props, "rulesDigest", json_string(tc_rules_digest()));
