@@ -404,6 +404,13 @@ char *tc_test_sarif_problems(const char *sarif)
         const char *level = json_string_value(json_object_get(r, "level"));
         if (level && !strcmp(level, "note"))
             continue;
+#ifndef TC_INFORMATION_URI
+        /* SARIF2005 asks for tool.driver.informationUri, which a build that names
+         * no published address leaves out on purpose (validator/report/sarif.c). */
+        const char *rule = json_string_value(json_object_get(r, "ruleId"));
+        if (rule && !strcmp(rule, "SARIF2005"))
+            continue;
+#endif
         char *args = json_dumps(json_object_get(json_object_get(r, "message"), "arguments"),
                                 JSON_COMPACT | JSON_ENCODE_ANY);
         tc_buf_printf(&problems, "%s %s %s\n", level ? level : "warning",
