@@ -5,6 +5,7 @@
 #   make demo            run the main job on the bundled example package
 #   make install PREFIX=/usr/local
 #   make docs            regenerate docs/rules.md from the rule catalogue
+#   make bench           time the reference solvers against SUNDIALS CVODE
 #
 # Policy: C11, strict warnings; DEVELOPER=1 adds -Werror; SANITIZE=address,undefined
 # builds with sanitizers; V=1 shows the full commands. Missing Debian packages are
@@ -71,7 +72,7 @@ LIB := $(BUILD)/libtwincheck.a
 BIN := $(BUILD)/twincheck
 TEST_BIN := $(BUILD)/run-tests
 
-.PHONY: all check unit-check hdr-check demo install docs clean distclean help
+.PHONY: all check unit-check hdr-check demo install docs bench clean distclean help
 all: $(BIN)
 
 help:
@@ -114,6 +115,18 @@ $(TEST_BIN): $(TEST_OBJ) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(TEST_LIBS) $(DEP_LIBS)
 
+# Archives zip cannot make (zip slip, duplicates, lying headers, links) are written
+# by tests/tools/mkzip from fixtures/GROUP/NAME/package.zipspec into
+# $(BUILD)/fixtures/GROUP/NAME.omex, at test time.
+FIXTURE_ZIPS := $(patsubst fixtures/%/package.zipspec,$(BUILD)/fixtures/%.omex,\
+	$(wildcard fixtures/*/*/package.zipspec))
+$(BUILD)/tools/mkzip: tests/tools/mkzip.c $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(DEP_LIBS)
+$(BUILD)/fixtures/%.omex: fixtures/%/package.zipspec $(BUILD)/tools/mkzip
+	@mkdir -p $(@D)
+	$(Q)$(BUILD)/tools/mkzip $< $@
+
 # Every public header compiles on its own, pedantically.
 PUBLIC_HEADERS := $(wildcard include/twincheck/*.h)
 hdr-check: $(BUILD)/config.mk
@@ -121,8 +134,8 @@ hdr-check: $(BUILD)/config.mk
 	  printf '#include "%s"\ntypedef int hdr_check_unit;\n' "$$h" | $(CC) -std=c11 -Wall -Wextra -pedantic -Werror -Iinclude \
 	    -x c -fsyntax-only - || exit 1; done
 
-unit-check: $(TEST_BIN) $(BIN)
-	$(Q)TC_BINARY=$(CURDIR)/$(BIN) ./$(TEST_BIN)
+unit-check: $(TEST_BIN) $(BIN) $(FIXTURE_ZIPS)
+	$(Q)TC_BINARY=$(abspath $(BIN)) TC_FIXTURES=$(abspath $(BUILD)/fixtures) $(abspath $(TEST_BIN))
 
 check: hdr-check unit-check
 	$(Q)./scripts/check-docs.sh $(BIN)
@@ -132,6 +145,18 @@ demo: $(BIN)
 
 docs: $(BIN)
 	$(Q)./scripts/gen-rules-doc.sh $(BIN) > docs/rules.md
+
+# Needs libsundials-dev (CVODE is the peer the reference BDF is compared with).
+BENCH_LIBS := -lsundials_cvode -lsundials_nvecserial -lsundials_sunmatrixdense \
+	-lsundials_sunlinsoldense
+$(BUILD)/solvers-bench: bench/solvers_bench.c $(LIB)
+	@test -f /usr/include/cvode/cvode.h || \
+	  { echo "make bench needs: apt-get install libsundials-dev"; exit 2; }
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(BENCH_LIBS) $(DEP_LIBS)
+
+bench: $(BUILD)/solvers-bench
+	$(Q)./$(BUILD)/solvers-bench
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/twincheck/rules \

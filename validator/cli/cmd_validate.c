@@ -66,7 +66,8 @@ static int run(const tc_cli_command *cmd, int argc, char **argv)
         status = TC_EXIT_USAGE;
         goto cleanup;
     }
-    if (tc_report_render(&run, a.format, &report, &len) != 0 ||
+    unsigned flags = tc_report_color_wanted(a.output) ? TC_REPORT_COLOR : 0;
+    if (tc_report_render_flags(&run, a.format, flags, &report, &len) != 0 ||
         tc_write_file(a.output, report, len) != 0) {
         fprintf(stderr, "twincheck validate: %s\n", tc_error_last());
         status = TC_EXIT_INTERNAL;

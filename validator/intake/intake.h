@@ -32,6 +32,8 @@ typedef enum tc_kind {
 
 /* "sbml", "sedml", "fhir-json", ... */
 const char *tc_kind_name(tc_kind kind);
+/* The kind with this name (as tc_kind_name gives it); TC_KIND_COUNT when unknown. */
+tc_kind tc_kind_from_name(const char *name);
 /* Files that are XML or JSON documents and so get a well-formedness check. */
 bool tc_kind_is_xml(tc_kind kind);
 bool tc_kind_is_json(tc_kind kind);
@@ -45,6 +47,10 @@ typedef struct tc_file {
     tc_kind kind;        /* from the format identifier and the content */
     unsigned char *data; /* the bytes actually read or inflated, NUL-terminated */
     size_t size;
+    bool rejected;   /* present but withheld for safety (limit, link, encryption, ...):
+                        data is NULL and no later stage looks at it */
+    long line;       /* line of its <content> element in manifest.xml, 0 if unlisted */
+    char *disk_path; /* where tc_package_materialize wrote it, or NULL */
 } tc_file;
 
 typedef enum tc_package_form {
@@ -58,13 +64,16 @@ typedef struct tc_limits {
     uint64_t max_file_size;    /* bytes of one file, as inflated */
     uint64_t max_total_size;   /* bytes of all files, as inflated */
     double max_ratio;          /* inflated / compressed, per archive entry */
+    uint64_t ratio_min_size;   /* the ratio is checked once an entry has inflated past this
+                                  many bytes (small, repetitive files compress very well) */
 } tc_limits;
 
 #define TC_LIMITS_DEFAULT                                                                          \
     ((tc_limits){.max_entries = 10000,                                                             \
                  .max_file_size = UINT64_C(256) << 20,                                             \
                  .max_total_size = UINT64_C(1) << 30,                                              \
-                 .max_ratio = 200.0})
+                 .max_ratio = 200.0,                                                               \
+                 .ratio_min_size = UINT64_C(1) << 20})
 
 typedef struct tc_package {
     char *target; /* as given on the command line */
@@ -89,5 +98,42 @@ char *tc_package_resolve(const tc_package *pkg, const char *from, const char *re
 int tc_package_materialize(tc_package *pkg, const tc_file *file, const char **disk_path);
 /* Removes the temporary directory and everything in it. */
 void tc_package_free(tc_package *pkg);
+
+/* ---- building blocks, exposed for the other stages and for tests ---- */
+
+typedef enum tc_path_status {
+    TC_PATH_OK = 0,
+    TC_PATH_EMPTY,    /* nothing left: "", ".", "a/.." — the package itself */
+    TC_PATH_ABSOLUTE, /* "/x", "\\x", "C:x", "C:/x" */
+    TC_PATH_ESCAPES,  /* ".." climbs above the package root */
+    TC_PATH_INVALID   /* a backslash or a control character */
+} tc_path_status;
+
+/* Normalise a path inside the package: "./" and "." segments and repeated
+ * slashes removed, "x/.." folded, a trailing "/" dropped. On TC_PATH_OK *out is
+ * the result (caller frees); otherwise *out is NULL. */
+tc_path_status tc_path_normalize(const char *path, char **out);
+
+/* The root element of an XML document, found by a small scan of its first start
+ * tag (after a BOM, the XML declaration, processing instructions, comments and a
+ * DOCTYPE). Returns true and sets *local and *ns (caller frees; *ns is "" when
+ * the element is in no namespace) when a start tag was found. */
+bool tc_xml_sniff_root(const unsigned char *data, size_t len, char **local, char **ns);
+
+/* The kind of a file from its bytes alone (and its name, for CSV); never
+ * TC_KIND_MANIFEST or TC_KIND_DOSSIER, which only the package layout and the
+ * manifest can tell. */
+tc_kind tc_kind_sniff(const unsigned char *data, size_t len, const char *path);
+
+typedef enum tc_format_class {
+    TC_FORMAT_KNOWN = 0,  /* in rules/formats.tsv */
+    TC_FORMAT_UNKNOWN_ID, /* an identifiers.org COMBINE URI we do not know */
+    TC_FORMAT_BARE_MEDIA, /* a media type not in purl.org URI form ("text/csv") */
+    TC_FORMAT_INVALID     /* neither a URI nor a media type */
+} tc_format_class;
+
+/* What rules/formats.tsv says a manifest format identifier means. *kind is
+ * TC_KIND_OTHER when the identifier tells nothing about the content. */
+tc_format_class tc_format_lookup(const char *format, tc_kind *kind);
 
 #endif

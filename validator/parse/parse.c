@@ -41,7 +41,8 @@ void tc_parse_check_package(const tc_package *pkg, tc_findings *fs)
 {
     for (size_t i = 0; i < pkg->nfiles; i++) {
         const tc_file *f = &pkg->files[i];
-        if (!f->present)
+        /* intake already read the manifest and reported its well-formedness */
+        if (!f->present || f->rejected || f->kind == TC_KIND_MANIFEST)
             continue;
         if (tc_kind_is_xml(f->kind)) {
             xmlDocPtr doc = tc_parse_xml(f, fs);

@@ -17,7 +17,9 @@ static int run_target(tc_run *run, const tc_options *opt, const char *target)
         tc_run_add_check(run, target, NULL, "omex");
     for (size_t i = 0; i < pkg->nfiles; i++) {
         const tc_file *f = &pkg->files[i];
-        if (tc_kind_is_xml(f->kind))
+        if (f->kind == TC_KIND_MANIFEST)
+            tc_run_add_check(run, target, f->path, "omex");
+        else if (tc_kind_is_xml(f->kind))
             tc_run_add_check(run, target, f->path, "xml");
         else if (tc_kind_is_json(f->kind))
             tc_run_add_check(run, target, f->path, "json");

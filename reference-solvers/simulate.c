@@ -1,0 +1,486 @@
+/*
+ * The simulation driver: output times, event semantics and limits. It asks the
+ * chosen integrator for one step at a time (the integrator locates trigger
+ * changes itself), fills the requested output rows from the integrator's dense
+ * output, and applies events (delays, priorities, persistence, values from the
+ * trigger time) before restarting the integrator.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+#define MAX_OUTPUT_ROWS 10000000
+
+struct tc_sim_result {
+    int status;
+    char message[1024];
+    double fail_time;
+    long fail_var;
+    tc_sim_stats stats;
+    size_t rows, cap, cols;
+    double *times, *values;
+    char **names;
+};
+
+typedef struct pending {
+    size_t event;
+    double time;
+    double *values; /* from the trigger time, or NULL: computed when it fires */
+    long seq;
+} pending;
+
+typedef struct sim {
+    tc_system *sys;
+    const tc_sim_options *o;
+    tc_sim_result *r;
+    double *y, *f, *truth, *now, *prio, *delay;
+    pending *pend;
+    size_t npend, cappend;
+    long seq;
+    uint64_t rng;
+} sim;
+
+static uint64_t next_random(sim *s)
+{
+    /* xorshift64*: deterministic for a given seed */
+    s->rng ^= s->rng >> 12;
+    s->rng ^= s->rng << 25;
+    s->rng ^= s->rng >> 27;
+    return s->rng * 2685821657736338717ull;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void record(sim *s, double t)
+{
+    tc_sim_result *r = s->r;
+    if (r->rows >= r->cap)
+        return;
+    r->times[r->rows] = t;
+    memcpy(r->values + r->rows * r->cols, s->sys->v + 1, r->cols * sizeof(double));
+    r->rows++;
+}
+
+static void drop_pending(sim *s, size_t i)
+{
+    free(s->pend[i].values);
+    s->pend[i] = s->pend[--s->npend];
+}
+
+static double *event_values(sim *s, size_t k)
+{
+    tc_system *sys = s->sys;
+    double *vals = tc_solv_alloc((sys->events[k].nassigns + 1) * sizeof *vals);
+    tc_prog_run(&sys->event_values[k], sys, sys->v, vals);
+    return vals;
+}
+
+static const char *event_name(const tc_system *sys, size_t k, char *buf, size_t size)
+{
+    char where[300];
+    snprintf(buf, size, "event '%s'%s", sys->events[k].id ? sys->events[k].id : "?",
+             tc_sorigin_text(&sys->events[k].origin, where, sizeof where));
+    return buf;
+}
+
+/* Compare the triggers with their last values: schedule the ones that became
+ * true, cancel pending non-persistent ones whose trigger became false. */
+static int update_triggers(sim *s, double t)
+{
+    tc_system *sys = s->sys;
+    size_t ne = sys->nevents;
+    if (!ne)
+        return 0;
+    tc_system_triggers(sys, s->now, NULL);
+    tc_prog_run(&sys->delays_prog, sys, sys->v, s->delay);
+    for (size_t k = 0; k < ne; k++) {
+        const tc_sevent *ev = &sys->events[k];
+        if (s->now[k] != 0 && s->truth[k] == 0) {
+            double d = ev->has_delay ? s->delay[k] : 0.0;
+            if (!(d >= 0) || !isfinite(d)) {
+                char name[400];
+                return tc_solver_fail(TC_SOLVER_EMODEL, "%s: delay is %g at t=%.17g",
+                                      event_name(sys, k, name, sizeof name), d, t);
+            }
+            TC_SOLV_GROW(s->pend, s->npend, s->cappend);
+            s->pend[s->npend++] = (pending){
+                k, t + d, ev->use_values_from_trigger_time ? event_values(s, k) : NULL, s->seq++};
+        } else if (s->now[k] == 0 && s->truth[k] != 0 && !ev->persistent) {
+            for (size_t i = 0; i < s->npend;)
+                if (s->pend[i].event == k)
+                    drop_pending(s, i);
+                else
+                    i++;
+        }
+        s->truth[k] = s->now[k];
+    }
+    return 0;
+}
+
+/* Fire every event due at t, highest priority first (ties: seeded random),
+ * re-evaluating triggers after each. */
+static int process_events(sim *s, double t)
+{
+    tc_system *sys = s->sys;
+    if (tc_system_set(sys, t, s->y))
+        return tc_solver_fail(TC_SOLVER_ECONV, "algebraic constraints not solved at t=%.17g", t);
+    int rc = update_triggers(s, t);
+    while (rc == 0) {
+        size_t ndue = 0;
+        for (size_t i = 0; i < s->npend; i++)
+            ndue += s->pend[i].time <= t;
+        if (!ndue)
+            break;
+        if (s->r->stats.events_fired >= s->o->max_events)
+            return tc_solver_fail(TC_SOLVER_EEVENTS, "event limit %ld reached at t=%.17g",
+                                  s->o->max_events, t);
+        tc_prog_run(&sys->priorities, sys, sys->v, s->prio);
+        double best = -INFINITY;
+        size_t nbest = 0;
+        for (size_t i = 0; i < s->npend; i++) {
+            if (s->pend[i].time > t)
+                continue;
+            double p = s->prio[s->pend[i].event];
+            if (isnan(p))
+                p = -INFINITY;
+            if (nbest == 0 || p > best) {
+                best = p;
+                nbest = 1;
+            } else if (p == best) {
+                nbest++;
+            }
+        }
+        /* pick among the ties, ordered by when they were scheduled, with the
+         * seeded generator: the same seed gives the same order */
+        size_t pick = nbest > 1 ? (size_t)(next_random(s) % nbest) : 0, chosen = 0;
+        long chosen_seq = -1;
+        for (size_t k = 0; k <= pick; k++) {
+            /* the k-th smallest sequence number among the ties */
+            long floor_seq = chosen_seq;
+            chosen_seq = -1;
+            for (size_t i = 0; i < s->npend; i++) {
+                double p = s->prio[s->pend[i].event];
+                if (isnan(p))
+                    p = -INFINITY;
+                if (s->pend[i].time > t || p != best || s->pend[i].seq <= floor_seq)
+                    continue;
+                if (chosen_seq < 0 || s->pend[i].seq < chosen_seq) {
+                    chosen_seq = s->pend[i].seq;
+                    chosen = i;
+                }
+            }
+        }
+        pending ev = s->pend[chosen];
+        s->pend[chosen] = s->pend[--s->npend];
+        double *vals = ev.values ? ev.values : event_values(s, ev.event);
+        const tc_sevent *se = &sys->events[ev.event];
+        for (size_t a = 0; a < se->nassigns; a++) {
+            size_t var = se->assign_var[a];
+            sys->v[1 + var] = vals[a];
+            if (sys->var_state[var] >= 0)
+                s->y[sys->var_state[var]] = vals[a];
+        }
+        free(vals);
+        s->r->stats.events_fired++;
+        if (tc_system_set(sys, t, s->y))
+            return tc_solver_fail(TC_SOLVER_ECONV,
+                                  "algebraic constraints not solved after an event at t=%.17g", t);
+        rc = update_triggers(s, t);
+    }
+    return rc;
+}
+
+static tc_sim_result *result_new(const tc_system *sys, size_t nout)
+{
+    tc_sim_result *r = tc_solv_alloc(sizeof *r);
+    r->cols = sys->nvars;
+    r->cap = nout;
+    r->times = tc_solv_alloc((nout + 1) * sizeof *r->times);
+    r->values = tc_solv_alloc((nout * r->cols + 1) * sizeof *r->values);
+    r->names = tc_solv_alloc((r->cols + 1) * sizeof *r->names);
+    for (size_t i = 0; i < r->cols; i++)
+        r->names[i] = tc_solv_strdup(sys->names[i]);
+    r->fail_time = NAN;
+    r->fail_var = -1;
+    return r;
+}
+
+/* Turn the failure `rc` (message already set) into the result's status, adding
+ * the variable it concerns and its origin. */
+static int fail(sim *s, int rc, double t, long state, const tc_integrator *in, void *st)
+{
+    tc_system *sys = s->sys;
+    tc_sim_result *r = s->r;
+    char where[300], extra[700] = "";
+    long var = -1;
+    if (rc == TC_SOLVER_ENONFINITE && sys->bad_var >= 0) {
+        var = sys->bad_var;
+        long si = sys->var_state[var];
+        const tc_sorigin *o = si >= 0 ? &sys->rate_origin[si] : &sys->origins[var];
+        snprintf(extra, sizeof extra, ": %s of '%s'%s is not finite", si >= 0 ? "rate" : "value",
+                 sys->names[var], tc_sorigin_text(o, where, sizeof where));
+    } else if (state >= 0 && (size_t)state < sys->nstates) {
+        var = (long)sys->state_var[state];
+        snprintf(extra, sizeof extra, "; largest error in '%s'%s", sys->names[var],
+                 tc_sorigin_text(&sys->rate_origin[state], where, sizeof where));
+    }
+    if (rc == TC_SOLVER_ESTEPS && in && in->looks_stiff && st && in->looks_stiff(st))
+        snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
+                 "; the problem looks stiff: use the BDF method");
+    snprintf(r->message, sizeof r->message, "%s%s", tc_solver_error(), extra);
+    tc_solver_fail(rc, "%s", r->message);
+    r->status = rc;
+    r->fail_time = t;
+    r->fail_var = var;
+    return rc;
+}
+
+static int check_options(const tc_sim_options *o)
+{
+    if (!o || o->version != TC_SIM_OPTIONS_VERSION)
+        return tc_solver_fail(TC_SOLVER_EINVAL, "simulation options of an unknown version");
+    if (o->method != TC_METHOD_BDF && o->method != TC_METHOD_DOPRI5)
+        return tc_solver_fail(TC_SOLVER_EINVAL, "unknown integration method %d", (int)o->method);
+    if (!(o->rtol > 0 && o->rtol < 1) || !(o->atol > 0) || !isfinite(o->atol))
+        return tc_solver_fail(TC_SOLVER_EINVAL,
+                              "tolerances must be positive (rtol %g, atol %g), rtol below 1",
+                              o->rtol, o->atol);
+    if (!isfinite(o->t0))
+        return tc_solver_fail(TC_SOLVER_EINVAL, "start time %g is not finite", o->t0);
+    if (o->times) {
+        if (o->n_times == 0 || o->n_times > MAX_OUTPUT_ROWS)
+            return tc_solver_fail(TC_SOLVER_EINVAL, "%zu output times (1 to %d allowed)",
+                                  o->n_times, MAX_OUTPUT_ROWS);
+        for (size_t i = 0; i < o->n_times; i++)
+            if (!isfinite(o->times[i]) || o->times[i] < o->t0 ||
+                (i && o->times[i] < o->times[i - 1]))
+                return tc_solver_fail(TC_SOLVER_EINVAL,
+                                      "output time %zu (%g) is not finite, before the start %g "
+                                      "or before the previous one",
+                                      i + 1, o->times[i], o->t0);
+    } else {
+        if (!isfinite(o->t1) || o->t1 < o->t0)
+            return tc_solver_fail(TC_SOLVER_EINVAL, "end time %g is not finite or before %g", o->t1,
+                                  o->t0);
+        if (o->n_steps == 0 || o->n_steps >= MAX_OUTPUT_ROWS)
+            return tc_solver_fail(TC_SOLVER_EINVAL, "%zu output steps (1 to %d allowed)",
+                                  o->n_steps, MAX_OUTPUT_ROWS - 1);
+    }
+    if (o->max_steps <= 0 || !(o->max_wall_seconds > 0) || o->max_events < 0 || o->h_init < 0 ||
+        o->h_max < 0)
+        return tc_solver_fail(TC_SOLVER_EINVAL,
+                              "limits must be positive (steps, wall time, events, step sizes)");
+    return 0;
+}
+
+static double output_time(const tc_sim_options *o, size_t i)
+{
+    if (o->times)
+        return o->times[i];
+    if (i == o->n_steps)
+        return o->t1;
+    return o->t0 + (o->t1 - o->t0) * (double)i / (double)o->n_steps;
+}
+
+int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
+{
+    if (!out)
+        return tc_solver_fail(TC_SOLVER_EINVAL, "no output for the result");
+    *out = NULL;
+    if (!sys)
+        return tc_solver_fail(TC_SOLVER_EINVAL, "no system to simulate");
+    int rc = check_options(o);
+    if (rc < 0)
+        return rc;
+    size_t nout = o->times ? o->n_times : o->n_steps + 1, next = 0;
+    double t_end = output_time(o, nout - 1), started = now_seconds();
+    size_t n = sys->nstates, ne = sys->nevents;
+    const tc_integrator *in =
+        o->method == TC_METHOD_BDF ? &tc_bdf_integrator : &tc_dopri5_integrator;
+    void *st = NULL;
+    sim s = {.sys = sys, .o = o, .rng = o->seed ? o->seed : 0x9e3779b97f4a7c15ull};
+    s.r = result_new(sys, nout);
+    *out = s.r;
+    s.y = tc_solv_alloc((n + 1) * sizeof(double));
+    s.f = tc_solv_alloc((n + 1) * sizeof(double));
+    s.truth = tc_solv_alloc((ne + 1) * sizeof(double));
+    s.now = tc_solv_alloc((ne + 1) * sizeof(double));
+    s.prio = tc_solv_alloc((ne + 1) * sizeof(double));
+    s.delay = tc_solv_alloc((ne + 1) * sizeof(double));
+    sys->bad_var = -1;
+    sys->rhs_evals = sys->jac_evals = 0;
+
+    double t = o->t0;
+    if ((rc = tc_system_initial(sys, t, s.y)) < 0) {
+        rc = fail(&s, rc, t, -1, NULL, NULL);
+        goto done;
+    }
+    for (size_t k = 0; k < ne; k++)
+        s.truth[k] = sys->events[k].initial_value;
+    if ((rc = process_events(&s, t)) < 0) {
+        rc = fail(&s, rc, t, -1, NULL, NULL);
+        goto done;
+    }
+    tc_integ_opts io = {o->rtol, o->atol, o->h_init, o->h_max, &s.r->stats};
+    st = in->create(sys, &io);
+    if ((rc = in->reset(st, t, s.y, s.truth)) < 0) {
+        rc = fail(&s, rc, t, -1, in, st);
+        goto done;
+    }
+    if (sys->ndelayed && tc_system_rhs(sys, t, s.y, s.f) == 0)
+        tc_system_history_add(sys, t, s.y, s.f);
+    tc_system_set(sys, t, s.y);
+    while (next < nout && output_time(o, next) <= t)
+        record(&s, output_time(o, next++));
+
+    while (next < nout) {
+        if (s.r->stats.steps >= o->max_steps) {
+            rc = fail(&s,
+                      tc_solver_fail(TC_SOLVER_ESTEPS, "step limit %ld reached at t=%.17g",
+                                     o->max_steps, t),
+                      t, -1, in, st);
+            goto done;
+        }
+        double elapsed = now_seconds() - started;
+        if (elapsed > o->max_wall_seconds) {
+            rc = fail(&s,
+                      tc_solver_fail(TC_SOLVER_ETIME, "wall-time limit of %g s reached at t=%.17g",
+                                     o->max_wall_seconds, t),
+                      t, -1, in, st);
+            goto done;
+        }
+        double tstop = t_end;
+        for (size_t i = 0; i < s.npend; i++)
+            if (s.pend[i].time > t && s.pend[i].time < tstop)
+                tstop = s.pend[i].time;
+        tc_step_out so = {0};
+        if ((rc = in->advance(st, tstop, &so)) < 0) {
+            rc = fail(&s, rc, t, so.worst, in, st);
+            goto done;
+        }
+        bool due = so.root;
+        for (size_t i = 0; i < s.npend && !due; i++)
+            due = s.pend[i].time <= so.t;
+        /* rows before the new time (at it too when nothing happens there) */
+        while (next < nout &&
+               (output_time(o, next) < so.t || (!due && output_time(o, next) <= so.t))) {
+            double to = output_time(o, next++);
+            in->interp(st, to, s.y);
+            tc_system_set(sys, to, s.y);
+            record(&s, to);
+        }
+        t = so.t;
+        in->interp(st, t, s.y);
+        if (due) {
+            if ((rc = process_events(&s, t)) < 0) {
+                rc = fail(&s, rc, t, -1, in, st);
+                goto done;
+            }
+            while (next < nout && output_time(o, next) <= t) {
+                tc_system_set(sys, t, s.y);
+                record(&s, output_time(o, next++));
+            }
+            if ((rc = in->reset(st, t, s.y, s.truth)) < 0) {
+                rc = fail(&s, rc, t, -1, in, st);
+                goto done;
+            }
+        }
+        if (sys->ndelayed && tc_system_rhs(sys, t, s.y, s.f) == 0)
+            tc_system_history_add(sys, t, s.y, s.f);
+        if (t >= t_end && next < nout) { /* equal times at the end */
+            tc_system_set(sys, t, s.y);
+            while (next < nout)
+                record(&s, output_time(o, next++));
+        }
+    }
+    rc = 0;
+done:
+    if (st)
+        in->destroy(st);
+    for (size_t i = 0; i < s.npend; i++)
+        free(s.pend[i].values);
+    free(s.pend);
+    free(s.y);
+    free(s.f);
+    free(s.truth);
+    free(s.now);
+    free(s.prio);
+    free(s.delay);
+    return rc;
+}
+
+void tc_sim_result_free(tc_sim_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->cols; i++)
+        free(r->names[i]);
+    free(r->names);
+    free(r->times);
+    free(r->values);
+    free(r);
+}
+
+int tc_sim_result_status(const tc_sim_result *r)
+{
+    return r ? r->status : TC_SOLVER_EINVAL;
+}
+
+const char *tc_sim_result_message(const tc_sim_result *r)
+{
+    return r ? r->message : "";
+}
+
+double tc_sim_result_fail_time(const tc_sim_result *r)
+{
+    return r ? r->fail_time : NAN;
+}
+
+long tc_sim_result_fail_variable(const tc_sim_result *r)
+{
+    return r ? r->fail_var : -1;
+}
+
+const tc_sim_stats *tc_sim_result_stats(const tc_sim_result *r)
+{
+    return r ? &r->stats : NULL;
+}
+
+size_t tc_sim_result_rows(const tc_sim_result *r)
+{
+    return r ? r->rows : 0;
+}
+
+size_t tc_sim_result_columns(const tc_sim_result *r)
+{
+    return r ? r->cols : 0;
+}
+
+double tc_sim_result_time(const tc_sim_result *r, size_t row)
+{
+    return r && row < r->rows ? r->times[row] : NAN;
+}
+
+double tc_sim_result_value(const tc_sim_result *r, size_t row, size_t var)
+{
+    return r && row < r->rows && var < r->cols ? r->values[row * r->cols + var] : NAN;
+}
+
+long tc_sim_result_column(const tc_sim_result *r, const char *name)
+{
+    if (!r || !name)
+        return -1;
+    for (size_t i = 0; i < r->cols; i++)
+        if (strcmp(r->names[i], name) == 0)
+            return (long)i;
+    return -1;
+}
