@@ -162,6 +162,12 @@ static bool augment(matching *mt, size_t rule)
     return false;
 }
 
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
 static bool is_candidate(const sym *x)
 {
     if (x->constant || x->assign || x->rate || x->type == SYM_REACTION)
@@ -201,6 +207,8 @@ static int match_algebraic(tc_sbml_sim *s, const tc_sbml_model *m)
             mt.adj[r][mt.nadj[r]++] = all[j];
         }
         free(all);
+        /* in document order: of two candidates, the one declared first is determined */
+        qsort(mt.adj[r], mt.nadj[r], sizeof(long), cmp_long);
         r++;
     }
     r = 0;
@@ -361,10 +369,10 @@ static tc_expr *stoichiometry(const tc_sbml_sim *s, const tc_sbml_speciesref *re
 {
     tc_expr *st;
     long k = find_sym(s, ref->b.id);
-    if (k >= 0 && s->syms[k].type == SYM_SREF)
-        st = sym_expr(ref->b.id);
-    else if (ref->stoichiometry_math.expr)
+    if (ref->stoichiometry_math.expr)
         st = copy(&ref->stoichiometry_math);
+    else if (k >= 0 && s->syms[k].type == SYM_SREF)
+        st = sym_expr(ref->b.id);
     else {
         double v = ref->stoichiometry.set ? ref->stoichiometry.v : 1.0;
         if (ref->denominator.set && ref->denominator.v != 0)
@@ -398,7 +406,7 @@ static int declare(tc_sbml_sim *s)
         sym *x = &s->syms[i];
         if (x->type != SYM_SPECIES || x->hosu)
             continue;
-        if ((x->kind == TC_VAR_STATE || x->kind == TC_VAR_PARAMETER) && !fixed_size(s, x)) {
+        if (x->kind != TC_VAR_ASSIGNED && x->kind != TC_VAR_ALGEBRAIC && !fixed_size(s, x)) {
             x->amount_path = true;
             x->amount_name = tc_xasprintf("%s amount", x->id);
         }
@@ -633,15 +641,10 @@ static int events(tc_sbml_sim *s, const tc_sbml_model *m)
             tc_expr *e = copy(&a->math);
             const char *target = x->id;
             if (x->amount_path) {
-                /* the new concentration times the size after the event */
+                /* the new concentration times the size before the event's assignments
+                 * (also when the same event changes the size) */
                 target = x->amount_name;
-                const sym *c = &s->syms[x->comp];
-                tc_expr *size = NULL;
-                for (size_t q = 0; q < ev->nassignments; q++)
-                    if (ev->assignments[q].variable && ev->assignments[q].math.expr &&
-                        strcmp(ev->assignments[q].variable, c->id) == 0)
-                        size = copy(&ev->assignments[q].math);
-                e = binary(TC_EXPR_TIMES, e, size ? size : sym_expr(c->id));
+                e = binary(TC_EXPR_TIMES, e, size_of(s, x));
             }
             if (tc_model_add_event_assignment(s->model, index, target, e,
                                               origin(s, a->b.line, a->variable)) != 0)
