@@ -89,21 +89,38 @@ static tc_expr *copy(const tc_sbml_math *m)
 
 /* Replace the kinetic law's local parameters by their values (they are constants,
  * and shadow global names of the same id). */
+static const tc_sbml_parameter *local(const tc_sbml_kinetic_law *k, const char *name)
+{
+    for (size_t i = 0; name && i < k->nparameters; i++)
+        if (k->parameters[i].b.id && strcmp(k->parameters[i].b.id, name) == 0)
+            return &k->parameters[i];
+    return NULL;
+}
+
 static void substitute_locals(tc_expr *e, const tc_sbml_kinetic_law *k)
 {
     if (!e)
         return;
+    if (e->op == TC_EXPR_RATE_OF && e->nargs == 1 && e->args[0]->op == TC_EXPR_SYMBOL &&
+        local(k, e->args[0]->name)) {
+        /* a local parameter is constant */
+        tc_expr_free(e->args[0]);
+        free(e->args);
+        e->args = NULL;
+        e->nargs = e->capargs = 0;
+        e->op = TC_EXPR_NUMBER;
+        e->value = 0;
+        e->number = TC_NUMBER_INTEGER;
+        return;
+    }
     if (e->op == TC_EXPR_SYMBOL) {
-        for (size_t i = 0; i < k->nparameters; i++) {
-            const tc_sbml_parameter *p = &k->parameters[i];
-            if (p->b.id && strcmp(p->b.id, e->name) == 0) {
-                free(e->name);
-                e->name = NULL;
-                e->op = TC_EXPR_NUMBER;
-                e->value = p->value.set ? p->value.v : NAN;
-                e->number = TC_NUMBER_REAL;
-                return;
-            }
+        const tc_sbml_parameter *p = local(k, e->name);
+        if (p) {
+            free(e->name);
+            e->name = NULL;
+            e->op = TC_EXPR_NUMBER;
+            e->value = p->value.set ? p->value.v : NAN;
+            e->number = TC_NUMBER_REAL;
         }
         return;
     }
@@ -181,7 +198,7 @@ static int match_algebraic(tc_sbml_sim *s, const tc_sbml_model *m)
 {
     size_t nrules = 0;
     for (size_t i = 0; i < m->nrules; i++)
-        nrules += m->rules[i].kind == TC_SBML_ALGEBRAIC;
+        nrules += m->rules[i].kind == TC_SBML_ALGEBRAIC && m->rules[i].math.expr;
     if (!nrules)
         return 0;
     int rc = 0;
@@ -194,7 +211,7 @@ static int match_algebraic(tc_sbml_sim *s, const tc_sbml_model *m)
     size_t r = 0;
     for (size_t i = 0; i < m->nrules; i++) {
         const tc_sbml_rule *ru = &m->rules[i];
-        if (ru->kind != TC_SBML_ALGEBRAIC)
+        if (ru->kind != TC_SBML_ALGEBRAIC || !ru->math.expr)
             continue;
         long *all = NULL;
         size_t n = 0, cap = 0;
@@ -214,7 +231,7 @@ static int match_algebraic(tc_sbml_sim *s, const tc_sbml_model *m)
     r = 0;
     for (size_t i = 0; i < m->nrules; i++) {
         const tc_sbml_rule *ru = &m->rules[i];
-        if (ru->kind != TC_SBML_ALGEBRAIC)
+        if (ru->kind != TC_SBML_ALGEBRAIC || !ru->math.expr)
             continue;
         memset(mt.seen, 0, s->nsyms * sizeof(bool));
         if (!augment(&mt, r)) {
@@ -293,8 +310,8 @@ static void collect(tc_sbml_sim *s, const tc_sbml_model *m)
     for (size_t i = 0; i < m->nrules; i++) {
         const tc_sbml_rule *ru = &m->rules[i];
         long k = find_sym(s, ru->variable);
-        if (k < 0)
-            continue;
+        if (k < 0 || !ru->math.expr)
+            continue; /* Level 3 Version 2: a rule without math has no effect */
         if (ru->kind == TC_SBML_ASSIGNMENT)
             s->syms[k].assign = ru;
         else if (ru->kind == TC_SBML_RATE)
@@ -302,7 +319,7 @@ static void collect(tc_sbml_sim *s, const tc_sbml_model *m)
     }
     for (size_t i = 0; i < m->ninitial_assignments; i++) {
         long k = find_sym(s, m->initial_assignments[i].symbol);
-        if (k >= 0)
+        if (k >= 0 && m->initial_assignments[i].math.expr)
             s->syms[k].ia = &m->initial_assignments[i];
     }
     for (size_t i = 0; i < m->nevents; i++)
@@ -541,8 +558,7 @@ static int rules(tc_sbml_sim *s, const tc_sbml_model *m)
         const tc_sbml_rule *ru = &m->rules[i];
         tc_origin o = origin(s, ru->b.line, ru->b.id ? ru->b.id : ru->variable);
         if (!ru->math.expr)
-            return tc_error_set(TC_EINVAL, "%s:%ld: the %s has no math", s->file, ru->b.line,
-                                ru->b.element);
+            continue;
         if (ru->kind == TC_SBML_ALGEBRAIC) {
             if (tc_model_add_algebraic(s->model, copy(&ru->math), o) != 0)
                 return fail_model(s);
@@ -585,8 +601,7 @@ static int initial_assignments(tc_sbml_sim *s, const tc_sbml_model *m)
             return tc_error_set(TC_EINVAL, "%s:%ld: the initial assignment's symbol '%s' is "
                                 "not defined", s->file, ia->b.line, ia->symbol ? ia->symbol : "");
         if (!ia->math.expr)
-            return tc_error_set(TC_EINVAL, "%s:%ld: the initial assignment to '%s' has no math",
-                                s->file, ia->b.line, ia->symbol);
+            continue;
         sym *x = &s->syms[k];
         if (x->assign)
             continue; /* the rule holds from the start (sbml:10304 forbids both) */
@@ -612,8 +627,7 @@ static int events(tc_sbml_sim *s, const tc_sbml_model *m)
     for (size_t i = 0; i < m->nevents; i++) {
         const tc_sbml_event *ev = &m->events[i];
         if (!ev->trigger || !ev->trigger->math.expr)
-            return tc_error_set(TC_EINVAL, "%s:%ld: the event has no trigger math", s->file,
-                                ev->b.line);
+            continue; /* never fires */
         /* Level 2: a pending event always executes, a trigger true at the start does
          * not fire, values are from the trigger time unless said otherwise */
         tc_event_spec spec = {
