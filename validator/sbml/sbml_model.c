@@ -30,10 +30,24 @@ typedef struct sym {
     tc_var_kind kind;
     /* species */
     bool hosu, boundary, reacting, amount_path;
+    bool fast;            /* changed by a fast reaction: fixed by the equilibrium */
+    long fast_index;      /* column in the fast subsystem */
     long comp;         /* symbol of the compartment, -1 none */
     char *amount_name; /* hidden amount variable, amount path only */
     tc_expr *change;   /* sum of stoichiometry * reaction rate over the reactions */
 } sym;
+
+/* Fast reactions: their species' amounts are algebraic, fixed by the fast reactions'
+ * rates being zero (one per independent reaction) and by the conserved moieties of
+ * the fast stoichiometry (L N = 0), which only the slow reactions change. */
+typedef struct fast_sub {
+    size_t nspecies;  /* species in fast reactions */
+    long *species;    /* their symbols */
+    size_t nmoieties; /* rows of L */
+    double *L;        /* nmoieties x nspecies */
+    size_t nrates;    /* independent fast reactions */
+    long *rates;      /* their symbols */
+} fast_sub;
 
 struct tc_sbml_sim {
     tc_model *model;
@@ -41,6 +55,7 @@ struct tc_sbml_sim {
     size_t nsyms, cap;
     char *file;
     int level;
+    fast_sub fast;
 };
 
 /* ---- symbols ---- */
@@ -354,6 +369,8 @@ static tc_var_kind kind_of(const sym *x)
 {
     if (x->type == SYM_REACTION || x->assign)
         return TC_VAR_ASSIGNED;
+    if (x->fast)
+        return TC_VAR_ALGEBRAIC;
     if (x->rate || (x->type == SYM_SPECIES && x->reacting))
         return TC_VAR_STATE;
     if (x->algebraic)
@@ -522,7 +539,7 @@ static int reactions(tc_sbml_sim *s, const tc_sbml_model *m)
             size_t n = list ? r->nproducts : r->nreactants;
             for (size_t j = 0; j < n; j++) {
                 long k = find_sym(s, refs[j].species);
-                if (k < 0 || !s->syms[k].reacting)
+                if (k < 0 || !s->syms[k].reacting || flag(r->fast, false))
                     continue;
                 add_change(&s->syms[k],
                            binary(TC_EXPR_TIMES, stoichiometry(s, &refs[j], list == 1),
@@ -541,6 +558,10 @@ static int reactions(tc_sbml_sim *s, const tc_sbml_model *m)
         const char *cf = sp->conversion_factor ? sp->conversion_factor : model_cf;
         if (cf)
             e = binary(TC_EXPR_TIMES, sym_expr(cf), e);
+        if (x->fast) {
+            x->change = e; /* the slow change of its amount, for the moieties */
+            continue;
+        }
         const char *target = x->id;
         if (x->amount_path)
             target = x->amount_name;
@@ -682,6 +703,208 @@ static int concentrations(tc_sbml_sim *s)
     return 0;
 }
 
+/* ---- fast reactions ---- */
+
+/* Row-reduce the rows x cols matrix a in place; returns the rank, and pivot[i] the
+ * pivot column of row i. */
+static size_t row_reduce(double *a, size_t rows, size_t cols, size_t *pivot)
+{
+    size_t rank = 0;
+    for (size_t c = 0; c < cols && rank < rows; c++) {
+        size_t best = rank;
+        for (size_t r = rank; r < rows; r++)
+            if (fabs(a[r * cols + c]) > fabs(a[best * cols + c]))
+                best = r;
+        if (fabs(a[best * cols + c]) < 1e-9)
+            continue;
+        for (size_t j = 0; j < cols; j++) {
+            double t = a[rank * cols + j];
+            a[rank * cols + j] = a[best * cols + j];
+            a[best * cols + j] = t;
+        }
+        double p = a[rank * cols + c];
+        for (size_t j = 0; j < cols; j++)
+            a[rank * cols + j] /= p;
+        for (size_t r = 0; r < rows; r++) {
+            double f = a[r * cols + c];
+            if (r == rank || f == 0)
+                continue;
+            for (size_t j = 0; j < cols; j++)
+                a[r * cols + j] -= f * a[rank * cols + j];
+        }
+        pivot[rank++] = c;
+    }
+    return rank;
+}
+
+/* The fast subsystem: species, stoichiometry, moieties, independent reactions. */
+static int fast_setup(tc_sbml_sim *s, const tc_sbml_model *m)
+{
+    fast_sub *f = &s->fast;
+    size_t nfast = 0, cap = 0;
+    const tc_sbml_reaction **fr = NULL;
+    for (size_t i = 0; i < m->nreactions; i++)
+        if (flag(m->reactions[i].fast, false)) {
+            TC_GROW(fr, cap, nfast + 1);
+            fr[nfast++] = &m->reactions[i];
+        }
+    if (!nfast)
+        return 0;
+    int rc = 0;
+    cap = 0;
+    for (size_t i = 0; i < nfast && rc == 0; i++)
+        for (int list = 0; list < 2; list++) {
+            const tc_sbml_speciesref *refs = list ? fr[i]->products : fr[i]->reactants;
+            size_t n = list ? fr[i]->nproducts : fr[i]->nreactants;
+            for (size_t j = 0; j < n; j++) {
+                long k = find_sym(s, refs[j].species);
+                if (k < 0 || !s->syms[k].reacting || s->syms[k].fast)
+                    continue;
+                s->syms[k].fast = true;
+                s->syms[k].fast_index = (long)f->nspecies;
+                TC_GROW(f->species, cap, f->nspecies + 1);
+                f->species[f->nspecies++] = k;
+            }
+        }
+    size_t ns = f->nspecies;
+    /* N transposed: one row per fast reaction */
+    double *nt = tc_xcalloc(nfast * ns + 1, sizeof(double));
+    for (size_t i = 0; i < nfast && rc == 0; i++)
+        for (int list = 0; list < 2 && rc == 0; list++) {
+            const tc_sbml_speciesref *refs = list ? fr[i]->products : fr[i]->reactants;
+            size_t n = list ? fr[i]->nproducts : fr[i]->nreactants;
+            for (size_t j = 0; j < n; j++) {
+                long k = find_sym(s, refs[j].species);
+                if (k < 0 || !s->syms[k].fast)
+                    continue;
+                long sk = find_sym(s, refs[j].b.id);
+                bool variable = refs[j].stoichiometry_math.expr ||
+                                (sk >= 0 && s->syms[sk].type == SYM_SREF &&
+                                 (!s->syms[sk].constant || s->syms[sk].ia ||
+                                  s->syms[sk].assign || s->syms[sk].rate));
+                if (variable) {
+                    rc = tc_error_set(TC_EUSAGE, "%s:%ld: not supported: fast reaction '%s' "
+                                      "with a stoichiometry that is computed",
+                                      s->file, fr[i]->b.line, fr[i]->b.id ? fr[i]->b.id : "");
+                    break;
+                }
+                double v = refs[j].stoichiometry.set ? refs[j].stoichiometry.v : 1.0;
+                nt[i * ns + (size_t)s->syms[k].fast_index] += list ? v : -v;
+            }
+        }
+    for (size_t i = 0; i < ns && rc == 0; i++) {
+        const sym *x = &s->syms[f->species[i]];
+        if (!x->hosu && !fixed_size(s, x))
+            rc = tc_error_set(TC_EUSAGE, "%s:%ld: not supported: species '%s' in a fast "
+                              "reaction, in a compartment whose size changes",
+                              s->file, x->line, x->id);
+    }
+    if (rc == 0) {
+        /* independent fast reactions: those that raise the rank in turn */
+        double *a = tc_xcalloc(nfast * ns + 1, sizeof(double));
+        size_t *piv = tc_xcalloc(nfast + ns + 1, sizeof(size_t));
+        f->rates = tc_xcalloc(nfast, sizeof(long));
+        size_t rank = 0;
+        for (size_t i = 0; i < nfast; i++) {
+            memcpy(a + rank * ns, nt + i * ns, ns * sizeof(double));
+            double *b = tc_xcalloc((rank + 1) * ns + 1, sizeof(double));
+            memcpy(b, a, (rank + 1) * ns * sizeof(double));
+            if (row_reduce(b, rank + 1, ns, piv) > rank) {
+                for (size_t k = 0; k < s->nsyms; k++)
+                    if (s->syms[k].type == SYM_REACTION && s->syms[k].obj == fr[i])
+                        f->rates[f->nrates++] = (long)k;
+                rank++;
+            }
+            free(b);
+        }
+        /* moieties: the null space of N^T, from its reduced row echelon form */
+        memcpy(a, nt, nfast * ns * sizeof(double));
+        size_t r = row_reduce(a, nfast, ns, piv);
+        f->nmoieties = ns - r;
+        f->L = tc_xcalloc(f->nmoieties * ns + 1, sizeof(double));
+        size_t q = 0;
+        for (size_t c = 0; c < ns; c++) {
+            bool is_pivot = false;
+            for (size_t i = 0; i < r; i++)
+                is_pivot = is_pivot || piv[i] == c;
+            if (is_pivot)
+                continue;
+            f->L[q * ns + c] = 1;
+            for (size_t i = 0; i < r; i++)
+                f->L[q * ns + piv[i]] = -a[i * ns + c];
+            q++;
+        }
+        free(a);
+        free(piv);
+    }
+    free(nt);
+    free(fr);
+    return rc;
+}
+
+static char *moiety_name(size_t i)
+{
+    return tc_xasprintf("fast moiety %zu", i + 1);
+}
+
+static int fast_declare(tc_sbml_sim *s)
+{
+    for (size_t i = 0; i < s->fast.nmoieties; i++) {
+        char *name = moiety_name(i);
+        int rc = tc_model_add_variable(s->model, name, TC_VAR_STATE, NAN, NULL,
+                                       origin(s, 0, NULL));
+        free(name);
+        if (rc != 0)
+            return fail_model(s);
+    }
+    return 0;
+}
+
+/* The amount of a fast species as an expression of its symbol. */
+static tc_expr *amount_of(const tc_sbml_sim *s, const sym *x)
+{
+    tc_expr *e = sym_expr(x->id);
+    return x->hosu ? e : binary(TC_EXPR_TIMES, e, size_of(s, x));
+}
+
+static int fast_equations(tc_sbml_sim *s)
+{
+    const fast_sub *f = &s->fast;
+    size_t ns = f->nspecies;
+    for (size_t i = 0; i < f->nmoieties; i++) {
+        char *name = moiety_name(i);
+        tc_expr *total = tc_expr_new(TC_EXPR_PLUS), *rate = tc_expr_new(TC_EXPR_PLUS);
+        tc_expr_add(rate, tc_expr_number(0));
+        for (size_t j = 0; j < ns; j++) {
+            double l = f->L[i * ns + j];
+            if (l == 0)
+                continue;
+            const sym *x = &s->syms[f->species[j]];
+            tc_expr_add(total, binary(TC_EXPR_TIMES, tc_expr_number(l), amount_of(s, x)));
+            if (x->change)
+                tc_expr_add(rate, binary(TC_EXPR_TIMES, tc_expr_number(l), tc_expr_copy(x->change)));
+        }
+        tc_origin o = origin(s, 0, name);
+        /* the moiety starts from the species' given values, before they equilibrate */
+        int rc = tc_model_add_initial_assignment(s->model, name, tc_expr_copy(total), o);
+        if (rc == 0)
+            rc = tc_model_add_rate(s->model, name, rate, o);
+        if (rc == 0)
+            rc = tc_model_add_algebraic(s->model, binary(TC_EXPR_MINUS, total, sym_expr(name)), o);
+        else
+            tc_expr_free(total);
+        free(name);
+        if (rc != 0)
+            return fail_model(s);
+    }
+    for (size_t i = 0; i < f->nrates; i++) {
+        const sym *r = &s->syms[f->rates[i]];
+        if (tc_model_add_algebraic(s->model, sym_expr(r->id), origin(s, r->line, r->id)) != 0)
+            return fail_model(s);
+    }
+    return 0;
+}
+
 static void sim_free_syms(tc_sbml_sim *s)
 {
     for (size_t i = 0; i < s->nsyms; i++) {
@@ -696,6 +919,9 @@ void tc_sbml_sim_free(tc_sbml_sim *s)
 {
     if (!s)
         return;
+    free(s->fast.species);
+    free(s->fast.L);
+    free(s->fast.rates);
     tc_model_free(s->model);
     sim_free_syms(s);
     free(s->file);
@@ -718,19 +944,18 @@ int tc_sbml_sim_new(tc_sbml_sim **out, const tc_sbml_doc *doc)
             if (m->reactions[i].kinetic_law && !m->reactions[i].kinetic_law->math.expr)
                 return tc_error_set(TC_EUSAGE, "%s: not supported: Level 1 text formulas",
                                     doc->file);
-    for (size_t i = 0; i < m->nreactions; i++)
-        if (flag(m->reactions[i].fast, false))
-            return tc_error_set(TC_EUSAGE, "%s:%ld: not supported: fast reaction '%s'", doc->file,
-                                m->reactions[i].b.line,
-                                m->reactions[i].b.id ? m->reactions[i].b.id : "");
     tc_sbml_sim *s = tc_xcalloc(1, sizeof(*s));
     s->model = tc_model_new();
     s->file = tc_xstrdup(doc->file ? doc->file : "SBML");
     s->level = doc->level;
     collect(s, m);
-    int rc = match_algebraic(s, m);
+    int rc = fast_setup(s, m);
+    if (rc == 0)
+        rc = match_algebraic(s, m);
     if (rc == 0)
         rc = declare(s);
+    if (rc == 0)
+        rc = fast_declare(s);
     for (size_t i = 0; rc == 0 && i < m->nfunctions; i++) {
         const tc_sbml_function *f = &m->functions[i];
         if (!f->b.id || !f->math.expr)
@@ -743,6 +968,8 @@ int tc_sbml_sim_new(tc_sbml_sim **out, const tc_sbml_doc *doc)
         rc = reactions(s, m);
     if (rc == 0)
         rc = rules(s, m);
+    if (rc == 0)
+        rc = fast_equations(s);
     if (rc == 0)
         rc = concentrations(s);
     if (rc == 0)
