@@ -789,6 +789,23 @@ static int fast_setup(tc_sbml_sim *s, const tc_sbml_model *m)
                     break;
                 }
                 double v = refs[j].stoichiometry.set ? refs[j].stoichiometry.v : 1.0;
+                /* the conversion factor scales the species' change, as for slow reactions */
+                const tc_sbml_species *sp = s->syms[k].obj;
+                const char *cf = sp->conversion_factor ? sp->conversion_factor
+                                                       : m->conversion_factor;
+                if (cf) {
+                    long c = find_sym(s, cf);
+                    const sym *cs = c >= 0 ? &s->syms[c] : NULL;
+                    if (!cs || cs->type != SYM_PARAMETER || !cs->constant || cs->ia ||
+                        !((const tc_sbml_parameter *)cs->obj)->value.set) {
+                        rc = tc_error_set(TC_EUSAGE, "%s:%ld: not supported: fast reaction "
+                                          "'%s' with a conversion factor that is computed",
+                                          s->file, fr[i]->b.line,
+                                          fr[i]->b.id ? fr[i]->b.id : "");
+                        break;
+                    }
+                    v *= ((const tc_sbml_parameter *)cs->obj)->value.v;
+                }
                 nt[i * ns + (size_t)s->syms[k].fast_index] += list ? v : -v;
             }
         }
