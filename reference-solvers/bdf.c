@@ -31,6 +31,7 @@
 #define ETA_CONV_FAIL 0.25 /* shrink after a Newton failure with a fresh Jacobian */
 #define MAX_ERR_FAILS 3    /* then drop to order 1 and shrink by 10 */
 #define ROOT_MAX_ITER 200
+#define ROOT_SAMPLES 10 /* trigger checks inside each step, besides its end */
 
 typedef struct bdf {
     tc_system *sys;
@@ -356,23 +357,49 @@ static double locate_root(bdf *b, double lo, double hi)
     return hi;
 }
 
+/* The first of a few points inside the step where a trigger differs from the
+ * step's start, so a trigger that turns true and false again within one long step
+ * is still seen; its truth and indicators go to truth_new and g_hi. */
+static bool sample_change(bdf *b, double *hi)
+{
+    for (int s = 1; s <= ROOT_SAMPLES; s++) {
+        double ts = b->t_old + (b->t - b->t_old) * s / (ROOT_SAMPLES + 1);
+        bdf_interp(b, ts, b->yroot);
+        tc_system_set(b->sys, ts, b->yroot);
+        tc_system_triggers(b->sys, b->truth_m, b->g_m);
+        bool changed = false;
+        for (size_t k = 0; k < b->ne; k++)
+            changed = changed || b->truth_m[k] != b->truth_cur[k];
+        if (changed) {
+            memcpy(b->truth_new, b->truth_m, b->ne * sizeof(double));
+            memcpy(b->g_hi, b->g_m, b->ne * sizeof(double));
+            *hi = ts;
+            return true;
+        }
+    }
+    return false;
+}
+
 static int check_roots(bdf *b, tc_step_out *out)
 {
     size_t ne = b->ne;
     if (!ne)
         return 0;
     tc_system *sys = b->sys;
-    tc_system_set(sys, b->t, b->Dint);
-    tc_system_triggers(sys, b->truth_new, b->g_hi);
-    bool changed = false;
-    for (size_t k = 0; k < ne; k++)
-        changed = changed || b->truth_new[k] != b->truth_cur[k];
-    if (!changed)
-        return 0;
+    double hi = b->t;
+    if (!sample_change(b, &hi)) {
+        tc_system_set(sys, b->t, b->Dint);
+        tc_system_triggers(sys, b->truth_new, b->g_hi);
+        bool changed = false;
+        for (size_t k = 0; k < ne; k++)
+            changed = changed || b->truth_new[k] != b->truth_cur[k];
+        if (!changed)
+            return 0;
+    }
     bdf_interp(b, b->t_old, b->yroot);
     tc_system_set(sys, b->t_old, b->yroot);
     tc_system_triggers(sys, NULL, b->g_lo);
-    out->t = locate_root(b, b->t_old, b->t);
+    out->t = locate_root(b, b->t_old, hi);
     out->root = true;
     b->o.stats->roots_found++;
     return 0;

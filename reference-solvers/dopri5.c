@@ -18,6 +18,7 @@
 #define FAC_MAX 10.0 /* largest growth per step */
 #define PI_BETA 0.04 /* weight of the previous error (PI control) */
 #define ROOT_MAX_ITER 200
+#define ROOT_SAMPLES 10 /* trigger checks inside each step, besides its end */
 #define STIFF_LIMIT 15 /* consecutive stiff-looking steps before calling the problem stiff */
 
 static const double c2 = 1.0 / 5, c3 = 3.0 / 10, c4 = 4.0 / 5, c5 = 8.0 / 9;
@@ -198,21 +199,46 @@ static double locate_root(dp5 *p, double lo, double hi)
     return hi;
 }
 
+/* As in bdf.c: the first sample inside the step where a trigger differs from the
+ * step's start (into truth_new and g_hi). */
+static bool sample_change(dp5 *p, double *hi)
+{
+    for (int s = 1; s <= ROOT_SAMPLES; s++) {
+        double ts = p->t_old + (p->t - p->t_old) * s / (ROOT_SAMPLES + 1);
+        dp5_interp(p, ts, p->yroot);
+        tc_system_set(p->sys, ts, p->yroot);
+        tc_system_triggers(p->sys, p->truth_m, p->g_m);
+        bool changed = false;
+        for (size_t k = 0; k < p->ne; k++)
+            changed = changed || p->truth_m[k] != p->truth_cur[k];
+        if (changed) {
+            memcpy(p->truth_new, p->truth_m, p->ne * sizeof(double));
+            memcpy(p->g_hi, p->g_m, p->ne * sizeof(double));
+            *hi = ts;
+            return true;
+        }
+    }
+    return false;
+}
+
 static void check_roots(dp5 *p, tc_step_out *out)
 {
     size_t ne = p->ne;
     if (!ne)
         return;
-    tc_system_set(p->sys, p->t, p->y);
-    tc_system_triggers(p->sys, p->truth_new, p->g_hi);
-    bool changed = false;
-    for (size_t k = 0; k < ne; k++)
-        changed = changed || p->truth_new[k] != p->truth_cur[k];
-    if (!changed)
-        return;
+    double hi = p->t;
+    if (!sample_change(p, &hi)) {
+        tc_system_set(p->sys, p->t, p->y);
+        tc_system_triggers(p->sys, p->truth_new, p->g_hi);
+        bool changed = false;
+        for (size_t k = 0; k < ne; k++)
+            changed = changed || p->truth_new[k] != p->truth_cur[k];
+        if (!changed)
+            return;
+    }
     tc_system_set(p->sys, p->t_old, p->r1);
     tc_system_triggers(p->sys, NULL, p->g_lo);
-    out->t = locate_root(p, p->t_old, p->t);
+    out->t = locate_root(p, p->t_old, hi);
     out->root = true;
     p->o.stats->roots_found++;
 }

@@ -65,6 +65,31 @@ START_TEST(test_bouncing_ball)
 }
 END_TEST
 
+START_TEST(test_trigger_true_briefly_within_a_step)
+{
+    /* y' = -1 from 10 takes long steps; the trigger 3 <= y <= 4.3 holds only for
+     * t in [5.7, 7], shorter than a step, and must still fire (y := 10 at 5.7) */
+    tc_model *m = tc_model_new();
+    tsv_var(m, "y", TC_VAR_STATE, 10.0, 1);
+    tsv_var(m, "fired", TC_VAR_PARAMETER, 0.0, 2);
+    tsv_rate(m, "y", "-1", 3);
+    tc_expr *trigger = tc_expr_new(TC_EXPR_AND);
+    tc_expr_add(trigger, tsv_expr("y <= 4.3"));
+    tc_expr_add(trigger, tsv_expr("y >= 3"));
+    size_t k;
+    tc_event_spec spec = {.id = "e", .trigger = trigger, .persistent = true,
+                          .initial_value = true};
+    ck_assert_int_eq(tc_model_add_event(m, &spec, (tc_origin){"t.xml", 4, "e"}, &k), 0);
+    add_assign(m, k, "y", "10");
+    add_assign(m, k, "fired", "time");
+    tc_sim_result *r = tsv_run(m, (tc_method)_i, 1e-6, 1e-9, 10.0, 2);
+    ck_assert_msg(fabs(tsv_last(r, "fired") - 5.7) < 1e-6, "fired at %g", tsv_last(r, "fired"));
+    ck_assert_msg(fabs(tsv_last(r, "y") - 5.7) < 1e-6, "y(10) = %g", tsv_last(r, "y"));
+    tc_sim_result_free(r);
+    tc_model_free(m);
+}
+END_TEST
+
 START_TEST(test_delay_differential_equation)
 {
     /* y' = -y(t - 1), y = 1 for t <= 0: y = 1 - t on [0, 1],
@@ -395,6 +420,7 @@ Suite *solvers_events_suite(void)
     TCase *tc = tcase_create("events");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_bouncing_ball, 0, 2);
+    tcase_add_loop_test(tc, test_trigger_true_briefly_within_a_step, 0, 2);
     tcase_add_loop_test(tc, test_delay_differential_equation, 0, 2);
     tcase_add_loop_test(tc, test_index1_dae_conservation, 0, 2);
     tcase_add_loop_test(tc, test_event_delay_and_values_from_trigger_time, 0, 2);
