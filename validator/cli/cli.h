@@ -11,6 +11,9 @@
 
 #include <stdio.h>
 
+#include "pipeline/pipeline.h"
+#include "report/report.h"
+
 enum { TC_EXIT_OK = 0, TC_EXIT_FINDINGS = 1, TC_EXIT_USAGE = 2, TC_EXIT_INTERNAL = 3 };
 
 typedef struct tc_cli_option {
@@ -44,6 +47,12 @@ void tc_cli_help(const tc_cli_command *cmd, FILE *out);
 /* Print "twincheck NAME: message" to stderr and return TC_EXIT_USAGE. */
 int tc_cli_usage_error(const tc_cli_command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Run the pipeline over the targets and write its report in `format` to `output`
+ * ("-": standard output); returns the exit status (input errors 2, a report that
+ * cannot be written 3, findings at the fail level 1). */
+int tc_cli_run_and_report(const tc_cli_command *cmd, const tc_options *opt, char *const *targets,
+                          size_t ntargets, tc_format format, const char *output);
 
 /* The commands, one line each in commands.def. */
 #define TC_COMMAND(name) extern const tc_cli_command tc_cmd_##name;

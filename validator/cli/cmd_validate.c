@@ -59,38 +59,8 @@ static int run(const tc_cli_command *cmd, int argc, char **argv)
     if (first >= argc)
         return tc_cli_usage_error(cmd, "no PATH to validate");
 
-    tc_run run;
-    tc_run_init(&run);
-    int status = TC_EXIT_OK;
-    char *report = NULL;
-    size_t len = 0;
-    tc_pipeline_run(&run, &a.opt, argv + first, (size_t)(argc - first));
-    if (run.nerrors) {
-        for (size_t i = 0; i < run.nerrors; i++)
-            fprintf(stderr, "twincheck validate: %s\n", run.errors[i]);
-        status = TC_EXIT_USAGE;
-        goto cleanup;
-    }
-    unsigned flags = tc_report_color_wanted(a.output) ? TC_REPORT_COLOR : 0;
-    if (tc_report_render_flags(&run, a.format, flags, &report, &len) == 0 && a.opt.assess &&
-        a.format == TC_FORMAT_TEXT) {
-        char *table = tc_assess_text(json_object_get(run.sections, "credibility"));
-        char *both = tc_xasprintf("%s\n%s", report, table);
-        free(table);
-        free(report);
-        report = both;
-        len = strlen(both);
-    }
-    if (!report || tc_write_file(a.output, report, len) != 0) {
-        fprintf(stderr, "twincheck validate: %s\n", tc_error_last());
-        status = TC_EXIT_INTERNAL;
-        goto cleanup;
-    }
-    status = tc_run_passed(&run) ? TC_EXIT_OK : TC_EXIT_FINDINGS;
-cleanup:
-    free(report);
-    tc_run_release(&run);
-    return status;
+    return tc_cli_run_and_report(cmd, &a.opt, argv + first, (size_t)(argc - first), a.format,
+                                 a.output);
 }
 
 const tc_cli_command tc_cmd_validate = {
