@@ -60,7 +60,8 @@ static void put(buf *b, const void *data, size_t n)
             die("%s", "out of memory");
         b->cap = cap;
     }
-    memcpy(b->data + b->len, data, n);
+    if (n) /* memcpy with a NULL source is undefined even for 0 bytes */
+        memcpy(b->data + b->len, data, n);
     b->len += n;
 }
 
