@@ -183,3 +183,13 @@ $(CONF_SBML): tests/conformance/sbml_validation.c $(LIB) $(BUILD)/config.mk
 .PHONY: conformance-sbml-validation
 conformance-sbml-validation: $(CONF_SBML)
 	$(Q)./$(CONF_SBML) ../shared/testsuites --doc docs/conformance.md --floors tests/conformance/floors
+
+CONF_SEMANTIC := $(BUILD)/conformance-sbml-semantic
+$(CONF_SEMANTIC): tests/conformance/sbml_semantic.c $(LIB) $(BUILD)/config.mk
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(DEP_LIBS)
+
+.PHONY: conformance-sbml-semantic
+conformance-sbml-semantic: $(CONF_SEMANTIC)
+	$(Q)./$(CONF_SEMANTIC) ../shared/testsuites --doc docs/conformance.md \
+		--failures-doc docs/conformance-sbml-semantic-failures.md --floors tests/conformance/floors

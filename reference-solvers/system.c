@@ -232,6 +232,58 @@ static void collect_symbols(const tc_expr *e, const tc_namemap *map, bool *seen,
         collect_symbols(e->args[k], map, seen, list, n);
 }
 
+static void collect_rate_dependencies(const tc_model *m, const tc_expr *e, bool *seen,
+                                      size_t *list, size_t *n, int depth);
+
+/* As collect_symbols, and for rateOf(x) also what x's rate is computed from: the
+ * rate equation of a state, the rates of what an assigned variable's definition
+ * mentions (so an initial value using rateOf comes after the quantities the rate
+ * needs). `depth` bounds chains of assignments. */
+static void collect_dependencies(const tc_model *m, const tc_expr *e, bool *seen, size_t *list,
+                                 size_t *n, int depth)
+{
+    if (!e || depth > 16)
+        return;
+    if (e->op == TC_EXPR_RATE_OF && e->nargs == 1 && e->args[0]->op == TC_EXPR_SYMBOL) {
+        long i = tc_namemap_get(&m->varmap, e->args[0]->name);
+        collect_symbols(e->args[0], &m->varmap, seen, list, n);
+        if (i < 0)
+            return;
+        if (m->vars[i].kind == TC_VAR_STATE) {
+            const tc_meq *eq = find_eq(m->rates, m->nrates, (size_t)i);
+            if (eq)
+                collect_dependencies(m, eq->rhs, seen, list, n, depth + 1);
+        } else if (m->vars[i].kind == TC_VAR_ASSIGNED) {
+            const tc_meq *eq = find_eq(m->assigns, m->nassigns, (size_t)i);
+            if (eq)
+                collect_rate_dependencies(m, eq->rhs, seen, list, n, depth + 1);
+        }
+        return;
+    }
+    if (e->op == TC_EXPR_SYMBOL) {
+        collect_symbols(e, &m->varmap, seen, list, n);
+        return;
+    }
+    for (size_t k = 0; k < e->nargs; k++)
+        collect_dependencies(m, e->args[k], seen, list, n, depth);
+}
+
+/* What the time derivative of e is computed from: e's symbols and their rates. */
+static void collect_rate_dependencies(const tc_model *m, const tc_expr *e, bool *seen,
+                                      size_t *list, size_t *n, int depth)
+{
+    if (!e || depth > 16)
+        return;
+    if (e->op == TC_EXPR_SYMBOL) {
+        tc_expr *r = tc_expr_add(tc_expr_new(TC_EXPR_RATE_OF), tc_expr_symbol(e->name));
+        collect_dependencies(m, r, seen, list, n, depth);
+        tc_expr_free(r);
+        return;
+    }
+    for (size_t k = 0; k < e->nargs; k++)
+        collect_rate_dependencies(m, e->args[k], seen, list, n, depth);
+}
+
 typedef struct order_ctx {
     const tc_model *m;
     const tc_expr **expr; /* per variable: the equation defining it in this order, or NULL */
@@ -265,7 +317,7 @@ static int visit(order_ctx *o, size_t v, const char *what)
     size_t nd = 0, n = o->m->nvars;
     size_t *deps = tc_solv_alloc((n + 1) * sizeof *deps);
     memset(o->seen, 0, n * sizeof *o->seen);
-    collect_symbols(o->expr[v], &o->m->varmap, o->seen, deps, &nd);
+    collect_dependencies(o->m, o->expr[v], o->seen, deps, &nd, 0);
     int rc = 0;
     for (size_t k = 0; k < nd && rc == 0; k++)
         if (o->expr[deps[k]])

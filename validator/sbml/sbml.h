@@ -204,4 +204,41 @@ void tc_sbml_validate(const tc_sbml_doc *doc, tc_findings *fs);
 /* Read and validate one package file (the pipeline's entry point). */
 void tc_sbml_check_file(const tc_file *file, tc_findings *fs);
 
+
+/* ---- simulation: the document as the reference solvers' model (sbml_model.c) ----
+ *
+ * tc_sbml_sim_new maps a document's model onto a tc_model with the SBML semantics
+ * (rules, initial assignments, reactions on amounts or concentrations, conversion
+ * factors, stoichiometries, local parameters, events with their level's defaults).
+ * Unsupported constructs (comp models, Level 1 text formulas, fast reactions) fail
+ * with TC_EUSAGE and a message starting "not supported: "; an inconsistent model
+ * fails with TC_EINVAL. The result keeps no pointer into the document; free it with
+ * tc_sbml_sim_free (NULL is fine). */
+#include "solvers.h"
+
+typedef struct tc_sbml_sim tc_sbml_sim;
+
+/* How a species is reported: as its symbol reads, as an amount, as a concentration. */
+typedef enum tc_sbml_form { TC_SBML_NATURAL = 0, TC_SBML_AMOUNT, TC_SBML_CONCENTRATION } tc_sbml_form;
+
+/* One output column: the model variable `var`, times (or divided by) `size` when set.
+ * The strings belong to the tc_sbml_sim. */
+typedef struct tc_sbml_output {
+    const char *var, *size;
+    bool divide;
+} tc_sbml_output;
+
+int tc_sbml_sim_new(tc_sbml_sim **out, const tc_sbml_doc *doc);
+void tc_sbml_sim_free(tc_sbml_sim *s);
+/* The model (owned by s) to compile with tc_system_new. */
+const tc_model *tc_sbml_sim_model(const tc_sbml_sim *s);
+/* The species' ids in document order; *ids is an array the caller frees (the
+ * strings belong to s). Returns the count. */
+size_t tc_sbml_sim_species(const tc_sbml_sim *s, const char ***ids);
+/* How to report SBML symbol `id` in `form` (species only; others ignore it). */
+int tc_sbml_sim_output(const tc_sbml_sim *s, const char *id, tc_sbml_form form,
+                       tc_sbml_output *out);
+/* The output's value at a result row (NAN when a column is missing). */
+double tc_sbml_output_value(const tc_sbml_output *o, const tc_sim_result *r, size_t row);
+
 #endif
