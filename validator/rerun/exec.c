@@ -63,13 +63,18 @@ static xmlXPathObject *select_nodes(xmlDoc *doc, const tc_sedml_target *t)
         return NULL;
     xmlNode *root = xmlDocGetRootElement(doc);
     const char *own = root && root->ns ? (const char *)root->ns->href : NULL;
+    bool sbml_prefix = false;
     for (size_t i = 0; i < t->nns; i++) {
         const char *uri = t->ns[i].uri;
         if (is_sbml_ns(uri) && own)
             uri = own;
         if (t->ns[i].prefix && uri)
             xmlXPathRegisterNs(x, (const xmlChar *)t->ns[i].prefix, (const xmlChar *)uri);
+        sbml_prefix = sbml_prefix || (t->ns[i].prefix && strcmp(t->ns[i].prefix, "sbml") == 0);
     }
+    /* many SED-ML files use the prefix "sbml" without declaring it */
+    if (!sbml_prefix && own)
+        xmlXPathRegisterNs(x, (const xmlChar *)"sbml", (const xmlChar *)own);
     xmlXPathObject *r = xmlXPathEvalExpression((const xmlChar *)t->xpath, x);
     xmlXPathFreeContext(x);
     if (r && r->type != XPATH_NODESET) {

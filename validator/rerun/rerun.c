@@ -226,6 +226,13 @@ static void dg_compute(doc_ctx *d, const tc_sedml_data_generator *dg, int k, dg_
         const tc_sedml_variable *var = &calc->vars[i];
         const tc_sedml_task *t = var->task_ref ? tc_sedml_find_task(d->rc.doc, var->task_ref)
                                                : NULL;
+        if (!t && !var->task_ref && var->target.xpath && var->target.xpath[0] == '#') {
+            dg_fail(g, RR_NOT_VERIFIABLE, "rerun:not-verifiable", var->line,
+                    tc_xasprintf("variable '%s' reads data source '%s', not a simulation: "
+                                 "nothing to re-run",
+                                 var->id ? var->id : "", var->target.xpath + 1));
+            break;
+        }
         if (!t) {
             dg_fail(g, RR_BROKEN, "rerun:missing-variable", var->line,
                     tc_xasprintf("variable '%s' names no task of the SED-ML file ('%s')",
