@@ -9,7 +9,7 @@
  * The expected values come from the suite, not from our code. Each case runs in a
  * forked child with a time limit. --doc rewrites the section between the
  * rerun-semantic markers of FILE; --floors makes the exit status 1 when the pass
- * count is below the floor "rerun-semantic N".
+ * count is below the floor "rerun-semantic-passed N".
  */
 #include <dirent.h>
 #include <signal.h>
@@ -118,8 +118,8 @@ static long read_floor(const char *path)
     char line[256];
     long floor_ = -1;
     while (fp && fgets(line, sizeof line, fp))
-        if (strncmp(line, "rerun-semantic ", 15) == 0)
-            floor_ = strtol(line + 15, NULL, 10);
+        if (strncmp(line, "rerun-semantic-passed ", 22) == 0)
+            floor_ = strtol(line + 22, NULL, 10);
     if (fp)
         fclose(fp);
     return floor_;
