@@ -193,3 +193,12 @@ $(CONF_SEMANTIC): tests/conformance/sbml_semantic.c $(LIB) $(BUILD)/config.mk
 conformance-sbml-semantic: $(CONF_SEMANTIC)
 	$(Q)./$(CONF_SEMANTIC) ../shared/testsuites --doc docs/conformance.md \
 		--failures-doc docs/conformance-sbml-semantic-failures.md --floors tests/conformance/floors
+
+CONF_RERUN := $(BUILD)/conformance-rerun-semantic
+$(CONF_RERUN): tests/conformance/rerun_semantic.c tests/conformance/semantic_case.h $(LIB) $(BUILD)/config.mk
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(DEP_LIBS)
+
+.PHONY: conformance-rerun-semantic
+conformance-rerun-semantic: $(CONF_RERUN)
+	$(Q)./$(CONF_RERUN) ../shared/testsuites --doc docs/conformance.md --floors tests/conformance/floors

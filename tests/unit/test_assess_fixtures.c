@@ -255,9 +255,12 @@ START_TEST(test_case)
     const char *name = cases[_i];
     char *dir = assemble(name);
     char *rpath = case_file(name, "reruns.json"), *spath = case_file(name, "simulated.csv");
+    char *npath = case_file(name, "no-rerun"); /* the engine without any re-run evidence */
     json_t *section = NULL;
-    json_t *findings = exists(rpath) || exists(spath) ? run_library(name, dir, &section)
-                                                      : run_command(name, dir, &section);
+    json_t *findings = exists(rpath) || exists(spath) || exists(npath)
+                           ? run_library(name, dir, &section)
+                           : run_command(name, dir, &section);
+    free(npath);
     ck_assert_msg(json_is_object(section), "%s: no credibility section", name);
     char *epath = case_file(name, "expected.tsv");
     FILE *fp = fopen(epath, "r");

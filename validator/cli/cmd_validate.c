@@ -13,10 +13,11 @@ static const tc_cli_option options[] = {
     {"fail-on", 0, "LEVEL", "exit 1 when a finding is at or above LEVEL: error (default), "
                             "warning, info or fatal"},
     {"assess", 0, NULL, "also assess the credibility dossier (as 'twincheck assess' does)"},
+    {"rerun", 0, NULL, "also re-run the SED-ML experiments (as 'twincheck rerun' does)"},
     {0},
 };
 
-enum { OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_ASSESS };
+enum { OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_ASSESS, OPT_RERUN };
 
 typedef struct validate_args {
     const tc_cli_command *cmd;
@@ -42,6 +43,10 @@ static int on_option(void *ctx, int index, const char *arg)
         return 0;
     case OPT_ASSESS:
         a->opt.assess = true;
+        a->opt.rerun = true; /* the re-run's results are evidence for the assessment */
+        return 0;
+    case OPT_RERUN:
+        a->opt.rerun = true;
         return 0;
     }
     return -1;
@@ -66,7 +71,7 @@ static int run(const tc_cli_command *cmd, int argc, char **argv)
 const tc_cli_command tc_cmd_validate = {
     .name = "validate",
     .synopsis = "[--format text|json|sarif|junit] [-o FILE] [--fail-on LEVEL] [--assess] "
-                "PATH...",
+                "[--rerun] PATH...",
     .summary = "Validate twin packages (.omex archives or folders) and single files.",
     .options = options,
     .run = run,

@@ -19,6 +19,11 @@ typedef struct tc_options {
      * package without one is certified without a credibility section). */
     bool assess_if_dossier;
     const char *pack; /* credibility rule pack: a built-in id or a file; NULL: the dossier's */
+    /* re-run: comparison tolerances (0: the dossier's, else the defaults) and limits
+     * per simulation (0: the defaults of validator/rerun/rerun.h) */
+    double rerun_atol, rerun_rtol;
+    long rerun_max_steps;
+    double rerun_max_seconds;
 } tc_options;
 
 #define TC_OPTIONS_VERSION 1

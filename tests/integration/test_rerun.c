@@ -1,0 +1,259 @@
+/* The re-run stage through the built command: the fixtures under fixtures/rerun/
+ * (expected findings and verdicts in their expected.tsv), an HDF5 variant written
+ * here, tolerances from the options, and the bundled example package. */
+#include <check.h>
+#include <hdf5.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../testutil.h"
+
+static const char *const names[] = {"right", "slightly-off", "wrong", "stochastic", "missing",
+                                    "repeated"};
+
+static json_t *rerun_json(int *status, const char *path, const char *opt, const char *arg)
+{
+    char *out = NULL;
+    *status = opt ? tc_test_run(&out, "rerun", "--format", "json", opt, arg, path, NULL)
+                  : tc_test_run(&out, "rerun", "--format", "json", path, NULL);
+    json_error_t err;
+    json_t *j = json_loads(out ? out : "", 0, &err);
+    ck_assert_msg(j != NULL, "%s: the report is not JSON (%s): %s", path, err.text, out);
+    free(out);
+    return j;
+}
+
+static const char *verdict_of(json_t *report, const char *rep, const char *set)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(report, "reruns"), i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "report")), rep) == 0 &&
+            strcmp(json_string_value(json_object_get(e, "data_set")), set) == 0)
+            return json_string_value(json_object_get(e, "verdict"));
+    }
+    return "(absent)";
+}
+
+START_TEST(test_fixture)
+{
+    const char *name = names[_i];
+    char *dir = tc_xasprintf("%s/%s", TC_SOURCE("fixtures/rerun"), name);
+    char *exp = tc_xasprintf("%s/expected.tsv", dir);
+    int status;
+    json_t *report = rerun_json(&status, dir, NULL, NULL);
+    json_t *findings = json_object_get(report, "findings");
+    FILE *fp = fopen(exp, "r");
+    ck_assert_ptr_nonnull(fp);
+    char line[4096];
+    size_t listed = 0;
+    bool want_fail = false;
+    while (fgets(line, sizeof line, fp)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '#' || !line[0])
+            continue;
+        char *f[4] = {0}, *p = line;
+        for (int i = 0; i < 4 && p; i++) {
+            f[i] = p;
+            p = i < 3 ? strchr(p, '\t') : NULL;
+            if (p)
+                *p++ = '\0';
+        }
+        if (strcmp(f[0], "@verdict") == 0) {
+            char *slash = strchr(f[1], '/');
+            ck_assert_ptr_nonnull(slash);
+            *slash = '\0';
+            const char *got = verdict_of(report, f[1], slash + 1);
+            ck_assert_msg(strcmp(got, f[2]) == 0, "%s: %s/%s is %s, expected %s", name, f[1],
+                          slash + 1, got, f[2]);
+            continue;
+        }
+        ck_assert_msg(f[3] != NULL, "%s: a line needs rule, file, line, message", name);
+        bool found = false;
+        size_t i;
+        json_t *fj;
+        json_array_foreach(findings, i, fj)
+        {
+            found = found ||
+                    (strcmp(json_string_value(json_object_get(fj, "rule")), f[0]) == 0 &&
+                     strcmp(json_string_value(json_object_get(fj, "file")), f[1]) == 0 &&
+                     json_integer_value(json_object_get(fj, "line")) == strtol(f[2], NULL, 10) &&
+                     strstr(json_string_value(json_object_get(fj, "message")), f[3]));
+        }
+        ck_assert_msg(found, "%s: no %s at %s:%s with \"%s\"", name, f[0], f[1], f[2], f[3]);
+        listed++;
+        want_fail = want_fail || strcmp(f[0], "rerun:not-verifiable") != 0;
+    }
+    fclose(fp);
+    /* nothing else from the re-run */
+    size_t i, rerun = 0;
+    json_t *fj;
+    json_array_foreach(findings, i, fj)
+    {
+        rerun += strncmp(json_string_value(json_object_get(fj, "rule")), "rerun:", 6) == 0;
+    }
+    ck_assert_uint_eq(rerun, listed);
+    ck_assert_int_eq(status, want_fail ? 1 : 0);
+    json_decref(report);
+    free(exp);
+    free(dir);
+}
+END_TEST
+
+/* Tolerances from the options: six significant digits fail at rtol 1e-7. */
+START_TEST(test_tolerance_option)
+{
+    int status;
+    json_t *r = rerun_json(&status, TC_SOURCE("fixtures/rerun/slightly-off"), "--rtol", "1e-7");
+    ck_assert_int_eq(status, 1);
+    ck_assert_str_eq(verdict_of(r, "report1", "ds_A"), "fail");
+    ck_assert_str_eq(verdict_of(r, "report1", "ds_time"), "pass");
+    json_decref(r);
+}
+END_TEST
+
+/* The bundled package's declared results (the analytic solution) verify, and
+ * the assessment grades code verification and solver error from the re-run. */
+START_TEST(test_bundled_package)
+{
+    int status;
+    const char *pkg = TC_SOURCE("fixtures/valid/pk-two-compartment");
+    json_t *r = rerun_json(&status, pkg, NULL, NULL);
+    ck_assert_int_eq(status, 0);
+    ck_assert_uint_eq(json_array_size(json_object_get(r, "reruns")), 3);
+    ck_assert_str_eq(verdict_of(r, "report_concentrations", "C_central"), "pass");
+    ck_assert_str_eq(verdict_of(r, "report_concentrations", "C_peripheral"), "pass");
+    json_t *e = json_array_get(json_object_get(r, "reruns"), 1);
+    ck_assert(json_real_value(json_object_get(e, "cross_integrator_max_rel_diff")) < 1e-6);
+    ck_assert(json_real_value(json_object_get(e, "convergence_max_rel_change")) < 1e-6);
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(e, "algorithm")), "bdf"));
+    json_decref(r);
+
+    char *out = NULL;
+    tc_test_run(&out, "validate", "--assess", "--format", "json", pkg, NULL);
+    json_t *v = json_loads(out, 0, NULL);
+    json_t *measures = json_object_get(json_object_get(v, "credibility"), "measures");
+    ck_assert(json_is_real(json_object_get(measures, "rerun.cross_integrator_max_rel_diff")));
+    ck_assert_int_eq(json_integer_value(json_object_get(measures, "rerun.count")) +
+                         (int)json_real_value(json_object_get(measures, "rerun.count")),
+                     3);
+    json_decref(v);
+    free(out);
+}
+END_TEST
+
+static void copy_file(const char *from, const char *to)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(tc_read_file(from, 1 << 20, &data, &len), 0);
+    ck_assert_int_eq(tc_write_file(to, data, len), 0);
+    free(data);
+}
+
+static void write_attr(hid_t obj, const char *name, const char **values, hsize_t n)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    hid_t space = H5Screate_simple(1, &n, NULL);
+    hid_t a = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    ck_assert_int_ge(H5Awrite(a, type, values), 0);
+    H5Aclose(a);
+    H5Sclose(space);
+    H5Tclose(type);
+}
+
+/* The right package with its declared values in a BioSimulators reports.h5, B
+ * shifted by 1 % so that one data set fails. */
+START_TEST(test_hdf5)
+{
+    char dir[] = "/tmp/tc-rerun-h5-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    const char *files[] = {"model.xml", "simulation.sedml"};
+    for (int i = 0; i < 2; i++) {
+        char *from = tc_xasprintf("%s/%s", TC_SOURCE("fixtures/rerun/right"), files[i]);
+        char *to = tc_xasprintf("%s/%s", dir, files[i]);
+        copy_file(from, to);
+        free(from);
+        free(to);
+    }
+    const char *manifest =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<omexManifest xmlns=\"http://identifiers.org/combine.specifications/omex-manifest\">\n"
+        "  <content location=\".\" format=\"http://identifiers.org/combine.specifications/omex\"/>\n"
+        "  <content location=\"./manifest.xml\" "
+        "format=\"http://identifiers.org/combine.specifications/omex-manifest\"/>\n"
+        "  <content location=\"./model.xml\" "
+        "format=\"http://identifiers.org/combine.specifications/sbml.level-3.version-2.core\"/>\n"
+        "  <content location=\"./simulation.sedml\" "
+        "format=\"http://identifiers.org/combine.specifications/sed-ml.level-1.version-4\" "
+        "master=\"true\"/>\n"
+        "  <content location=\"./reports.h5\" "
+        "format=\"http://purl.org/NET/mediatypes/application/x-hdf5\"/>\n"
+        "</omexManifest>\n";
+    char *mpath = tc_xasprintf("%s/manifest.xml", dir);
+    ck_assert_int_eq(tc_write_file(mpath, manifest, strlen(manifest)), 0);
+    double data[3][21];
+    for (int j = 0; j < 21; j++) {
+        double t = 0.5 * j, a = 10 * exp(-0.5 * t);
+        data[0][j] = t;
+        data[1][j] = a;
+        data[2][j] = (10 - a) * 1.01;
+    }
+    char *h5 = tc_xasprintf("%s/reports.h5", dir);
+    hid_t f = H5Fcreate(h5, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t g = H5Gcreate2(f, "simulation.sedml", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hsize_t dims[2] = {3, 21};
+    hid_t space = H5Screate_simple(2, dims, NULL);
+    hid_t d = H5Dcreate2(g, "report1", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                         H5P_DEFAULT);
+    H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+    const char *ids[] = {"ds_time", "ds_A", "ds_B"}, *labels[] = {"time", "A", "B"};
+    write_attr(d, "sedmlDataSetIds", ids, 3);
+    write_attr(d, "sedmlDataSetLabels", labels, 3);
+    H5Dclose(d);
+    H5Sclose(space);
+    H5Gclose(g);
+    H5Fclose(f);
+
+    int status;
+    json_t *r = rerun_json(&status, dir, NULL, NULL);
+    ck_assert_int_eq(status, 1);
+    ck_assert_str_eq(verdict_of(r, "report1", "ds_time"), "pass");
+    ck_assert_str_eq(verdict_of(r, "report1", "ds_A"), "pass");
+    ck_assert_str_eq(verdict_of(r, "report1", "ds_B"), "fail");
+    json_t *e = json_array_get(json_object_get(r, "reruns"), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(e, "declared")), "reports.h5");
+    ck_assert(fabs(json_real_value(json_object_get(e, "max_rel_error")) - 0.01 / 1.01) < 1e-6);
+    json_decref(r);
+    unlink(h5);
+    unlink(mpath);
+    for (int i = 0; i < 2; i++) {
+        char *p = tc_xasprintf("%s/%s", dir, files[i]);
+        unlink(p);
+        free(p);
+    }
+    rmdir(dir);
+    free(h5);
+    free(mpath);
+}
+END_TEST
+
+Suite *rerun_suite(void)
+{
+    Suite *s = suite_create("rerun");
+    TCase *tc = tcase_create("fixtures");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_fixture, 0, (int)(sizeof names / sizeof *names));
+    tcase_add_test(tc, test_tolerance_option);
+    tcase_add_test(tc, test_bundled_package);
+    tcase_add_test(tc, test_hdf5);
+    suite_add_tcase(s, tc);
+    return s;
+}
