@@ -682,6 +682,32 @@ void tc_sbml_doc_free(tc_sbml_doc *doc)
     free(doc);
 }
 
+void sbml_doc_replace(tc_sbml_doc *doc, xmlDoc *xml, const char *drop_package)
+{
+    free_model(doc->model);
+    doc->model = NULL;
+    for (size_t i = 0; drop_package && i < doc->npackages; i++) {
+        if (strcmp(doc->packages[i], drop_package) != 0)
+            continue;
+        free(doc->packages[i]);
+        doc->packages[i] = doc->packages[--doc->npackages];
+        break;
+    }
+    xmlDoc *old = doc->xml;
+    doc->xml = xml;
+    /* the old document's prefixes are compared by name; the root keeps the same ones */
+    reader r = {.o = {.file = doc->file, .fs = NULL, .level = doc->level, .version = doc->version},
+                .level = doc->level};
+    tc_findings quiet;
+    tc_findings_init(&quiet);
+    r.o.fs = &quiet; /* reading problems were reported on the composed document */
+    const xmlNode *model = child(xmlDocGetRootElement(xml), "model");
+    if (model)
+        doc->model = read_model(&r, model);
+    tc_findings_release(&quiet);
+    xmlFreeDoc(old);
+}
+
 /* The declared encoding must be UTF-8 (sbml:10101). */
 static void check_encoding(const sbml_out *o, const char *data, size_t len)
 {
