@@ -138,6 +138,20 @@ START_TEST(test_early_notes_are_schema)
 }
 END_TEST
 
+/* Level 3 keeps its own rules for list attributes (the Level 1/2 schema check is not used) */
+START_TEST(test_level3_list_attributes_keep_their_rule)
+{
+    expect("<?xml version=\"1.0\"?>\n"
+           "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" level=\"3\" "
+           "version=\"1\">\n"
+           "<model>\n"
+           "<listOfParameters foo=\"1\"><parameter id=\"p\" value=\"1\" constant=\"true\"/>"
+           "</listOfParameters>\n"
+           "</model></sbml>\n",
+           "sbml:20227", 4, "<listOfParameters> may not have the attribute foo");
+}
+END_TEST
+
 Suite *sbml_rules_suite(void)
 {
     Suite *s = suite_create("sbml_rules");
@@ -148,6 +162,7 @@ Suite *sbml_rules_suite(void)
     tcase_add_test(tc, test_level2_duplicate_child_and_package);
     tcase_add_test(tc, test_level1_required_and_list_attributes);
     tcase_add_test(tc, test_early_notes_are_schema);
+    tcase_add_test(tc, test_level3_list_attributes_keep_their_rule);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -738,7 +738,7 @@ static void walk(walker *w, const xmlNode *n, int depth)
             s = spec_for("localParameter");
         if (w->level < 3)
             check_l12_schema(w, c);
-        if (s && w->level >= 2 && strncmp(name, "listOf", 6) != 0)
+        if (s && w->level >= 2 && !(w->level < 3 && strncmp(name, "listOf", 6) == 0))
             check_attrs(w, c, s);
         if (w->level == 1)
             check_l1_attrs(w, c);
