@@ -5,7 +5,8 @@
 # come from the rule texts STANDARDS_DIR/{l3v2,l3v1,l2v5,l2v4}/validation-rules/NNNNN.tex
 # (default ../shared/standards/sbml): the newest version that states a rule wins, and a
 # rule that says "must" is an error, one that only says "should" a warning. Ids that
-# libSBML adds (01xxx XML, 8xxxx, 9xxxx) come from rules/sbml/libsbml-ids.tsv. Our own
+# libSBML adds (01xxx XML, 8xxxx, 9xxxx) come from rules/sbml/libsbml-ids.tsv, the comp
+# package's rules that are checked from rules/sbml/comp-ids.tsv. Our own
 # one-line descriptions come from rules/sbml/descriptions.tsv; a rule without one gets
 # a description naming its family.
 set -eu
@@ -29,6 +30,9 @@ here=$(dirname "$0")/..
     grep -v '^#' "$here/rules/sbml/libsbml-ids.tsv" | awk -F'\t' 'NF>=2 {
         src = ($1 < 10000) ? "libSBML XML parser check " $1 : "libSBML additional check " $1
         printf "L\t%s\t0\t%s\t%s\n", $1, $2, src }'
+    grep -v '^#' "$here/rules/sbml/comp-ids.tsv" | awk -F'\t' 'NF>=3 {
+        printf "L\t%s\t0\t%s\tSBML L3 comp package V1 validation rule %s\n", $1, $2, $1
+        printf "D\t%s\t%s\n", $1, $3 }'
     grep -v '^#' "$here/rules/sbml/descriptions.tsv" | awk -F'\t' 'NF>=2 { printf "D\t%s\t%s\n", $1, $2 }'
 } | awk -F'\t' '
 function family(id,   h) {

@@ -62,7 +62,38 @@ static void free_list(char **names, size_t n)
     free(names);
 }
 
-/* Validate one file; findings into fs. Returns false when it could not be read. */
+static int comp_total, comp_flat;
+static bool in_semantic; /* comp models are counted in sbml-semantic only */
+
+/* Suite files that contradict the specifications: not counted, listed in the report.
+ * Each says why; the validator follows the specification. */
+static const struct {
+    const char *file, *reason;
+} exceptions[] = {
+    {"sbml-semantic/00959/00959-sbml-l3v1.xml",
+     "areaUnits=\"area\" names no unit definition; Level 3 has no predefined \"area\" (rule 10313)"},
+    {"sbml-semantic/00959/00959-sbml-l3v2.xml",
+     "areaUnits=\"area\" names no unit definition; Level 3 has no predefined \"area\" (rule 10313)"},
+    {"sbml-semantic/01167/01167-sbml-l3v1.xml",
+     "its external file enzyme_identical-l3v1.xml names source=\"enzyme_model.xml\", which the "
+     "case does not contain (comp-20304)"},
+    {"sbml-semantic/01168/01168-sbml-l3v1.xml",
+     "its external file enzyme_identical-l3v1.xml names source=\"enzyme_model.xml\", which the "
+     "case does not contain (comp-20304)"},
+};
+
+static const char *exception_for(const char *path)
+{
+    for (size_t i = 0; i < sizeof(exceptions) / sizeof(exceptions[0]); i++) {
+        size_t n = strlen(path), m = strlen(exceptions[i].file);
+        if (n >= m && strcmp(path + n - m, exceptions[i].file) == 0)
+            return exceptions[i].reason;
+    }
+    return NULL;
+}
+
+/* Validate one file; findings into fs. Returns false when it could not be read. A
+ * composed (comp) model is flattened first, its external files read from its folder. */
 static bool check(const char *path, tc_findings *fs)
 {
     unsigned char *data = NULL;
@@ -71,6 +102,16 @@ static bool check(const char *path, tc_findings *fs)
         return false;
     tc_sbml_doc *doc = NULL;
     if (tc_sbml_read(&doc, data, len, path, fs) == 0) {
+        if (tc_sbml_uses_comp(doc)) {
+            char *dir = tc_xstrdup(path), *slash = strrchr(dir, '/');
+            if (slash)
+                *slash = '\0';
+            tc_sbml_resolver r = tc_sbml_resolver_dir(slash ? dir : ".");
+            int rc = tc_sbml_flatten(doc, &r, fs);
+            comp_total += in_semantic;
+            comp_flat += in_semantic && rc == 0;
+            free(dir);
+        }
         tc_sbml_validate(doc, fs);
         tc_sbml_doc_free(doc);
     }
@@ -162,6 +203,10 @@ static void run_semantic(const char *root)
                 continue;
             }
             fclose(probe);
+            if (exception_for(path)) {
+                free(path);
+                continue;
+            }
             tc_findings fs;
             tc_findings_init(&fs);
             bool ok = check(path, &fs) && first_error(&fs) == NULL;
@@ -205,6 +250,14 @@ static char *table(void)
                   po, pct(po, pt));
     tc_buf_printf(&b, "\nsbml-semantic: %d of %d valid models report no error (%.1f%%).\n",
                   semantic_ok, semantic_total, pct(semantic_ok, semantic_total));
+    tc_buf_puts(&b, "\nKnown exceptions (suite files that contradict the specification; not "
+                    "counted):\n\n");
+    for (size_t i = 0; i < sizeof(exceptions) / sizeof(exceptions[0]); i++)
+        tc_buf_printf(&b, "- %s: %s\n", exceptions[i].file, exceptions[i].reason);
+    tc_buf_printf(&b,
+                  "\ncomp: %d of %d composed models of sbml-semantic flatten into a core model "
+                  "without error.\n",
+                  comp_flat, comp_total);
     return tc_buf_detach(&b);
 }
 
@@ -296,6 +349,7 @@ int main(int argc, char **argv)
     char *v = tc_xasprintf("%s/sbml-validation", suites),
          *s = tc_xasprintf("%s/sbml-semantic", suites);
     run_validation(v);
+    in_semantic = true;
     run_semantic(s);
     char *tab = table();
     fputs(tab, stdout);

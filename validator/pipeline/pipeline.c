@@ -60,7 +60,7 @@ static int run_target(tc_run *run, const tc_options *opt, const tc_pack *pack, j
     tc_parse_check_package(pkg, &run->findings);
     for (size_t i = 0; i < pkg->nfiles; i++)
         if (pkg->files[i].kind == TC_KIND_SBML)
-            tc_sbml_check_file(&pkg->files[i], &run->findings);
+            tc_sbml_check_package_file(pkg, &pkg->files[i], &run->findings);
     /* SED-ML is checked per package: its references reach into the models. */
     tc_sedml_check_package(pkg, &run->findings);
     tc_rerun_result rr;

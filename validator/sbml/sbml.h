@@ -198,11 +198,40 @@ int tc_sbml_read(tc_sbml_doc **out, const void *data, size_t len, const char *fi
                  tc_findings *fs);
 void tc_sbml_doc_free(tc_sbml_doc *doc);
 
+/* ---- hierarchical model composition (Level 3 package comp) ---- */
+
+/* Reads the file an externalModelDefinition's source names. `base` is the file that
+ * names it (package path or label), `ref` the source as written. Returns 0 with *path
+ * (the file's label for findings), *data and *len set (caller frees all), or a
+ * negative code when it cannot be read or lies outside what the resolver allows. */
+typedef struct tc_sbml_resolver {
+    int (*read)(void *ctx, const char *base, const char *ref, char **path, unsigned char **data,
+                size_t *len);
+    void *ctx;
+} tc_sbml_resolver;
+
+/* Files in one directory only (no absolute paths, no "..", no URL schemes but file:). */
+tc_sbml_resolver tc_sbml_resolver_dir(const char *dir);
+/* Files of a package, resolved relative to the naming file, never outside it. */
+tc_sbml_resolver tc_sbml_resolver_package(const tc_package *pkg);
+
+/* Does the document declare the comp package? */
+bool tc_sbml_uses_comp(const tc_sbml_doc *doc);
+/* Replace a composed model by its flat core equivalent: submodels instantiated with
+ * ids "SUBMODEL__id", deletions removed, replaced elements merged into their
+ * replacements (conversion factors applied), time and extent scaled. 0 when done (or
+ * the document does not use comp); a negative code, with sbml:comp-NNNNN findings in
+ * `fs`, when the composition is broken (the document is left as it was). `r` may be
+ * NULL: then only model definitions inside the document are found. */
+int tc_sbml_flatten(tc_sbml_doc *doc, const tc_sbml_resolver *r, tc_findings *fs);
+
 /* Check a document read by tc_sbml_read against every rule family. */
 void tc_sbml_validate(const tc_sbml_doc *doc, tc_findings *fs);
 
 /* Read and validate one package file (the pipeline's entry point). */
 void tc_sbml_check_file(const tc_file *file, tc_findings *fs);
+/* The same, flattening a composed model first with the package's files. */
+void tc_sbml_check_package_file(const tc_package *pkg, const tc_file *file, tc_findings *fs);
 
 
 /* ---- simulation: the document as the reference solvers' model (sbml_model.c) ----

@@ -187,8 +187,11 @@ static void walk(const sbml_out *o, const xmlNode *n, int depth)
             if (++notes == 2)
                 sbml_report(o, o->level >= 3 ? "sbml:10805" : "sbml:10103", line_of(c),
                             "<%s> has more than one <notes>", (const char *)n->name);
-            if (o->level >= 2)
+            /* the notes rules arrived with Level 2 Version 2; before, the schema */
+            if (o->level * 10 + o->version >= 22)
                 check_xhtml(o, c, "sbml:10801", "sbml:10804", "notes");
+            else
+                check_xhtml(o, c, "sbml:10103", "sbml:10103", "notes");
             continue;
         }
         if (strcmp(nm, "annotation") == 0) {

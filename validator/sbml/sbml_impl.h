@@ -28,6 +28,10 @@ bool sbml_is_math(const xmlNode *n);
 char *sbml_attr(const xmlNode *n, const char *name);
 bool sbml_has_attr(const xmlNode *n, const char *name);
 
+/* Give `doc` a new XML document (owned from now on) and read its model again; the
+ * package `drop_package` (a prefix, or NULL) is no longer declared. Used by flattening. */
+void sbml_doc_replace(tc_sbml_doc *doc, xmlDoc *xml, const char *drop_package);
+
 /* ---- MathML (sbml_mathml.c) ---- */
 /* Read the content of a <math> element into a tree; 102xx findings for what is not
  * allowed. Returns NULL for an empty or unreadable math element. */

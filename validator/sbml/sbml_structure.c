@@ -53,6 +53,8 @@ static const elem_spec specs[] = {
     {"trigger", "sbml:21226", " persistent initialValue ", " ", " ", " "},
     {"delay", "sbml:21227", " ", " ", " ", " "},
     {"priority", "sbml:21232", " ", " ", " ", " "},
+    {"compartmentType", "sbml:10103", " id ", " name ", " id ", " name "},
+    {"speciesType", "sbml:10103", " id ", " name ", " id ", " name "},
     {"listOfFunctionDefinitions", "sbml:20223", " ", " ", " ", " "},
     {"listOfUnitDefinitions", "sbml:20224", " ", " ", " ", " "},
     {"listOfCompartments", "sbml:20225", " ", " ", " ", " "},
@@ -291,8 +293,33 @@ static const struct {
     {"parameterRule", " formula type name units "},
 };
 
+/* Level 1 required attributes, per element. */
+static const struct {
+    const char *elem, *attrs;
+} l1_required[] = {
+    {"compartment", " name "},
+    {"specie", " name compartment initialAmount "},
+    {"species", " name compartment initialAmount "},
+    {"parameter", " name "},
+    {"reaction", " name "},
+    {"unitDefinition", " name "},
+    {"unit", " kind "},
+};
+
 static void check_l1_attrs(walker *w, const xmlNode *n)
 {
+    for (size_t i = 0; i < sizeof(l1_required) / sizeof(l1_required[0]); i++) {
+        if (strcmp(l1_required[i].elem, nm(n)) != 0)
+            continue;
+        char word[32];
+        for (const char *p = l1_required[i].attrs; sscanf(p, " %31s", word) == 1;) {
+            if (!sbml_has_attr(n, word))
+                sbml_report(w->o, "sbml:10103", line_of(n),
+                            "<%s> is missing the attribute %s, which SBML Level 1 requires",
+                            nm(n), word);
+            p = strstr(p, word) + strlen(word);
+        }
+    }
     for (size_t i = 0; i < sizeof(l1_attrs) / sizeof(l1_attrs[0]); i++) {
         if (strcmp(l1_attrs[i].elem, nm(n)) != 0)
             continue;
@@ -472,6 +499,9 @@ static void check_children(walker *w, const xmlNode *n)
                     any = true;
             if (!any) {
                 const char *r = empty_list_rule(n);
+                /* rule 20409 arrived with Level 2 Version 2; before, only the schema */
+                if (strcmp(r, "sbml:20409") == 0 && w->level * 10 + w->version < 22)
+                    r = "sbml:10103";
                 sbml_report(w->o, r, line_of(n), "<%s> is present but empty", name);
             }
         }
@@ -482,11 +512,11 @@ static void check_children(walker *w, const xmlNode *n)
         int k = 0;
         for (const xmlNode *c = n->children; c; c = c->next)
             if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), once[i].child) == 0 && ++k == 2)
-                sbml_report(w->o, once[i].rule, line_of(c), "<%s> may contain only one <%s>", name,
-                            once[i].child);
+                sbml_report(w->o, schema_rule(w, once[i].rule), line_of(c),
+                            "<%s> may contain only one <%s>", name, once[i].child);
     }
     /* Level 3 Version 1 requires the math (Level 2 schemas do too, but validators have
-     * always accepted its absence there) */
+     * always accepted its absence there, and the suites' valid files rely on that) */
     if (w->level == 3 && w->version == 1) {
         for (size_t i = 0; i < sizeof(needs_math) / sizeof(needs_math[0]); i++) {
             if (strcmp(needs_math[i].elem, name) != 0)
@@ -496,7 +526,8 @@ static void check_children(walker *w, const xmlNode *n)
                 if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "math") == 0)
                     has = true;
             if (!has)
-                sbml_report(w->o, needs_math[i].rule, line_of(n), "<%s> must contain <math>", name);
+                sbml_report(w->o, schema_rule(w, needs_math[i].rule), line_of(n),
+                            "<%s> must contain <math>", name);
         }
         if (strcmp(name, "event") == 0) {
             bool has = false;
@@ -504,7 +535,8 @@ static void check_children(walker *w, const xmlNode *n)
                 if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "trigger") == 0)
                     has = true;
             if (!has)
-                sbml_report(w->o, "sbml:21201", line_of(n), "<event> must contain a <trigger>");
+                sbml_report(w->o, schema_rule(w, "sbml:21201"), line_of(n),
+                            "<event> must contain a <trigger>");
         }
     }
 }
@@ -633,6 +665,53 @@ static void check_known_children(walker *w, const xmlNode *n)
     }
 }
 
+/* What the Level 1 and 2 schemas add: no empty attribute values (every SBML attribute
+ * type needs at least one character), list elements carry only metaid and sboTerm
+ * (nothing in Level 1). */
+static void check_l12_schema(walker *w, const xmlNode *n)
+{
+    bool list = strncmp(nm(n), "listOf", 6) == 0;
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        if (a->ns)
+            continue;
+        const char *an = (const char *)a->name;
+        xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
+        if (v && !*v)
+            sbml_report(w->o, "sbml:10103", line_of(n), "the attribute %s of <%s> is empty", an,
+                        nm(n));
+        xmlFree(v);
+        if (list && (w->level == 1 || (strcmp(an, "metaid") != 0 && strcmp(an, "sboTerm") != 0)))
+            sbml_report(w->o, "sbml:10103", line_of(n),
+                        "<%s> may not have the attribute %s in SBML Level %d", nm(n), an,
+                        w->level);
+    }
+}
+
+/* Before Level 3 there are no packages: every element below <sbml> outside notes,
+ * annotations and MathML is in the document's own SBML namespace. */
+static void check_l12_namespaces(walker *w, const xmlNode *n, const xmlChar *href, int depth)
+{
+    if (depth > 200)
+        return;
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        const char *cn = nm(c);
+        if (strcmp(cn, "notes") == 0 || strcmp(cn, "annotation") == 0 ||
+            strcmp(cn, "math") == 0 || strcmp(cn, "message") == 0)
+            continue;
+        const xmlChar *ch = c->ns ? c->ns->href : NULL;
+        if (!ch || !href || !xmlStrEqual(ch, href)) {
+            sbml_report(w->o, "sbml:10103", line_of(c),
+                        "<%s> is in the namespace \"%s\", not the document's SBML namespace "
+                        "\"%s\"",
+                        cn, ch ? (const char *)ch : "", href ? (const char *)href : "");
+            continue;
+        }
+        check_l12_namespaces(w, c, href, depth + 1);
+    }
+}
+
 static const elem_spec *spec_for(const char *name)
 {
     for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
@@ -657,7 +736,9 @@ static void walk(walker *w, const xmlNode *n, int depth)
         if (s && strcmp(name, "parameter") == 0 && w->level >= 3 && n->parent &&
             strcmp(nm(n), "listOfLocalParameters") == 0)
             s = spec_for("localParameter");
-        if (s && w->level >= 2)
+        if (w->level < 3)
+            check_l12_schema(w, c);
+        if (s && w->level >= 2 && !(w->level < 3 && strncmp(name, "listOf", 6) == 0))
             check_attrs(w, c, s);
         if (w->level == 1)
             check_l1_attrs(w, c);
@@ -716,6 +797,14 @@ static void check_root(walker *w, const xmlNode *root)
                     "<sbml level=\"%s\" version=\"%s\"> does not agree with its namespace %s", ls,
                     vs, href);
     }
+    for (const xmlAttr *a = root->properties; w->level < 3 && a; a = a->next)
+        if (a->ns && a->ns->href &&
+            strncmp((const char *)a->ns->href, "http://www.sbml.org/sbml/level3/", 32) == 0)
+            sbml_report(w->o, "sbml:10103", line,
+                        "<sbml> of a Level %d document cannot use the Level 3 package attribute "
+                        "%s:%s",
+                        w->level, a->ns->prefix ? (const char *)a->ns->prefix : "",
+                        (const char *)a->name);
     if (w->level >= 3) {
         for (const xmlAttr *a = root->properties; a; a = a->next) {
             const char *an = (const char *)a->name;
@@ -748,6 +837,8 @@ void sbml_check_structure(const sbml_out *o, const xmlDoc *xml)
     const xmlNode *root = xmlDocGetRootElement((xmlDoc *)xml);
     walker w = {o, o->level, o->version};
     check_root(&w, root);
+    if (w.level < 3 && w.level > 0)
+        check_l12_namespaces(&w, root, root->ns ? root->ns->href : NULL, 0);
     check_children(&w, root);
     walk(&w, root, 0);
 }

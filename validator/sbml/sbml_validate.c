@@ -53,13 +53,28 @@ void tc_sbml_validate(const tc_sbml_doc *doc, tc_findings *fs)
     sbml_syms_release(&c.syms);
 }
 
-void tc_sbml_check_file(const tc_file *file, tc_findings *fs)
+static void check_file(const tc_package *pkg, const tc_file *file, tc_findings *fs)
 {
     tc_sbml_doc *doc = NULL;
     if (!file->present)
         return;
     if (tc_sbml_read(&doc, file->data, file->size, file->path, fs) != 0)
         return; /* the reader's findings say why */
+    tc_sbml_resolver r = {0};
+    if (pkg)
+        r = tc_sbml_resolver_package(pkg);
+    /* a composition that cannot be flattened is validated as written (comp findings) */
+    (void)tc_sbml_flatten(doc, pkg ? &r : NULL, fs);
     tc_sbml_validate(doc, fs);
     tc_sbml_doc_free(doc);
+}
+
+void tc_sbml_check_file(const tc_file *file, tc_findings *fs)
+{
+    check_file(NULL, file, fs);
+}
+
+void tc_sbml_check_package_file(const tc_package *pkg, const tc_file *file, tc_findings *fs)
+{
+    check_file(pkg, file, fs);
 }

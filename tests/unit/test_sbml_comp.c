@@ -1,0 +1,206 @@
+/* sbml comp: flattening composed models into core models, and the comp rules met on
+ * the way. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../testutil.h"
+#include "sbml/sbml.h"
+
+#define HEAD                                                                                      \
+    "<?xml version=\"1.0\"?>\n"                                                                   \
+    "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" level=\"3\" version=\"1\"\n"   \
+    " xmlns:comp=\"http://www.sbml.org/sbml/level3/version1/comp/version1\" "                     \
+    "comp:required=\"true\">\n"
+#define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
+
+/* A definition with a compartment, two species, a rate parameter and a reaction; the
+ * main model replaces the compartment (conversion factor cf), deletes species B and
+ * scales time by tf. */
+static const char composed[] =
+    HEAD "<model id=\"top\">\n" /* line 4 */
+    "<listOfCompartments><compartment id=\"cell\" size=\"2\" constant=\"true\">\n"
+    "<comp:listOfReplacedElements><comp:replacedElement comp:submodelRef=\"A\" "
+    "comp:idRef=\"C\" comp:conversionFactor=\"cf\"/></comp:listOfReplacedElements>\n"
+    "</compartment></listOfCompartments>\n"
+    "<listOfParameters><parameter id=\"cf\" value=\"1000\" constant=\"true\"/>\n"
+    "<parameter id=\"tf\" value=\"60\" constant=\"true\"/></listOfParameters>\n"
+    "<comp:listOfSubmodels><comp:submodel comp:id=\"A\" comp:modelRef=\"def\" "
+    "comp:timeConversionFactor=\"tf\">\n"
+    "<comp:listOfDeletions><comp:deletion comp:portRef=\"B_port\"/></comp:listOfDeletions>\n"
+    "</comp:submodel></comp:listOfSubmodels>\n"
+    "</model>\n"
+    "<comp:listOfModelDefinitions><comp:modelDefinition id=\"def\">\n"
+    "<listOfCompartments><compartment id=\"C\" size=\"1\" constant=\"true\"/></listOfCompartments>\n"
+    "<listOfSpecies>\n"
+    "<species id=\"S\" compartment=\"C\" initialAmount=\"1\" hasOnlySubstanceUnits=\"true\" "
+    "boundaryCondition=\"false\" constant=\"false\"/>\n"
+    "<species id=\"B\" compartment=\"C\" initialAmount=\"1\" hasOnlySubstanceUnits=\"true\" "
+    "boundaryCondition=\"false\" constant=\"false\"/>\n"
+    "</listOfSpecies>\n"
+    "<listOfParameters><parameter id=\"k\" value=\"0.1\" constant=\"true\"/></listOfParameters>\n"
+    "<listOfRules><rateRule variable=\"S\">" MATHML
+    "<apply><times/><ci>k</ci><ci>C</ci></apply></math></rateRule></listOfRules>\n"
+    "<comp:listOfPorts><comp:port comp:id=\"B_port\" comp:idRef=\"B\"/></comp:listOfPorts>\n"
+    "</comp:modelDefinition></comp:listOfModelDefinitions>\n"
+    "</sbml>\n";
+
+static tc_sbml_doc *read_doc(const char *text, tc_findings *fs)
+{
+    tc_findings_init(fs);
+    tc_sbml_doc *doc = NULL;
+    ck_assert_int_eq(tc_sbml_read(&doc, text, strlen(text), "m.xml", fs), 0);
+    return doc;
+}
+
+START_TEST(test_flatten_renames_replaces_deletes_and_scales)
+{
+    tc_findings fs;
+    tc_sbml_doc *doc = read_doc(composed, &fs);
+    ck_assert(tc_sbml_uses_comp(doc));
+    ck_assert_int_eq(tc_sbml_flatten(doc, NULL, &fs), 0);
+    const tc_sbml_model *m = doc->model;
+    /* the replaced compartment is gone; its species now live in "cell" */
+    ck_assert_uint_eq(m->ncompartments, 1);
+    ck_assert_str_eq(m->compartments[0].b.id, "cell");
+    /* B was deleted through its port; S renamed with the submodel's prefix */
+    ck_assert_uint_eq(m->nspecies, 1);
+    ck_assert_str_eq(m->species[0].b.id, "A__S");
+    ck_assert_str_eq(m->species[0].compartment, "cell");
+    ck_assert_uint_eq(m->nparameters, 3);
+    ck_assert_str_eq(m->parameters[2].b.id, "A__k");
+    /* references to C become cell / cf; the rate is divided by the time factor */
+    ck_assert_uint_eq(m->nrules, 1);
+    ck_assert_str_eq(m->rules[0].variable, "A__S");
+    char *s = tc_expr_to_string(m->rules[0].math.expr);
+    ck_assert_str_eq(s, "A__k * cell / cf / tf"); /* (A__k * (cell / cf)) / tf */
+    free(s);
+    /* the flat model is a core model: no package left, and it validates cleanly */
+    tc_sbml_validate(doc, &fs);
+    for (size_t i = 0; i < fs.len; i++)
+        ck_assert_msg(fs.items[i].severity < TC_ERROR && strcmp(fs.items[i].rule, "sbml:99107"),
+                      "unexpected %s: %s", fs.items[i].rule, fs.items[i].message);
+    tc_sbml_doc_free(doc);
+    tc_findings_release(&fs);
+}
+END_TEST
+
+START_TEST(test_flatten_reports_broken_references)
+{
+    char *bad = tc_xstrdup(composed);
+    char *p = strstr(bad, "comp:idRef=\"C\"");
+    memcpy(p, "comp:idRef=\"Q\"", 14);
+    tc_findings fs;
+    tc_sbml_doc *doc = read_doc(bad, &fs);
+    ck_assert_int_lt(tc_sbml_flatten(doc, NULL, &fs), 0);
+    bool found = false;
+    for (size_t i = 0; i < fs.len; i++)
+        if (strcmp(fs.items[i].rule, "sbml:comp-20702") == 0 && fs.items[i].line == 6 &&
+            strstr(fs.items[i].message, "\"Q\" is not in submodel \"A\""))
+            found = true;
+    for (size_t i = 0; !found && i < fs.len; i++)
+        fprintf(stderr, "  have %s line %ld: %s\n", fs.items[i].rule, fs.items[i].line,
+                fs.items[i].message);
+    ck_assert_msg(found, "no comp-20702 on line 6");
+    /* the document stays as written */
+    ck_assert_uint_eq(doc->model->ncompartments, 1);
+    ck_assert_str_eq(doc->model->compartments[0].b.id, "cell");
+    tc_sbml_doc_free(doc);
+    tc_findings_release(&fs);
+    free(bad);
+}
+END_TEST
+
+START_TEST(test_external_definition_needs_resolver_and_stays_inside)
+{
+    const char *text = HEAD "<model id=\"top\">\n"
+                            "<comp:listOfSubmodels><comp:submodel comp:id=\"A\" "
+                            "comp:modelRef=\"ext\"/></comp:listOfSubmodels>\n"
+                            "</model>\n"
+                            "<comp:listOfExternalModelDefinitions>\n"
+                            "<comp:externalModelDefinition comp:id=\"ext\" "
+                            "comp:source=\"../outside.xml\"/>\n"
+                            "</comp:listOfExternalModelDefinitions>\n"
+                            "</sbml>\n";
+    tc_findings fs;
+    tc_sbml_doc *doc = read_doc(text, &fs);
+    tc_sbml_resolver r = tc_sbml_resolver_dir(TC_SOURCE("fixtures"));
+    ck_assert_int_lt(tc_sbml_flatten(doc, &r, &fs), 0);
+    bool found = false;
+    for (size_t i = 0; i < fs.len; i++)
+        if (strcmp(fs.items[i].rule, "sbml:comp-20304") == 0 && fs.items[i].line == 8 &&
+            strstr(fs.items[i].message, "../outside.xml"))
+            found = true;
+    for (size_t i = 0; !found && i < fs.len; i++)
+        fprintf(stderr, "  have %s line %ld: %s\n", fs.items[i].rule, fs.items[i].line,
+                fs.items[i].message);
+    ck_assert_msg(found, "no comp-20304 for a source outside the folder");
+    tc_sbml_doc_free(doc);
+    tc_findings_release(&fs);
+}
+END_TEST
+
+/* Case 01131 of the semantic suite: three levels deep; its description lists the
+ * flattened species and compartments. */
+START_TEST(test_semantic_case_three_levels)
+{
+    const char *shared = tc_test_shared();
+    if (!shared) {
+        fprintf(stderr, "skipped: ../shared (sbml-semantic) is not available\n");
+        return;
+    }
+    char *dir = tc_xasprintf("%s/testsuites/sbml-semantic/01131", shared);
+    char *path = tc_xasprintf("%s/01131-sbml-l3v2.xml", dir);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(tc_read_file(path, 1u << 24, &data, &len), 0);
+    tc_findings fs;
+    tc_findings_init(&fs);
+    tc_sbml_doc *doc = NULL;
+    ck_assert_int_eq(tc_sbml_read(&doc, data, len, path, &fs), 0);
+    tc_sbml_resolver r = tc_sbml_resolver_dir(dir);
+    ck_assert_int_eq(tc_sbml_flatten(doc, &r, &fs), 0);
+    static const char *const species[] = {"S1",      "sub1__S1",       "sub2__S1",
+                                          "sub2__sub1__S1", "sub3__S1", "sub3__sub1__S1",
+                                          "sub3__sub2__S1", "sub3__sub2__sub1__S1"};
+    static const char *const comps[] = {"C",       "sub1__C",       "sub2__C",
+                                        "sub3__C", "sub3__sub1__C", "sub3__sub2__C",
+                                        "sub3__sub2__sub1__C"};
+    const tc_sbml_model *m = doc->model;
+    ck_assert_uint_eq(m->nspecies, 8);
+    ck_assert_uint_eq(m->ncompartments, 7);
+    for (size_t i = 0; i < 8; i++) {
+        bool hit = false;
+        for (size_t j = 0; j < m->nspecies; j++)
+            hit = hit || strcmp(m->species[j].b.id, species[i]) == 0;
+        ck_assert_msg(hit, "species %s missing", species[i]);
+    }
+    for (size_t i = 0; i < 7; i++) {
+        bool hit = false;
+        for (size_t j = 0; j < m->ncompartments; j++)
+            hit = hit || strcmp(m->compartments[j].b.id, comps[i]) == 0;
+        ck_assert_msg(hit, "compartment %s missing", comps[i]);
+    }
+    tc_sbml_validate(doc, &fs);
+    for (size_t i = 0; i < fs.len; i++)
+        ck_assert_msg(fs.items[i].severity < TC_ERROR, "%s: %s", fs.items[i].rule,
+                      fs.items[i].message);
+    tc_sbml_doc_free(doc);
+    tc_findings_release(&fs);
+    free(data);
+    free(path);
+    free(dir);
+}
+END_TEST
+
+Suite *sbml_comp_suite(void)
+{
+    Suite *s = suite_create("sbml_comp");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_flatten_renames_replaces_deletes_and_scales);
+    tcase_add_test(tc, test_flatten_reports_broken_references);
+    tcase_add_test(tc, test_external_definition_needs_resolver_and_stays_inside);
+    tcase_add_test(tc, test_semantic_case_three_levels);
+    suite_add_tcase(s, tc);
+    return s;
+}

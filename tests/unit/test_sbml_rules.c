@@ -1,0 +1,168 @@
+/* sbml: the schema checks of Levels 1 and 2 (sbml:10103) and libSBML's mirrored strict
+ * unit ids (sbml:905xx), on small documents: each finding's rule, line and message. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../testutil.h"
+#include "sbml/sbml.h"
+
+#define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
+
+static void validate(const char *text, tc_findings *fs)
+{
+    tc_findings_init(fs);
+    tc_sbml_doc *doc = NULL;
+    if (tc_sbml_read(&doc, text, strlen(text), "m.xml", fs) == 0) {
+        tc_sbml_validate(doc, fs);
+        tc_sbml_doc_free(doc);
+    }
+}
+
+/* The finding with this rule on this line whose message contains `part`, or NULL. */
+static const tc_finding *find(const tc_findings *fs, const char *rule, long line, const char *part)
+{
+    for (size_t i = 0; i < fs->len; i++)
+        if (strcmp(fs->items[i].rule, rule) == 0 && fs->items[i].line == line &&
+            strstr(fs->items[i].message, part))
+            return &fs->items[i];
+    return NULL;
+}
+
+static void expect(const char *text, const char *rule, long line, const char *part)
+{
+    tc_findings fs;
+    validate(text, &fs);
+    const tc_finding *f = find(&fs, rule, line, part);
+    if (!f)
+        for (size_t i = 0; i < fs.len; i++)
+            fprintf(stderr, "  have %s line %ld: %s\n", fs.items[i].rule, fs.items[i].line,
+                    fs.items[i].message);
+    ck_assert_msg(f != NULL, "expected %s on line %ld containing \"%s\"", rule, line, part);
+    tc_findings_release(&fs);
+}
+
+#define STRICT_BODY                                                                               \
+    "<model><listOfCompartments><compartment id=\"c\" size=\"1\"/></listOfCompartments>\n"    \
+    "<listOfParameters><parameter id=\"p\" value=\"1\" units=\"litre\" constant=\"false\"/>\n" \
+    "<parameter id=\"q\" value=\"1\" units=\"metre\" constant=\"false\"/></listOfParameters>\n" \
+    "<listOfRules><algebraicRule>" MATHML "\n"                                                   \
+    "<apply><plus/><ci> p </ci><ci> q </ci></apply></math></algebraicRule></listOfRules>\n"      \
+    "</model></sbml>\n"
+
+START_TEST(test_strict_units_mirror_on_level2)
+{
+    const char *l2 =
+        "<?xml version=\"1.0\"?>\n"
+        "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" level=\"2\" version=\"4\">\n"
+        STRICT_BODY;
+    expect(l2, "sbml:10501", 7, "different units");
+    expect(l2, "sbml:90501", 7, "different units");
+    /* Level 3 has no mirrored id */
+    const char *l3 = "<?xml version=\"1.0\"?>\n"
+                     "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" level=\"3\" "
+                     "version=\"1\">\n" STRICT_BODY;
+    tc_findings fs;
+    validate(l3, &fs);
+    bool l3_10501 = false;
+    for (size_t i = 0; i < fs.len; i++) {
+        ck_assert_msg(strncmp(fs.items[i].rule, "sbml:905", 8) != 0, "905xx on Level 3");
+        l3_10501 = l3_10501 || strcmp(fs.items[i].rule, "sbml:10501") == 0;
+    }
+    ck_assert(l3_10501);
+    tc_findings_release(&fs);
+}
+END_TEST
+
+START_TEST(test_level2_empty_attribute)
+{
+    expect("<?xml version=\"1.0\"?>\n"
+           "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version3\" level=\"2\" version=\"3\">\n"
+           "<model><listOfCompartments>\n"
+           "<compartment id=\"\"/>\n"
+           "</listOfCompartments></model></sbml>\n",
+           "sbml:10103", 4, "the attribute id of <compartment> is empty");
+}
+END_TEST
+
+START_TEST(test_level2_foreign_namespace)
+{
+    expect("<?xml version=\"1.0\"?>\n"
+           "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" level=\"2\" version=\"4\">\n"
+           "<model xmlns:ff=\"urn:other\">\n"
+           "<ff:listOfUnitDefinitions/>\n"
+           "</model></sbml>\n",
+           "sbml:10103", 4, "not the document's SBML namespace");
+}
+END_TEST
+
+START_TEST(test_level2_duplicate_child_and_package)
+{
+    const char *two = "<?xml version=\"1.0\"?>\n"
+                      "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" level=\"2\" "
+                      "version=\"4\">\n"
+                      "<model id=\"a\"/>\n"
+                      "<model id=\"b\"/>\n"
+                      "</sbml>\n";
+    expect(two, "sbml:10103", 4, "<sbml> may contain only one <model>");
+    expect("<?xml version=\"1.0\"?>\n"
+           "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version5\" level=\"2\" version=\"5\"\n"
+           " xmlns:fbc=\"http://www.sbml.org/sbml/level3/version1/fbc/version1\" "
+           "fbc:required=\"false\">\n"
+           "<model/></sbml>\n",
+           "sbml:10103", 3, "Level 3 package attribute fbc:required");
+}
+END_TEST
+
+START_TEST(test_level1_required_and_list_attributes)
+{
+    const char *text = "<?xml version=\"1.0\"?>\n"
+                       "<sbml xmlns=\"http://www.sbml.org/sbml/level1\" level=\"1\" version=\"2\">\n"
+                       "<model><listOfCompartments id=\"x\">\n"
+                       "<compartment name=\"c\"/></listOfCompartments>\n"
+                       "<listOfSpecies><species name=\"s\" initialAmount=\"1\"/>\n"
+                       "</listOfSpecies></model></sbml>\n";
+    expect(text, "sbml:10103", 3, "<listOfCompartments> may not have the attribute id");
+    expect(text, "sbml:10103", 5, "<species> is missing the attribute compartment");
+}
+END_TEST
+
+START_TEST(test_early_notes_are_schema)
+{
+    expect("<?xml version=\"1.0\"?>\n"
+           "<sbml xmlns=\"http://www.sbml.org/sbml/level2\" level=\"2\" version=\"1\">\n"
+           "<model><notes>\n"
+           "<body><p>plain</p></body>\n"
+           "</notes></model></sbml>\n",
+           "sbml:10103", 3, "XHTML");
+}
+END_TEST
+
+/* Level 3 keeps its own rules for list attributes (the Level 1/2 schema check is not used) */
+START_TEST(test_level3_list_attributes_keep_their_rule)
+{
+    expect("<?xml version=\"1.0\"?>\n"
+           "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" level=\"3\" "
+           "version=\"1\">\n"
+           "<model>\n"
+           "<listOfParameters foo=\"1\"><parameter id=\"p\" value=\"1\" constant=\"true\"/>"
+           "</listOfParameters>\n"
+           "</model></sbml>\n",
+           "sbml:20227", 4, "<listOfParameters> may not have the attribute foo");
+}
+END_TEST
+
+Suite *sbml_rules_suite(void)
+{
+    Suite *s = suite_create("sbml_rules");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_strict_units_mirror_on_level2);
+    tcase_add_test(tc, test_level2_empty_attribute);
+    tcase_add_test(tc, test_level2_foreign_namespace);
+    tcase_add_test(tc, test_level2_duplicate_child_and_package);
+    tcase_add_test(tc, test_level1_required_and_list_attributes);
+    tcase_add_test(tc, test_early_notes_are_schema);
+    tcase_add_test(tc, test_level3_list_attributes_keep_their_rule);
+    suite_add_tcase(s, tc);
+    return s;
+}
