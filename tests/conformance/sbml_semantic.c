@@ -253,6 +253,16 @@ static char *run_case(const char *dir, const char *name, int method)
         reason = tc_xasprintf("cannot read the model: %s", tc_error_last());
         goto done;
     }
+    /* Composed models: the external model files sit beside the case's model. */
+    char *case_dir = tc_xstrndup(mpath, (size_t)(strrchr(mpath, '/') - mpath));
+    tc_sbml_resolver folder = tc_sbml_resolver_dir(case_dir);
+    int flat = tc_sbml_flatten(doc, &folder, &fs);
+    free(case_dir);
+    if (flat != 0) {
+        reason = tc_xasprintf("the composed model cannot be flattened: %s",
+                              fs.len ? fs.items[fs.len - 1].message : tc_error_last());
+        goto done;
+    }
     if (tc_sbml_sim_new(&sim, doc) != 0) {
         reason = tc_xstrdup(tc_error_last());
         goto done;

@@ -261,8 +261,12 @@ static int run(const tc_cli_command *cmd, int argc, char **argv)
         goto cleanup;
     }
     const char *label = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    if (tc_sbml_read(&doc, data, len, label, &fs) == 0)
+    /* A composed model is flattened with the model files of its own folder. */
+    char *dir = label == path ? tc_xstrdup(".") : tc_xstrndup(path, (size_t)(label - 1 - path));
+    tc_sbml_resolver folder = tc_sbml_resolver_dir(dir);
+    if (tc_sbml_read(&doc, data, len, label, &fs) == 0 && tc_sbml_flatten(doc, &folder, &fs) == 0)
         tc_sbml_validate(doc, &fs);
+    free(dir);
     tc_findings_sort(&fs);
     if (report_errors(&fs) || !doc) {
         fprintf(stderr, "twincheck simulate: %s is not a valid SBML model\n", path);

@@ -574,6 +574,11 @@ static void simulate(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_con
     tc_findings_init(&scratch);
     int rc = bytes ? tc_sbml_read(&run.doc, bytes, (size_t)nbytes, label, &scratch) : TC_EINVAL;
     xmlFree(bytes);
+    if (rc == 0 && run.doc) {
+        /* A composed model is flattened with the package's own files, never outside it. */
+        tc_sbml_resolver in_package = tc_sbml_resolver_package(c->pkg);
+        rc = tc_sbml_flatten(run.doc, &in_package, &scratch);
+    }
     tc_findings_release(&scratch);
     if (rc != 0 || !run.doc || !run.doc->model) {
         fail(out, RR_BROKEN, "rerun:missing-model", m ? m->line : task->line,
