@@ -515,7 +515,14 @@ START_TEST(test_credibility_pack_is_recorded)
     expect(sh(&out, "\"$B\" certify '%s' --key keys/private.pem -o c.json " ISSUED " && "
                     "sed 's/.*\"payload\": *\"\\([^\"]*\\)\".*/\\1/' c.json | base64 -d",
               TC_SOURCE("fixtures/credibility/pk-package")),
-           &out, 0, "\"packs\":[{\"id\":\"vv40\",\"sha256\":\"", "\"pack\":{", NULL);
+           &out, 0, "\"packs\":[{\"id\":\"vv40\",\"sha256\":\"", "\"pack\":{\"id\":\"vv40\"",
+           "\"risk\":3", "\"required\":", "\"supported\":", NULL);
+    /* The bundled package re-runs: its three declared data sets verify. */
+    expect(sh(&out, "\"$B\" certify '%s' --key keys/private.pem -o c3.json " ISSUED "; "
+                    "sed 's/.*\"payload\": *\"\\([^\"]*\\)\".*/\\1/' c3.json | base64 -d",
+              TC_SOURCE("fixtures/valid/pk-two-compartment")),
+           &out, 0, "\"reruns\":{\"data_sets\":3,\"entries\":[", "\"fail\":0,",
+           "\"not-verifiable\":0,\"pass\":3}", NULL);
     write_package();
     expect(sh(&out, "\"$B\" certify pkg --key keys/private.pem -o c2.json " ISSUED " && "
                     "sed 's/.*\"payload\": *\"\\([^\"]*\\)\".*/\\1/' c2.json | base64 -d"),

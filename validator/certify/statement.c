@@ -67,14 +67,73 @@ int tc_cert_subjects(json_t **out, const char *target)
     return 0;
 }
 
-/* A report section, or its "summary" member when it has one. */
-static json_t *section_summary(const tc_run *run, const char *name)
+/* Copy the named members of `from` that are present into a new object. */
+static json_t *pick(json_t *from, const char *const *keys)
 {
-    json_t *s = run->sections ? json_object_get(run->sections, name) : NULL;
-    if (!s)
+    json_t *o = json_object();
+    for (; *keys; keys++) {
+        json_t *v = json_object_get(from, *keys);
+        if (v)
+            json_object_set(o, *keys, v);
+    }
+    return o;
+}
+
+/* The re-run in brief: counts by verdict, and each declared data set's verdict and
+ * largest relative error (the report has the rest). null when nothing was re-run. */
+static json_t *reruns_summary(const tc_run *run)
+{
+    static const char *const keys[] = {"sedml", "report", "data_set", "verdict",
+                                       "max_rel_error", NULL};
+    json_t *entries = json_object_get(run->sections, "reruns");
+    if (!json_is_array(entries))
         return json_null();
-    json_t *summary = json_object_get(s, "summary");
-    return json_incref(summary ? summary : s);
+    json_t *brief = json_array(), *e;
+    json_int_t pass = 0, fail = 0, unverifiable = 0;
+    size_t i;
+    json_array_foreach(entries, i, e)
+    {
+        const char *v = json_string_value(json_object_get(e, "verdict"));
+        pass += v && !strcmp(v, "pass");
+        fail += v && !strcmp(v, "fail");
+        unverifiable += v && !strcmp(v, "not-verifiable");
+        json_array_append_new(brief, pick(e, keys));
+    }
+    return json_pack("{sIsIsIsIso}", "data_sets", (json_int_t)json_array_size(entries), "pass",
+                     pass, "fail", fail, "not-verifiable", unverifiable, "entries", brief);
+}
+
+/* One package's assessment in brief: pack, risk, verdict, and per factor the
+ * required, claimed and supported gradations with the verdict. */
+static json_t *assessment_summary(json_t *a)
+{
+    static const char *const top[] = {"target", "dossier", "verdict", NULL};
+    static const char *const factor_keys[] = {"id", "required", "claimed", "supported", "verdict",
+                                              NULL};
+    static const char *const pack_keys[] = {"id", "sha256", NULL};
+    json_t *o = pick(a, top);
+    json_object_set_new(o, "pack", pick(json_object_get(a, "pack"), pack_keys));
+    json_object_set(o, "risk", json_object_get(json_object_get(a, "risk"), "level"));
+    json_t *factors = json_array(), *f;
+    size_t i;
+    json_array_foreach(json_object_get(a, "factors"), i, f)
+        json_array_append_new(factors, pick(f, factor_keys));
+    json_object_set_new(o, "factors", factors);
+    return o;
+}
+
+static json_t *credibility_summary(const tc_run *run)
+{
+    json_t *cred = json_object_get(run->sections, "credibility");
+    if (json_is_object(cred))
+        return assessment_summary(cred);
+    if (!json_is_array(cred))
+        return json_null();
+    json_t *all = json_array(), *a;
+    size_t i;
+    json_array_foreach(cred, i, a)
+        json_array_append_new(all, assessment_summary(a));
+    return all;
 }
 
 /* The credibility packs the assessment used, each as {id, sha256}: the section is
@@ -132,8 +191,8 @@ json_t *tc_cert_statement(json_t *subjects, const char *target, const tc_run *ru
         json_object_set_new(findings, tc_severity_name((tc_severity)sev),
                             json_integer((json_int_t)counts[sev]));
     json_object_set_new(predicate, "findings", findings);
-    json_object_set_new(predicate, "reruns", section_summary(run, "reruns"));
-    json_object_set_new(predicate, "credibility", section_summary(run, "credibility"));
+    json_object_set_new(predicate, "reruns", reruns_summary(run));
+    json_object_set_new(predicate, "credibility", credibility_summary(run));
     json_object_set_new(predicate, "issuer", json_pack("{s:s}", "keyId", issuer));
     json_object_set_new(predicate, "issuedAt", json_string(issued));
     json_object_set_new(predicate, "expiresAt", json_string(expires));
