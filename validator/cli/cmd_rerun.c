@@ -89,41 +89,8 @@ static int run(const tc_cli_command *cmd, int argc, char **argv)
     if (first >= argc)
         return tc_cli_usage_error(cmd, "no PKG to re-run");
 
-    tc_run run;
-    tc_run_init(&run);
-    int status = TC_EXIT_OK;
-    char *report = NULL;
-    size_t len = 0;
-    tc_pipeline_run(&run, &a.opt, argv + first, (size_t)(argc - first));
-    if (run.nerrors) {
-        for (size_t i = 0; i < run.nerrors; i++)
-            fprintf(stderr, "twincheck rerun: %s\n", run.errors[i]);
-        status = TC_EXIT_USAGE;
-        goto cleanup;
-    }
-    if (tc_report_render(&run, a.format, &report, &len) != 0) {
-        fprintf(stderr, "twincheck rerun: %s\n", tc_error_last());
-        status = TC_EXIT_INTERNAL;
-        goto cleanup;
-    }
-    if (a.format == TC_FORMAT_TEXT) {
-        char *table = tc_rerun_text(json_object_get(run.sections, "reruns"));
-        char *both = tc_xasprintf("%s\n%s", report, table);
-        free(table);
-        free(report);
-        report = both;
-        len = strlen(both);
-    }
-    if (tc_write_file(a.output, report, len) != 0) {
-        fprintf(stderr, "twincheck rerun: %s\n", tc_error_last());
-        status = TC_EXIT_INTERNAL;
-        goto cleanup;
-    }
-    status = tc_run_passed(&run) ? TC_EXIT_OK : TC_EXIT_FINDINGS;
-cleanup:
-    free(report);
-    tc_run_release(&run);
-    return status;
+    return tc_cli_run_and_report(cmd, &a.opt, argv + first, (size_t)(argc - first), a.format,
+                                 a.output);
 }
 
 const tc_cli_command tc_cmd_rerun = {

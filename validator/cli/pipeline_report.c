@@ -6,19 +6,26 @@
 #include "assess/assess.h"
 #include "cli.h"
 #include "report/report.h"
+#include "rerun/rerun.h"
 
-/* The text report, followed by the readable tables of the sections that have one. */
-static void append_section_tables(const tc_run *run, char **report, size_t *len)
+static void append(char **report, size_t *len, char *table)
 {
-    json_t *cred = json_object_get(run->sections, "credibility");
-    if (!cred)
-        return;
-    char *table = tc_assess_text(cred);
     char *both = tc_xasprintf("%s\n%s", *report, table);
     free(table);
     free(*report);
     *report = both;
     *len = strlen(both);
+}
+
+/* The text report, followed by the readable tables of the sections that have one. */
+static void append_section_tables(const tc_run *run, char **report, size_t *len)
+{
+    json_t *reruns = json_object_get(run->sections, "reruns");
+    json_t *cred = json_object_get(run->sections, "credibility");
+    if (reruns)
+        append(report, len, tc_rerun_text(reruns));
+    if (cred)
+        append(report, len, tc_assess_text(cred));
 }
 
 int tc_cli_run_and_report(const tc_cli_command *cmd, const tc_options *opt, char *const *targets,
