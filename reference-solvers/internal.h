@@ -185,6 +185,8 @@ struct tc_system {
     tc_prog init, assign, rates, alg_res, jac, triggers, indicators, priorities, delays_prog;
     tc_prog *event_values; /* per event: its assignment values to out[] */
     tc_prog *delayed;      /* per DELAY: the delayed expression */
+    tc_prog *delayed_pre;  /* per DELAY: the same for a time before t0 (rateOf 0) */
+    tc_prog init_pre;      /* values at a time before t0 (with DELAY only) */
     size_t ndelayed;
     bool symbolic_jac;
     size_t nunk; /* nstates + nalg: the Jacobian program fills nunk x nunk */

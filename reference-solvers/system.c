@@ -23,6 +23,7 @@ struct tc_compiler {
     const char *what; /* "rate of 'x'" */
     const tc_sorigin *where;
     int expand_depth;
+    bool before_start; /* compiling for a time before t0: rateOf is 0 there */
 };
 
 /* ---- compiler callbacks ---------------------------------------------------- */
@@ -145,6 +146,8 @@ tc_expr *tc_compiler_rate_of(tc_compiler *c, const char *name, int *err)
         *err = tc_compiler_error(c, TC_SOLVER_EMODEL, "rateOf of unknown name '%s'", name);
         return NULL;
     }
+    if (c->before_start)
+        return tc_ex_num(0); /* nothing changes before the start (SBML L3V2 3.4.8) */
     switch (m->vars[i].kind) {
     case TC_VAR_CONSTANT:
     case TC_VAR_PARAMETER:
@@ -205,11 +208,22 @@ int tc_compiler_delay(tc_compiler *c, const tc_expr *expr)
         return tc_compiler_error(c, TC_SOLVER_EUNSUPPORTED, "more than 10000 delay operators");
     size_t d = sys->ndelayed++;
     sys->delayed = tc_solv_realloc(sys->delayed, sys->ndelayed * sizeof *sys->delayed);
+    sys->delayed_pre = tc_solv_realloc(sys->delayed_pre, sys->ndelayed * sizeof *sys->delayed_pre);
     memset(&sys->delayed[d], 0, sizeof sys->delayed[d]);
-    tc_prog p = {0};
+    memset(&sys->delayed_pre[d], 0, sizeof sys->delayed_pre[d]);
+    tc_prog p = {0}, q = {0};
     int rc = compile_into(&p, c, expr);
     tc_prog_out(&p, 0);
-    sys->delayed[d] = p; /* after compiling: nested delays may have moved the array */
+    /* the same expression for a time before t0, where rateOf is 0 */
+    bool before = c->before_start;
+    c->before_start = true;
+    if (rc == 0)
+        rc = compile_into(&q, c, expr);
+    c->before_start = before;
+    tc_prog_out(&q, 0);
+    /* after compiling: nested delays may have moved the arrays */
+    sys->delayed[d] = p;
+    sys->delayed_pre[d] = q;
     return rc < 0 ? rc : (int)d;
 }
 
@@ -503,7 +517,7 @@ int tc_system_new(tc_system **out, const tc_model *m)
         return tc_solver_fail(TC_SOLVER_EINVAL, "no model to compile");
     set_threads_once();
     tc_system *sys = tc_solv_alloc(sizeof *sys);
-    tc_compiler cc = {sys, m, NULL, NULL, 0}, *c = &cc;
+    tc_compiler cc = {sys, m, NULL, NULL, 0, false}, *c = &cc;
     const tc_expr **defs = NULL;
     size_t *order = NULL, norder = 0;
     char what[300];
@@ -657,6 +671,25 @@ int tc_system_new(tc_system **out, const tc_model *m)
 
     compile_jacobian(sys, c);
 
+    /* the values before t0, for delayed expressions: initial values, initial
+     * assignments and assignments evaluated at the past time, rateOf 0 */
+    if (sys->ndelayed) {
+        c->before_start = true;
+        for (size_t k = 0; k < norder; k++) {
+            const tc_meq *eq = find_eq(m->inits, m->ninits, order[k]);
+            if (!eq)
+                eq = find_eq(m->assigns, m->nassigns, order[k]);
+            if (!eq)
+                continue;
+            origin_what(c, what, sizeof what, "initial value of", m->vars[order[k]].name,
+                        &eq->origin);
+            if ((rc = compile_into(&sys->init_pre, c, eq->rhs)) < 0)
+                goto fail;
+            tc_prog_store(&sys->init_pre, 1 + order[k]);
+        }
+        c->before_start = false;
+    }
+
     size_t nu = sys->nunk ? sys->nunk : 1;
     sys->jfull = tc_solv_alloc(nu * nu * sizeof(double));
     sys->jwork = tc_solv_alloc(nu * nu * sizeof(double));
@@ -701,7 +734,8 @@ void tc_system_free(tc_system *sys)
     free(sys->v);
     tc_prog *progs[] = {&sys->init,       &sys->assign,     &sys->rates,
                         &sys->alg_res,    &sys->jac,        &sys->triggers,
-                        &sys->indicators, &sys->priorities, &sys->delays_prog};
+                        &sys->indicators, &sys->priorities, &sys->delays_prog,
+                        &sys->init_pre};
     for (size_t i = 0; i < sizeof progs / sizeof *progs; i++)
         tc_prog_release(progs[i]);
     if (sys->events)
@@ -713,9 +747,12 @@ void tc_system_free(tc_system *sys)
         }
     free(sys->events);
     free(sys->event_values);
-    for (size_t d = 0; d < sys->ndelayed; d++)
+    for (size_t d = 0; d < sys->ndelayed; d++) {
         tc_prog_release(&sys->delayed[d]);
+        tc_prog_release(&sys->delayed_pre[d]);
+    }
     free(sys->delayed);
+    free(sys->delayed_pre);
     free(sys->jfull);
     free(sys->jwork);
     free(sys->work);
@@ -1024,13 +1061,24 @@ double tc_system_delayed(tc_system *sys, int d, double t, double tau)
     if (!(tau >= 0) || d < 0 || (size_t)d >= sys->ndelayed || sys->delay_depth >= MAX_DELAY_DEPTH)
         return NAN;
     double *w = sys->scratch[sys->delay_depth];
+    double out = NAN;
+    if (t - tau < sys->hist.t0) {
+        /* before the start every value is its initial value, initial assignment or
+         * assignment evaluated at that time, and nothing changes (SBML L3V2 3.4.8) */
+        w[0] = t - tau;
+        memcpy(w + 1, sys->initial, sys->nvars * sizeof *w);
+        sys->delay_depth++;
+        tc_prog_run(&sys->init_pre, sys, w, NULL);
+        tc_prog_run(&sys->delayed_pre[d], sys, w, &out);
+        sys->delay_depth--;
+        return out;
+    }
     memcpy(w, sys->v, sys->nslots * sizeof *w);
     w[0] = t - tau;
     double *ys = w + sys->nslots;
     history_at(sys, t - tau, ys);
     for (size_t i = 0; i < sys->nstates; i++)
         w[1 + sys->state_var[i]] = ys[i];
-    double out = NAN;
     sys->delay_depth++;
     tc_prog_run(&sys->assign, sys, w, NULL);
     tc_prog_run(&sys->delayed[d], sys, w, &out);
