@@ -367,6 +367,7 @@ int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
             rc = fail(&s, rc, t, so.worst, in, st);
             goto done;
         }
+        if (getenv("TC_DEBUG")) fprintf(stderr, "step t=%.17g -> %.17g root=%d tstop=%.17g\n", t, so.t, so.root, tstop);
         bool due = so.root;
         for (size_t i = 0; i < s.npend && !due; i++)
             due = s.pend[i].time <= so.t;

@@ -2,6 +2,7 @@
  * (values before the start for delays, ...). Loop index = tc_method. */
 #include <check.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test_solvers.h"
@@ -34,12 +35,70 @@ START_TEST(test_delay_reads_initial_assignments_before_start)
 }
 END_TEST
 
+START_TEST(test_singular_constraints_fail_without_subnormal_steps)
+{
+    /* k z = 0 with k = 0 leaves z undetermined: the reduced Jacobian cannot be
+     * formed at t = 0. The integrator must give up after a bounded number of
+     * smaller steps, never shrinking the step into subnormal numbers. */
+    tc_model *m = tc_model_new();
+    tsv_var(m, "k", TC_VAR_PARAMETER, 0.0, 1);
+    tsv_var(m, "x", TC_VAR_STATE, 1.0, 2);
+    tsv_var(m, "z", TC_VAR_ALGEBRAIC, 0.0, 3);
+    tsv_rate(m, "x", "-x + z", 4);
+    ck_assert_int_eq(tc_model_add_algebraic(m, tsv_expr("k * z"), (tc_origin){"t.xml", 5, NULL}),
+                     0);
+    tc_system *sys = NULL;
+    ck_assert_int_eq(tc_system_new(&sys, m), 0);
+    tc_sim_options o = TC_SIM_OPTIONS_INIT;
+    o.method = TC_METHOD_BDF;
+    tc_sim_result *r = NULL;
+    int rc = tc_simulate(sys, &o, &r);
+    const char *msg = tc_sim_result_message(r);
+    ck_assert_msg(rc == TC_SOLVER_ECONV, "%s: %s", tc_solver_status_name(rc), msg);
+    const char *h = strstr(msg, "h=");
+    ck_assert_msg(h && strtod(h + 2, NULL) > 1e-300, "%s", msg);
+    ck_assert_int_le(tc_sim_result_stats(r)->newton_failures, 10);
+    tc_sim_result_free(r);
+    tc_system_free(sys);
+    tc_model_free(m);
+}
+END_TEST
+
+START_TEST(test_first_step_from_state_near_zero)
+{
+    /* y = 1e-16 at t0 = 5.3 (as after an event at y > 0 that y' = 1 crosses): a
+     * rounding residue far below atol. The first step must not be scaled from that
+     * size (it used to be 1e-16, below 16 ulp of t: a step-size underflow). */
+    tc_model *m = tc_model_new();
+    tsv_var(m, "y", TC_VAR_STATE, 1e-16, 1);
+    tsv_rate(m, "y", "1", 2);
+    tc_system *sys = NULL;
+    ck_assert_int_eq(tc_system_new(&sys, m), 0);
+    tc_sim_options o = TC_SIM_OPTIONS_INIT;
+    o.method = (tc_method)_i;
+    o.rtol = 1e-9;
+    o.atol = 1e-14;
+    o.t0 = 5.3;
+    o.t1 = 22;
+    o.n_steps = 10;
+    tc_sim_result *r = NULL;
+    int rc = tc_simulate(sys, &o, &r);
+    ck_assert_msg(rc == 0, "%s", tc_sim_result_message(r));
+    ck_assert_double_eq_tol(tsv_last(r, "y"), 16.7, 1e-9);
+    tc_sim_result_free(r);
+    tc_system_free(sys);
+    tc_model_free(m);
+}
+END_TEST
+
 Suite *solvers_semantic_suite(void)
 {
     Suite *s = suite_create("solvers_semantic");
     TCase *tc = tcase_create("semantic");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_delay_reads_initial_assignments_before_start, 0, 2);
+    tcase_add_test(tc, test_singular_constraints_fail_without_subnormal_steps);
+    tcase_add_loop_test(tc, test_first_step_from_state_near_zero, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }
