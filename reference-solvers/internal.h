@@ -63,6 +63,7 @@ typedef struct tc_meq {
     size_t var;
     tc_expr *rhs;
     tc_sorigin origin;
+    tc_expr *factor; /* event assignments: times this, evaluated at execution; or NULL */
 } tc_meq;
 
 typedef struct tc_mevent {
@@ -184,9 +185,11 @@ struct tc_system {
     double *v;                   /* slots: v[0] time, v[1 + var] */
     tc_prog init, assign, rates, alg_res, jac, triggers, indicators, priorities, delays_prog;
     tc_prog *event_values; /* per event: its assignment values to out[] */
+    tc_prog *event_factors; /* per event: factors at execution (NULL: none scaled) */
     tc_prog *delayed;      /* per DELAY: the delayed expression */
     tc_prog *delayed_pre;  /* per DELAY: the same for a time before t0 (rateOf 0) */
     tc_prog init_pre;      /* values at a time before t0 (with DELAY only) */
+    double tau_min;        /* smallest positive delay evaluated in the last step */
     size_t ndelayed;
     bool symbolic_jac;
     size_t nunk; /* nstates + nalg: the Jacobian program fills nunk x nunk */

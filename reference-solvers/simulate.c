@@ -183,6 +183,14 @@ static int process_events(sim *s, double t)
         s->pend[chosen] = s->pend[--s->npend];
         double *vals = ev.values ? ev.values : event_values(s, ev.event);
         const tc_sevent *se = &sys->events[ev.event];
+        if (sys->event_factors[ev.event].n) {
+            /* factors at execution, before any of the assignments */
+            double *fac = tc_solv_alloc((se->nassigns + 1) * sizeof *fac);
+            tc_prog_run(&sys->event_factors[ev.event], sys, sys->v, fac);
+            for (size_t a = 0; a < se->nassigns; a++)
+                vals[a] *= fac[a];
+            free(fac);
+        }
         for (size_t a = 0; a < se->nassigns; a++) {
             size_t var = se->assign_var[a];
             sys->v[1 + var] = vals[a];
@@ -362,12 +370,16 @@ int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
         for (size_t i = 0; i < s.npend; i++)
             if (s.pend[i].time > t && s.pend[i].time < tstop)
                 tstop = s.pend[i].time;
+        /* no step longer than the shortest delay met in the last step: delayed
+         * values then come from accepted steps, not from extrapolating the last */
+        if (sys->ndelayed && t + sys->tau_min < tstop && t + sys->tau_min > t)
+            tstop = t + sys->tau_min;
+        sys->tau_min = INFINITY;
         tc_step_out so = {0};
         if ((rc = in->advance(st, tstop, &so)) < 0) {
             rc = fail(&s, rc, t, so.worst, in, st);
             goto done;
         }
-        if (getenv("TC_DEBUG")) fprintf(stderr, "step t=%.17g -> %.17g root=%d tstop=%.17g\n", t, so.t, so.root, tstop);
         bool due = so.root;
         for (size_t i = 0; i < s.npend && !due; i++)
             due = s.pend[i].time <= so.t;

@@ -625,6 +625,7 @@ int tc_system_new(tc_system **out, const tc_model *m)
     sys->nevents = m->nevents;
     sys->events = tc_solv_alloc((m->nevents + 1) * sizeof *sys->events);
     sys->event_values = tc_solv_alloc((m->nevents + 1) * sizeof *sys->event_values);
+    sys->event_factors = tc_solv_alloc((m->nevents + 1) * sizeof *sys->event_factors);
     for (size_t k = 0; k < m->nevents; k++) {
         const tc_mevent *ev = &m->events[k];
         tc_sevent *se = &sys->events[k];
@@ -666,6 +667,20 @@ int tc_system_new(tc_system **out, const tc_model *m)
             if ((rc = compile_into(&sys->event_values[k], c, ev->assigns[a].rhs)) < 0)
                 goto fail;
             tc_prog_out(&sys->event_values[k], a);
+        }
+        bool scaled = false;
+        for (size_t a = 0; a < ev->nassigns; a++)
+            scaled = scaled || ev->assigns[a].factor;
+        for (size_t a = 0; scaled && a < ev->nassigns; a++) {
+            tc_expr *one = tc_ex_num(1);
+            origin_what(c, what, sizeof what, "event assignment to",
+                        m->vars[ev->assigns[a].var].name, &ev->assigns[a].origin);
+            rc = compile_into(&sys->event_factors[k], c,
+                              ev->assigns[a].factor ? ev->assigns[a].factor : one);
+            tc_expr_free(one);
+            if (rc < 0)
+                goto fail;
+            tc_prog_out(&sys->event_factors[k], a);
         }
     }
 
@@ -744,9 +759,11 @@ void tc_system_free(tc_system *sys)
             free(sys->events[k].id);
             free(sys->events[k].assign_var);
             tc_prog_release(&sys->event_values[k]);
+            tc_prog_release(&sys->event_factors[k]);
         }
     free(sys->events);
     free(sys->event_values);
+    free(sys->event_factors);
     for (size_t d = 0; d < sys->ndelayed; d++) {
         tc_prog_release(&sys->delayed[d]);
         tc_prog_release(&sys->delayed_pre[d]);
@@ -879,6 +896,7 @@ int tc_system_initial(tc_system *sys, double t0, double *y0)
     sys->v[0] = t0;
     for (size_t i = 0; i < sys->nvars; i++)
         sys->v[1 + i] = sys->initial[i];
+    sys->tau_min = INFINITY;
     tc_system_history_reset(sys, t0, NULL);
     tc_prog_run(&sys->init, sys, sys->v, NULL);
     char where[300];
@@ -1060,6 +1078,8 @@ double tc_system_delayed(tc_system *sys, int d, double t, double tau)
 {
     if (!(tau >= 0) || d < 0 || (size_t)d >= sys->ndelayed || sys->delay_depth >= MAX_DELAY_DEPTH)
         return NAN;
+    if (sys->delay_depth == 0 && tau > 0 && tau < sys->tau_min)
+        sys->tau_min = tau; /* of delays at the current time only, not at a past one */
     double *w = sys->scratch[sys->delay_depth];
     double out = NAN;
     if (t - tau < sys->hist.t0) {

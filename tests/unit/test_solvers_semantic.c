@@ -91,6 +91,70 @@ START_TEST(test_first_step_from_state_near_zero)
 }
 END_TEST
 
+START_TEST(test_avogadro_is_the_sbml_value)
+{
+    /* SBML Level 3 fixes avogadro at 6.02214179e23 (CODATA 2006), not the 2019 SI
+     * value 6.02214076e23: a - 6.0221e23 tells them apart (4.179e18 vs 4.076e18) */
+    tc_model *m = tc_model_new();
+    tsv_var(m, "a", TC_VAR_ASSIGNED, NAN, 1);
+    tc_expr *e = tc_expr_new(TC_EXPR_MINUS);
+    tc_expr_add(e, tc_expr_new(TC_EXPR_AVOGADRO));
+    tc_expr_add(e, tc_expr_number(6.0221e23));
+    ck_assert_int_eq(tc_model_add_assignment(m, "a", e, (tc_origin){"t.xml", 2, NULL}), 0);
+    tc_sim_result *r = tsv_run(m, TC_METHOD_BDF, 1e-6, 1e-12, 1.0, 1);
+    ck_assert_double_eq_tol(tsv_val(r, 0, "a"), 4.179e18, 1e9);
+    tc_sim_result_free(r);
+    tc_model_free(m);
+}
+END_TEST
+
+START_TEST(test_steps_no_longer_than_the_delay)
+{
+    /* x' = 2t is integrated exactly with long steps; y = x(t - 0.1) = (t - 0.1)^2 must
+     * come from accepted steps, not from extrapolating the last one linearly */
+    tc_model *m = tc_model_new();
+    tsv_var(m, "x", TC_VAR_STATE, 0.0, 1);
+    tsv_var(m, "y", TC_VAR_ASSIGNED, NAN, 2);
+    tsv_rate(m, "x", "2 * time", 3);
+    tsv_assign(m, "y", "delay(x, 0.1)", 4);
+    tc_sim_result *r = tsv_run(m, (tc_method)_i, 1e-9, 1e-14, 1.0, 10);
+    for (size_t i = 1; i <= 10; i++) {
+        double t = tc_sim_result_time(r, i);
+        ck_assert_msg(fabs(tsv_val(r, i, "y") - (t - 0.1) * (t - 0.1)) < 1e-8,
+                      "y(%g) = %.10f, expected %.10f", t, tsv_val(r, i, "y"),
+                      (t - 0.1) * (t - 0.1));
+    }
+    tc_sim_result_free(r);
+    tc_model_free(m);
+}
+END_TEST
+
+START_TEST(test_event_assignment_factor_at_execution)
+{
+    /* a concentration set by a delayed event with values from the trigger time: the
+     * amount is that concentration times the size when the event executes. V' = 1
+     * from 1; the trigger at t = 1 schedules c := 2 for t = 2, when V = 3 */
+    tc_model *m = tc_model_new();
+    tsv_var(m, "V", TC_VAR_STATE, 1.0, 1);
+    tsv_var(m, "amount", TC_VAR_PARAMETER, 0.0, 2);
+    tsv_rate(m, "V", "1", 3);
+    tc_event_spec spec = {.id = "e", .trigger = tsv_expr("time >= 1"), .delay = tsv_expr("1"),
+                          .persistent = true, .initial_value = true,
+                          .use_values_from_trigger_time = true};
+    size_t k;
+    ck_assert_int_eq(tc_model_add_event(m, &spec, (tc_origin){"t.xml", 4, "e"}, &k), 0);
+    ck_assert_int_eq(tc_model_add_event_assignment_scaled(m, k, "amount", tsv_expr("2"),
+                                                          tsv_expr("V"),
+                                                          (tc_origin){"t.xml", 5, NULL}),
+                     0);
+    tc_sim_result *r = tsv_run(m, (tc_method)_i, 1e-9, 1e-12, 3.0, 3);
+    ck_assert_double_eq(tsv_val(r, 1, "amount"), 0.0);
+    ck_assert_double_eq_tol(tsv_val(r, 2, "amount"), 6.0, 1e-9);
+    tc_sim_result_free(r);
+    tc_model_free(m);
+}
+END_TEST
+
 Suite *solvers_semantic_suite(void)
 {
     Suite *s = suite_create("solvers_semantic");
@@ -98,6 +162,9 @@ Suite *solvers_semantic_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_delay_reads_initial_assignments_before_start, 0, 2);
     tcase_add_test(tc, test_singular_constraints_fail_without_subnormal_steps);
+    tcase_add_test(tc, test_avogadro_is_the_sbml_value);
+    tcase_add_loop_test(tc, test_steps_no_longer_than_the_delay, 0, 2);
+    tcase_add_loop_test(tc, test_event_assignment_factor_at_execution, 0, 2);
     tcase_add_loop_test(tc, test_first_step_from_state_near_zero, 0, 2);
     suite_add_tcase(s, tc);
     return s;
