@@ -202,7 +202,10 @@ static int cmp_long(const void *a, const void *b)
 
 static bool is_candidate(const sym *x)
 {
-    if (x->constant || x->assign || x->rate || x->type == SYM_REACTION)
+    /* an algebraic rule determines no symbol that an event or an initial assignment
+     * sets (SBML L3V2 sections 4.9 and 4.12) */
+    if (x->constant || x->assign || x->rate || x->type == SYM_REACTION || x->event_assigned ||
+        x->ia)
         return false;
     if (x->type == SYM_SPECIES && x->reacting)
         return false;
