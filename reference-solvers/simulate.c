@@ -42,6 +42,8 @@ typedef struct sim {
     size_t npend, cappend;
     long seq;
     uint64_t rng;
+    double instant;      /* time of the last event execution */
+    long instant_events; /* executions at that time: a cascade */
 } sim;
 
 static uint64_t next_random(sim *s)
@@ -140,9 +142,16 @@ static int process_events(sim *s, double t)
             ndue += s->pend[i].time <= t;
         if (!ndue)
             break;
-        if (s->r->stats.events_fired >= s->o->max_events)
+        /* the limit is on a cascade at one time: events that recur as time advances
+         * are bounded by the step and wall-time limits */
+        if (t != s->instant) {
+            s->instant = t;
+            s->instant_events = 0;
+        }
+        if (s->instant_events >= s->o->max_events)
             return tc_solver_fail(TC_SOLVER_EEVENTS, "event limit %ld reached at t=%.17g",
                                   s->o->max_events, t);
+        s->instant_events++;
         tc_prog_run(&sys->priorities, sys, sys->v, s->prio);
         double best = -INFINITY;
         size_t nbest = 0;
@@ -315,7 +324,8 @@ int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
     const tc_integrator *in =
         o->method == TC_METHOD_BDF ? &tc_bdf_integrator : &tc_dopri5_integrator;
     void *st = NULL;
-    sim s = {.sys = sys, .o = o, .rng = o->seed ? o->seed : 0x9e3779b97f4a7c15ull};
+    sim s = {.sys = sys, .o = o, .rng = o->seed ? o->seed : 0x9e3779b97f4a7c15ull,
+             .instant = NAN};
     s.r = result_new(sys, nout);
     *out = s.r;
     s.y = tc_solv_alloc((n + 1) * sizeof(double));

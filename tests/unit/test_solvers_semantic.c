@@ -155,6 +155,40 @@ START_TEST(test_event_assignment_factor_at_execution)
 }
 END_TEST
 
+START_TEST(test_event_limit_is_per_instant)
+{
+    /* a clock event every 0.01 for 20 time units: 2000 executions, each at its own
+     * time, are no runaway cascade even with max_events = 100 */
+    tc_model *m = tc_model_new();
+    tsv_var(m, "reset", TC_VAR_PARAMETER, 0.0, 1);
+    tsv_var(m, "n", TC_VAR_PARAMETER, 0.0, 2);
+    tc_event_spec spec = {.id = "tick", .trigger = tsv_expr("time - reset >= 0.01"),
+                          .persistent = true, .initial_value = true};
+    size_t k;
+    ck_assert_int_eq(tc_model_add_event(m, &spec, (tc_origin){"t.xml", 3, "tick"}, &k), 0);
+    ck_assert_int_eq(tc_model_add_event_assignment(m, k, "reset", tsv_expr("time"),
+                                                   (tc_origin){"t.xml", 4, NULL}),
+                     0);
+    ck_assert_int_eq(
+        tc_model_add_event_assignment(m, k, "n", tsv_expr("n + 1"), (tc_origin){"t.xml", 5, NULL}),
+        0);
+    tc_system *sys = NULL;
+    ck_assert_int_eq(tc_system_new(&sys, m), 0);
+    tc_sim_options o = TC_SIM_OPTIONS_INIT;
+    o.method = (tc_method)_i;
+    o.t1 = 20;
+    o.n_steps = 2;
+    o.max_events = 100;
+    tc_sim_result *r = NULL;
+    int rc = tc_simulate(sys, &o, &r);
+    ck_assert_msg(rc == 0, "%s", tc_sim_result_message(r));
+    ck_assert_double_eq_tol(tsv_last(r, "n"), 2000, 2);
+    tc_sim_result_free(r);
+    tc_system_free(sys);
+    tc_model_free(m);
+}
+END_TEST
+
 Suite *solvers_semantic_suite(void)
 {
     Suite *s = suite_create("solvers_semantic");
@@ -165,6 +199,7 @@ Suite *solvers_semantic_suite(void)
     tcase_add_test(tc, test_avogadro_is_the_sbml_value);
     tcase_add_loop_test(tc, test_steps_no_longer_than_the_delay, 0, 2);
     tcase_add_loop_test(tc, test_event_assignment_factor_at_execution, 0, 2);
+    tcase_add_loop_test(tc, test_event_limit_is_per_instant, 0, 2);
     tcase_add_loop_test(tc, test_first_step_from_state_near_zero, 0, 2);
     suite_add_tcase(s, tc);
     return s;
