@@ -365,20 +365,42 @@ static double locate_root(bdf *b, double lo, double hi)
  * is still seen; its truth and indicators go to truth_new and g_hi. */
 static bool sample_change(bdf *b, double *hi)
 {
-    for (int s = 1; s <= ROOT_SAMPLES; s++) {
-        double ts = b->t_old + (b->t - b->t_old) * s / (ROOT_SAMPLES + 1);
+    /* the samples, and between two with the same truth the crossings of the
+     * comparisons inside the triggers (a trigger true only between two samples) */
+    tc_system *sys = b->sys;
+    double *rel_prev = sys->rel_work, *rel_now = sys->rel_work + sys->nrel, t_prev = b->t_old;
+    if (sys->nrel) {
+        bdf_interp(b, t_prev, b->yroot);
+        tc_system_set(sys, t_prev, b->yroot);
+        tc_system_relations(sys, rel_prev);
+    }
+    for (int s = 1; s <= ROOT_SAMPLES + 1; s++) {
+        double ts = s > ROOT_SAMPLES ? b->t : b->t_old + (b->t - b->t_old) * s / (ROOT_SAMPLES + 1);
         bdf_interp(b, ts, b->yroot);
-        tc_system_set(b->sys, ts, b->yroot);
-        tc_system_triggers(b->sys, b->truth_m, b->g_m);
+        tc_system_set(sys, ts, b->yroot);
+        tc_system_triggers(sys, b->truth_m, b->g_m);
         bool changed = false;
         for (size_t k = 0; k < b->ne; k++)
             changed = changed || b->truth_m[k] != b->truth_cur[k];
+        if (changed && s > ROOT_SAMPLES)
+            return false; /* at the end: the caller's check */
         if (changed) {
             memcpy(b->truth_new, b->truth_m, b->ne * sizeof(double));
             memcpy(b->g_hi, b->g_m, b->ne * sizeof(double));
             *hi = ts;
             return true;
         }
+        if (!sys->nrel)
+            continue;
+        tc_system_relations(sys, rel_now);
+        if (tc_system_relation_crossing(sys, bdf_interp, b, t_prev, ts, rel_prev, rel_now,
+                                        b->truth_cur, b->yroot, hi, b->truth_new,
+                                        b->g_hi))
+            return true;
+        double *swap = rel_prev;
+        rel_prev = rel_now;
+        rel_now = swap;
+        t_prev = ts;
     }
     return false;
 }

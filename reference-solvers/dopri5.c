@@ -205,20 +205,42 @@ static double locate_root(dp5 *p, double lo, double hi)
  * step's start (into truth_new and g_hi). */
 static bool sample_change(dp5 *p, double *hi)
 {
-    for (int s = 1; s <= ROOT_SAMPLES; s++) {
-        double ts = p->t_old + (p->t - p->t_old) * s / (ROOT_SAMPLES + 1);
+    /* the samples, and between two with the same truth the crossings of the
+     * comparisons inside the triggers (a trigger true only between two samples) */
+    tc_system *sys = p->sys;
+    double *rel_prev = sys->rel_work, *rel_now = sys->rel_work + sys->nrel, t_prev = p->t_old;
+    if (sys->nrel) {
+        dp5_interp(p, t_prev, p->yroot);
+        tc_system_set(sys, t_prev, p->yroot);
+        tc_system_relations(sys, rel_prev);
+    }
+    for (int s = 1; s <= ROOT_SAMPLES + 1; s++) {
+        double ts = s > ROOT_SAMPLES ? p->t : p->t_old + (p->t - p->t_old) * s / (ROOT_SAMPLES + 1);
         dp5_interp(p, ts, p->yroot);
-        tc_system_set(p->sys, ts, p->yroot);
-        tc_system_triggers(p->sys, p->truth_m, p->g_m);
+        tc_system_set(sys, ts, p->yroot);
+        tc_system_triggers(sys, p->truth_m, p->g_m);
         bool changed = false;
         for (size_t k = 0; k < p->ne; k++)
             changed = changed || p->truth_m[k] != p->truth_cur[k];
+        if (changed && s > ROOT_SAMPLES)
+            return false; /* at the end: the caller's check */
         if (changed) {
             memcpy(p->truth_new, p->truth_m, p->ne * sizeof(double));
             memcpy(p->g_hi, p->g_m, p->ne * sizeof(double));
             *hi = ts;
             return true;
         }
+        if (!sys->nrel)
+            continue;
+        tc_system_relations(sys, rel_now);
+        if (tc_system_relation_crossing(sys, dp5_interp, p, t_prev, ts, rel_prev, rel_now,
+                                        p->truth_cur, p->yroot, hi, p->truth_new,
+                                        p->g_hi))
+            return true;
+        double *swap = rel_prev;
+        rel_prev = rel_now;
+        rel_now = swap;
+        t_prev = ts;
     }
     return false;
 }

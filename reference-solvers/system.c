@@ -418,6 +418,30 @@ static tc_expr *indicator(const tc_expr *e)
     return p;
 }
 
+/* Emit every comparison inside a trigger as a continuous function (a - b for
+ * a > b); a trigger can change only where one of them crosses zero. */
+static int compile_relations(tc_system *sys, tc_compiler *c, const tc_expr *e)
+{
+    if (!e)
+        return 0;
+    bool rel = e->op == TC_EXPR_GT || e->op == TC_EXPR_GEQ || e->op == TC_EXPR_LT ||
+               e->op == TC_EXPR_LEQ;
+    if (rel && e->nargs == 2 && sys->nrel < 10000) {
+        tc_expr *d = indicator(e);
+        int rc = compile_into(&sys->relations, c, d);
+        tc_expr_free(d);
+        if (rc < 0)
+            return rc;
+        tc_prog_out(&sys->relations, sys->nrel++);
+    }
+    for (size_t i = 0; i < e->nargs; i++) {
+        int rc = compile_relations(sys, c, e->args[i]);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* ---- building -------------------------------------------------------------- */
 
 /* Name the item being compiled, for error messages: "<what> '<name>'". */
@@ -648,6 +672,8 @@ int tc_system_new(tc_system **out, const tc_model *m)
             goto fail;
         tc_prog_out(&sys->triggers, k);
         tc_prog_out(&sys->indicators, k);
+        if ((rc = compile_relations(sys, c, ev->trigger)) < 0)
+            goto fail;
         tc_expr *none = tc_ex_num(ev->priority ? 0 : -INFINITY);
         rc = compile_into(&sys->priorities, c, ev->priority ? ev->priority : none);
         tc_expr_free(none);
@@ -717,6 +743,7 @@ int tc_system_new(tc_system **out, const tc_model *m)
         sys->scratch[k] = tc_solv_alloc((sys->nslots + sys->nstates) * sizeof(double));
     sys->algbuf = tc_solv_alloc((2 * sys->nalg + sys->nalg * sys->nalg + 1) * sizeof(double));
     sys->hist.y0 = tc_solv_alloc((sys->nstates + 1) * sizeof(double));
+    sys->rel_work = tc_solv_alloc((3 * sys->nrel + 1) * sizeof(double));
     free(defs);
     free(order);
     *out = sys;
@@ -750,7 +777,7 @@ void tc_system_free(tc_system *sys)
     tc_prog *progs[] = {&sys->init,       &sys->assign,     &sys->rates,
                         &sys->alg_res,    &sys->jac,        &sys->triggers,
                         &sys->indicators, &sys->priorities, &sys->delays_prog,
-                        &sys->init_pre};
+                        &sys->init_pre,   &sys->relations};
     for (size_t i = 0; i < sizeof progs / sizeof *progs; i++)
         tc_prog_release(progs[i]);
     if (sys->events)
@@ -764,6 +791,7 @@ void tc_system_free(tc_system *sys)
     free(sys->events);
     free(sys->event_values);
     free(sys->event_factors);
+    free(sys->rel_work);
     for (size_t d = 0; d < sys->ndelayed; d++) {
         tc_prog_release(&sys->delayed[d]);
         tc_prog_release(&sys->delayed_pre[d]);
@@ -1007,6 +1035,56 @@ void tc_system_triggers(tc_system *sys, double *truth, double *indicator_out)
     }
     if (indicator_out)
         tc_prog_run(&sys->indicators, sys, sys->v, indicator_out);
+}
+
+void tc_system_relations(tc_system *sys, double *rel)
+{
+    if (sys->nrel)
+        tc_prog_run(&sys->relations, sys, sys->v, rel);
+}
+
+bool tc_system_relation_crossing(tc_system *sys, void (*interp)(void *, double, double *),
+                                 void *st, double ta, double tb, const double *rel_a,
+                                 const double *rel_b, const double *truth, double *y,
+                                 double *t_out, double *truth_out, double *ind_out)
+{
+    double best = INFINITY, *r = sys->rel_work + 2 * sys->nrel;
+    for (size_t k = 0; k < sys->nrel; k++) {
+        if ((rel_a[k] > 0) == (rel_b[k] > 0) || isnan(rel_a[k]) || isnan(rel_b[k]))
+            continue;
+        /* bisect to the first representable point with rel_b's sign */
+        bool side_b = rel_b[k] > 0;
+        double lo = ta, hi = tb;
+        for (int it = 0; it < 200; it++) {
+            double mid = lo + 0.5 * (hi - lo);
+            if (!(mid > lo && mid < hi))
+                break;
+            interp(st, mid, y);
+            tc_system_set(sys, mid, y);
+            tc_system_relations(sys, r);
+            if ((r[k] > 0) == side_b)
+                hi = mid;
+            else
+                lo = mid;
+        }
+        if (hi >= best)
+            continue;
+        interp(st, hi, y);
+        tc_system_set(sys, hi, y);
+        tc_system_triggers(sys, truth_out, NULL);
+        bool changed = false;
+        for (size_t e = 0; e < sys->nevents; e++)
+            changed = changed || truth_out[e] != truth[e];
+        if (changed)
+            best = hi;
+    }
+    if (!isfinite(best))
+        return false;
+    interp(st, best, y);
+    tc_system_set(sys, best, y);
+    tc_system_triggers(sys, truth_out, ind_out);
+    *t_out = best;
+    return true;
 }
 
 /* ---- history of states for delayed expressions ---------------------------- */

@@ -189,6 +189,32 @@ START_TEST(test_event_limit_is_per_instant)
 }
 END_TEST
 
+START_TEST(test_trigger_window_between_samples)
+{
+    /* k' = 1 is integrated in a few long steps; 4.5 < k < 5.1 holds for 0.6 time
+     * units, less than the spacing of the samples inside the last step: it is found
+     * where its comparisons cross zero */
+    tc_model *m = tc_model_new();
+    tsv_var(m, "k", TC_VAR_STATE, 0.0, 1);
+    tsv_var(m, "p", TC_VAR_PARAMETER, 0.0, 2);
+    tsv_rate(m, "k", "1", 3);
+    tc_expr *trigger = tc_expr_new(TC_EXPR_AND);
+    tc_expr_add(trigger, tsv_expr("k > 4.5"));
+    tc_expr_add(trigger, tsv_expr("k < 5.1"));
+    tc_event_spec spec = {.id = "e", .trigger = trigger, .persistent = true,
+                          .initial_value = true};
+    size_t e;
+    ck_assert_int_eq(tc_model_add_event(m, &spec, (tc_origin){"t.xml", 4, "e"}, &e), 0);
+    ck_assert_int_eq(tc_model_add_event_assignment(m, e, "p", tsv_expr("time"),
+                                                   (tc_origin){"t.xml", 5, NULL}),
+                     0);
+    tc_sim_result *r = tsv_run(m, (tc_method)_i, 1e-9, 1e-14, 10.0, 10);
+    ck_assert_msg(fabs(tsv_last(r, "p") - 4.5) < 1e-9, "fired at %.12g", tsv_last(r, "p"));
+    tc_sim_result_free(r);
+    tc_model_free(m);
+}
+END_TEST
+
 Suite *solvers_semantic_suite(void)
 {
     Suite *s = suite_create("solvers_semantic");
@@ -200,6 +226,7 @@ Suite *solvers_semantic_suite(void)
     tcase_add_loop_test(tc, test_steps_no_longer_than_the_delay, 0, 2);
     tcase_add_loop_test(tc, test_event_assignment_factor_at_execution, 0, 2);
     tcase_add_loop_test(tc, test_event_limit_is_per_instant, 0, 2);
+    tcase_add_loop_test(tc, test_trigger_window_between_samples, 0, 2);
     tcase_add_loop_test(tc, test_first_step_from_state_near_zero, 0, 2);
     suite_add_tcase(s, tc);
     return s;
