@@ -15,6 +15,7 @@
  * polynomial of the last step by the Illinois method.
  */
 #include <lapacke.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 #define ETA_MIN_ERR 0.2    /* shrink limit after an error test failure */
 #define ETA_CONV_FAIL 0.25 /* shrink after a Newton failure with a fresh Jacobian */
 #define MAX_ERR_FAILS 3    /* then drop to order 1 and shrink by 10 */
+#define MAX_CONV_FAILS 10  /* corrector failures in a row on one step: give up */
 #define ROOT_MAX_ITER 200
 #define ROOT_SAMPLES 10 /* trigger checks inside each step, besides its end */
 
@@ -38,7 +40,7 @@ typedef struct bdf {
     tc_integ_opts o;
     size_t n, ne;
     double t, h; /* h: the step the differences are scaled to */
-    int q, n_equal, err_fails_row;
+    int q, n_equal, err_fails_row, conv_fails_row;
     bool first_change;
     double *D; /* (MAXQ + 3) rows of n */
     double *J, *LU;
@@ -177,7 +179,8 @@ static double initial_step(bdf *b, double t, const double *y, const double *f, d
     size_t n = b->n;
     set_scale(b, y);
     double d0 = norm(y, b->scale, n, NULL), d1 = norm(f, b->scale, n, NULL);
-    double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
+    /* a state within its tolerance of zero says nothing about the time scale */
+    double h0 = d0 < 1 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
     h0 = fmin(h0, span);
     for (size_t i = 0; i < n; i++)
         b->tmp[i] = y[i] + h0 * f[i];
@@ -198,7 +201,7 @@ static int bdf_reset(void *st, double t, const double *y, const double *truth)
     b->t = b->t_old = b->t_int = t;
     b->q = b->q_int = 1;
     b->n_equal = 0;
-    b->err_fails_row = 0;
+    b->err_fails_row = b->conv_fails_row = 0;
     b->first_change = true;
     b->have_jac = b->lu_valid = false;
     b->h_int = 0;
@@ -362,20 +365,42 @@ static double locate_root(bdf *b, double lo, double hi)
  * is still seen; its truth and indicators go to truth_new and g_hi. */
 static bool sample_change(bdf *b, double *hi)
 {
-    for (int s = 1; s <= ROOT_SAMPLES; s++) {
-        double ts = b->t_old + (b->t - b->t_old) * s / (ROOT_SAMPLES + 1);
+    /* the samples, and between two with the same truth the crossings of the
+     * comparisons inside the triggers (a trigger true only between two samples) */
+    tc_system *sys = b->sys;
+    double *rel_prev = sys->rel_work, *rel_now = sys->rel_work + sys->nrel, t_prev = b->t_old;
+    if (sys->nrel) {
+        bdf_interp(b, t_prev, b->yroot);
+        tc_system_set(sys, t_prev, b->yroot);
+        tc_system_relations(sys, rel_prev);
+    }
+    for (int s = 1; s <= ROOT_SAMPLES + 1; s++) {
+        double ts = s > ROOT_SAMPLES ? b->t : b->t_old + (b->t - b->t_old) * s / (ROOT_SAMPLES + 1);
         bdf_interp(b, ts, b->yroot);
-        tc_system_set(b->sys, ts, b->yroot);
-        tc_system_triggers(b->sys, b->truth_m, b->g_m);
+        tc_system_set(sys, ts, b->yroot);
+        tc_system_triggers(sys, b->truth_m, b->g_m);
         bool changed = false;
         for (size_t k = 0; k < b->ne; k++)
             changed = changed || b->truth_m[k] != b->truth_cur[k];
+        if (changed && s > ROOT_SAMPLES)
+            return false; /* at the end: the caller's check */
         if (changed) {
             memcpy(b->truth_new, b->truth_m, b->ne * sizeof(double));
             memcpy(b->g_hi, b->g_m, b->ne * sizeof(double));
             *hi = ts;
             return true;
         }
+        if (!sys->nrel)
+            continue;
+        tc_system_relations(sys, rel_now);
+        if (tc_system_relation_crossing(sys, bdf_interp, b, t_prev, ts, rel_prev, rel_now,
+                                        b->truth_cur, b->yroot, hi, b->truth_new,
+                                        b->g_hi))
+            return true;
+        double *swap = rel_prev;
+        rel_prev = rel_now;
+        rel_now = swap;
+        t_prev = ts;
     }
     return false;
 }
@@ -464,7 +489,8 @@ static int bdf_advance(void *st, double tstop, tc_step_out *out)
     }
     const double eps = 2.220446049250313e-16;
     for (;;) {
-        double hmin = 16 * eps * fmax(fabs(b->t), 1e-300);
+        /* 16 ulp of t, and never a subnormal number (the ulp of 0 is one) */
+        double hmin = fmax(16 * eps * fabs(b->t), DBL_MIN);
         if (b->t + b->h >= tstop || tstop - (b->t + b->h) < 1e-3 * b->h) {
             double r = (tstop - b->t) / b->h;
             if (r != 1.0)
@@ -494,6 +520,11 @@ static int bdf_advance(void *st, double tstop, tc_step_out *out)
                 return rc;
             if (rc > 0) { /* not finite here: try a smaller step */
                 b->o.stats->newton_failures++;
+                if (++b->conv_fails_row >= MAX_CONV_FAILS)
+                    return tc_solver_fail(TC_SOLVER_ECONV,
+                                          "no usable Jacobian near t=%.17g (h=%.3g): the "
+                                          "right-hand side or the constraints are singular",
+                                          b->t, b->h);
                 rescale(b, ETA_CONV_FAIL);
                 continue;
             }
@@ -522,7 +553,9 @@ static int bdf_advance(void *st, double tstop, tc_step_out *out)
             return conv;
         if (conv > 0) {
             b->o.stats->newton_failures++;
-            if (b->h * ETA_CONV_FAIL < hmin) {
+            /* bounded as in CVODE: near t = 0 the step floor alone would allow
+             * hundreds of quarterings */
+            if (b->h * ETA_CONV_FAIL < hmin || ++b->conv_fails_row >= MAX_CONV_FAILS) {
                 if (conv == 2)
                     return tc_solver_fail(TC_SOLVER_ENONFINITE,
                                           "non-finite right-hand side at t=%.17g", t_new);
@@ -567,7 +600,7 @@ static int bdf_advance(void *st, double tstop, tc_step_out *out)
             continue;
         }
         /* accepted: update the differences */
-        b->err_fails_row = 0;
+        b->err_fails_row = b->conv_fails_row = 0;
         b->jac_fresh = false;
         b->jac_age++;
         b->o.stats->steps++;

@@ -73,7 +73,7 @@ double tc_ex_apply(tc_expr_op op, const double *a, size_t n)
     case E_(NOTANUMBER):
         return NAN;
     case E_(AVOGADRO):
-        return 6.02214076e23;
+        return 6.02214179e23; /* as SBML Level 3 defines it (L3V2 section 3.4.6) */
     case E_(PLUS):
         r = 0.0;
         for (size_t i = 0; i < n; i++)

@@ -7,6 +7,7 @@
  * coefficients are those published by Dormand and Prince (1980) and, for the
  * dense output, by Hairer, Norsett and Wanner (Solving ODEs I, II.6).
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,7 +105,8 @@ static double initial_step(dp5 *p)
 {
     size_t n = p->n;
     double n0 = wnorm(p, p->y, p->y, p->y), n1 = wnorm(p, p->k1, p->y, p->y);
-    double h0 = n0 < 1e-5 || n1 < 1e-5 ? 1e-6 : 0.01 * n0 / n1;
+    /* a state within its tolerance of zero says nothing about the time scale */
+    double h0 = n0 < 1 || n1 < 1e-5 ? 1e-6 : 0.01 * n0 / n1;
     for (size_t i = 0; i < n; i++)
         p->ytmp[i] = p->y[i] + h0 * p->k1[i];
     if (f(p, p->t + h0, p->ytmp, p->k2) != 0)
@@ -203,20 +205,42 @@ static double locate_root(dp5 *p, double lo, double hi)
  * step's start (into truth_new and g_hi). */
 static bool sample_change(dp5 *p, double *hi)
 {
-    for (int s = 1; s <= ROOT_SAMPLES; s++) {
-        double ts = p->t_old + (p->t - p->t_old) * s / (ROOT_SAMPLES + 1);
+    /* the samples, and between two with the same truth the crossings of the
+     * comparisons inside the triggers (a trigger true only between two samples) */
+    tc_system *sys = p->sys;
+    double *rel_prev = sys->rel_work, *rel_now = sys->rel_work + sys->nrel, t_prev = p->t_old;
+    if (sys->nrel) {
+        dp5_interp(p, t_prev, p->yroot);
+        tc_system_set(sys, t_prev, p->yroot);
+        tc_system_relations(sys, rel_prev);
+    }
+    for (int s = 1; s <= ROOT_SAMPLES + 1; s++) {
+        double ts = s > ROOT_SAMPLES ? p->t : p->t_old + (p->t - p->t_old) * s / (ROOT_SAMPLES + 1);
         dp5_interp(p, ts, p->yroot);
-        tc_system_set(p->sys, ts, p->yroot);
-        tc_system_triggers(p->sys, p->truth_m, p->g_m);
+        tc_system_set(sys, ts, p->yroot);
+        tc_system_triggers(sys, p->truth_m, p->g_m);
         bool changed = false;
         for (size_t k = 0; k < p->ne; k++)
             changed = changed || p->truth_m[k] != p->truth_cur[k];
+        if (changed && s > ROOT_SAMPLES)
+            return false; /* at the end: the caller's check */
         if (changed) {
             memcpy(p->truth_new, p->truth_m, p->ne * sizeof(double));
             memcpy(p->g_hi, p->g_m, p->ne * sizeof(double));
             *hi = ts;
             return true;
         }
+        if (!sys->nrel)
+            continue;
+        tc_system_relations(sys, rel_now);
+        if (tc_system_relation_crossing(sys, dp5_interp, p, t_prev, ts, rel_prev, rel_now,
+                                        p->truth_cur, p->yroot, hi, p->truth_new,
+                                        p->g_hi))
+            return true;
+        double *swap = rel_prev;
+        rel_prev = rel_now;
+        rel_now = swap;
+        t_prev = ts;
     }
     return false;
 }
@@ -296,18 +320,20 @@ static int dp5_advance(void *st, double tstop, tc_step_out *out)
     }
     const double eps = 2.220446049250313e-16;
     const double expo = 0.2 - PI_BETA * 0.75;
+    /* 16 ulp of t, and never a subnormal number (the ulp of 0 is one) */
+    const double hmin = fmax(16 * eps * fabs(p->t), DBL_MIN);
     for (;;) {
         double h = p->h;
         if (p->t + h >= tstop || tstop - (p->t + h) < 1e-3 * h)
             h = tstop - p->t;
-        if (h < 16 * eps * fmax(fabs(p->t), 1e-300))
+        if (h < hmin)
             return tc_solver_fail(TC_SOLVER_EUNDERFLOW,
                                   "Dormand-Prince step size %.3g too small at t=%.17g", h, p->t);
         if (stages(p, h) != 0) {
             /* a stage left the domain of the right-hand side: shrink */
             p->o.stats->rejected_steps++;
             p->rejected_last = true;
-            if (h * 0.25 < 16 * eps * fmax(fabs(p->t), 1e-300))
+            if (h * 0.25 < hmin)
                 return tc_solver_fail(TC_SOLVER_ENONFINITE, "non-finite right-hand side at t=%.17g",
                                       p->t);
             p->h = h * 0.25;

@@ -63,6 +63,7 @@ typedef struct tc_meq {
     size_t var;
     tc_expr *rhs;
     tc_sorigin origin;
+    tc_expr *factor; /* event assignments: times this, evaluated at execution; or NULL */
 } tc_meq;
 
 typedef struct tc_mevent {
@@ -184,7 +185,14 @@ struct tc_system {
     double *v;                   /* slots: v[0] time, v[1 + var] */
     tc_prog init, assign, rates, alg_res, jac, triggers, indicators, priorities, delays_prog;
     tc_prog *event_values; /* per event: its assignment values to out[] */
+    tc_prog *event_factors; /* per event: factors at execution (NULL: none scaled) */
     tc_prog *delayed;      /* per DELAY: the delayed expression */
+    tc_prog *delayed_pre;  /* per DELAY: the same for a time before t0 (rateOf 0) */
+    tc_prog init_pre;      /* values at a time before t0 (with DELAY only) */
+    double tau_min;        /* smallest positive delay evaluated in the last step */
+    tc_prog relations;     /* every comparison inside a trigger, as a - b or b - a */
+    size_t nrel;
+    double *rel_work; /* 3 * nrel: relations at two points for the integrators, scratch */
     size_t ndelayed;
     bool symbolic_jac;
     size_t nunk; /* nstates + nalg: the Jacobian program fills nunk x nunk */
@@ -209,6 +217,16 @@ int tc_system_update(tc_system *sys);
 int tc_system_set(tc_system *sys, double t, const double *y);
 /* Trigger truth (0/1) and continuous indicators for the current v. */
 void tc_system_triggers(tc_system *sys, double *truth, double *indicator);
+/* The comparisons inside the triggers (rel[nrel]) for the current v. */
+void tc_system_relations(tc_system *sys, double *rel);
+/* Between ta and tb of a step, where the triggers' truth is `truth` at both ends and
+ * the relations are rel_a and rel_b: the earliest time just after a relation crosses
+ * zero at which a trigger differs from `truth` (a trigger true only briefly between
+ * two samples). Sets *t_out, and the triggers' truth and indicators there. */
+bool tc_system_relation_crossing(tc_system *sys, void (*interp)(void *, double, double *),
+                                 void *st, double ta, double tb, const double *rel_a,
+                                 const double *rel_b, const double *truth, double *y,
+                                 double *t_out, double *truth_out, double *ind_out);
 /* Record an accepted point for delayed expressions (no-op without DELAY). */
 void tc_system_history_add(tc_system *sys, double t, const double *y, const double *f);
 void tc_system_history_reset(tc_system *sys, double t0, const double *y0);

@@ -14,6 +14,7 @@ static void eqs_free(tc_meq *eqs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         tc_expr_free(eqs[i].rhs);
+        tc_expr_free(eqs[i].factor);
         tc_sorigin_release(&eqs[i].origin);
     }
     free(eqs);
@@ -110,7 +111,7 @@ static long lookup(tc_model *m, const char *var, unsigned kinds, const char *wha
 static int add_eq(tc_meq **eqs, size_t *n, size_t *cap, size_t var, tc_expr *rhs, tc_origin origin)
 {
     TC_SOLV_GROW(*eqs, *n, *cap);
-    (*eqs)[*n] = (tc_meq){var, rhs, tc_sorigin_copy(origin)};
+    (*eqs)[*n] = (tc_meq){var, rhs, tc_sorigin_copy(origin), NULL};
     (*n)++;
     return 0;
 }
@@ -233,21 +234,36 @@ int tc_model_add_event(tc_model *m, const tc_event_spec *spec, tc_origin origin,
 int tc_model_add_event_assignment(tc_model *m, size_t event, const char *var, tc_expr *rhs,
                                   tc_origin origin)
 {
+    return tc_model_add_event_assignment_scaled(m, event, var, rhs, NULL, origin);
+}
+
+int tc_model_add_event_assignment_scaled(tc_model *m, size_t event, const char *var,
+                                         tc_expr *rhs, tc_expr *factor, tc_origin origin)
+{
     if (!m || event >= m->nevents || !rhs) {
         tc_expr_free(rhs);
+        tc_expr_free(factor);
         return tc_solver_fail(TC_SOLVER_EINVAL, "event assignment needs a known event and math");
     }
     unsigned kinds = (1u << TC_VAR_PARAMETER) | (1u << TC_VAR_STATE) | (1u << TC_VAR_ALGEBRAIC);
     long i = lookup(m, var, kinds, "event assignment", rhs);
-    if (i < 0)
+    if (i < 0) {
+        tc_expr_free(factor);
         return (int)i;
+    }
     tc_mevent *ev = &m->events[event];
     if (has_eq(ev->assigns, ev->nassigns, (size_t)i)) {
         tc_expr_free(rhs);
+        tc_expr_free(factor);
         return tc_solver_fail(TC_SOLVER_EMODEL, "event '%s' assigns '%s' twice",
                               ev->id ? ev->id : "?", var);
     }
-    return add_eq(&ev->assigns, &ev->nassigns, &ev->capassigns, (size_t)i, rhs, origin);
+    int rc = add_eq(&ev->assigns, &ev->nassigns, &ev->capassigns, (size_t)i, rhs, origin);
+    if (rc == 0)
+        ev->assigns[ev->nassigns - 1].factor = factor;
+    else
+        tc_expr_free(factor);
+    return rc;
 }
 
 size_t tc_model_variable_count(const tc_model *m)

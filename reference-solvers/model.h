@@ -71,6 +71,13 @@ int tc_model_add_event(tc_model *m, const tc_event_spec *spec, tc_origin origin,
 int tc_model_add_event_assignment(tc_model *m, size_t event, const char *var, tc_expr *rhs,
                                   tc_origin origin);
 
+/* As tc_model_add_event_assignment, with the value multiplied by `factor` (owned;
+ * NULL: 1) evaluated when the event executes, before any of its assignments, also
+ * when the value itself comes from the trigger time (e.g. a new concentration
+ * times the compartment size at execution gives the amount). */
+int tc_model_add_event_assignment_scaled(tc_model *m, size_t event, const char *var,
+                                         tc_expr *rhs, tc_expr *factor, tc_origin origin);
+
 /* Read access, for readers' tests and messages. */
 size_t tc_model_variable_count(const tc_model *m);
 /* -1 when unknown */

@@ -42,6 +42,8 @@ typedef struct sim {
     size_t npend, cappend;
     long seq;
     uint64_t rng;
+    double instant;      /* time of the last event execution */
+    long instant_events; /* executions at that time: a cascade */
 } sim;
 
 static uint64_t next_random(sim *s)
@@ -140,9 +142,16 @@ static int process_events(sim *s, double t)
             ndue += s->pend[i].time <= t;
         if (!ndue)
             break;
-        if (s->r->stats.events_fired >= s->o->max_events)
+        /* the limit is on a cascade at one time: events that recur as time advances
+         * are bounded by the step and wall-time limits */
+        if (t != s->instant) {
+            s->instant = t;
+            s->instant_events = 0;
+        }
+        if (s->instant_events >= s->o->max_events)
             return tc_solver_fail(TC_SOLVER_EEVENTS, "event limit %ld reached at t=%.17g",
                                   s->o->max_events, t);
+        s->instant_events++;
         tc_prog_run(&sys->priorities, sys, sys->v, s->prio);
         double best = -INFINITY;
         size_t nbest = 0;
@@ -183,6 +192,14 @@ static int process_events(sim *s, double t)
         s->pend[chosen] = s->pend[--s->npend];
         double *vals = ev.values ? ev.values : event_values(s, ev.event);
         const tc_sevent *se = &sys->events[ev.event];
+        if (sys->event_factors[ev.event].n) {
+            /* factors at execution, before any of the assignments */
+            double *fac = tc_solv_alloc((se->nassigns + 1) * sizeof *fac);
+            tc_prog_run(&sys->event_factors[ev.event], sys, sys->v, fac);
+            for (size_t a = 0; a < se->nassigns; a++)
+                vals[a] *= fac[a];
+            free(fac);
+        }
         for (size_t a = 0; a < se->nassigns; a++) {
             size_t var = se->assign_var[a];
             sys->v[1 + var] = vals[a];
@@ -307,7 +324,8 @@ int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
     const tc_integrator *in =
         o->method == TC_METHOD_BDF ? &tc_bdf_integrator : &tc_dopri5_integrator;
     void *st = NULL;
-    sim s = {.sys = sys, .o = o, .rng = o->seed ? o->seed : 0x9e3779b97f4a7c15ull};
+    sim s = {.sys = sys, .o = o, .rng = o->seed ? o->seed : 0x9e3779b97f4a7c15ull,
+             .instant = NAN};
     s.r = result_new(sys, nout);
     *out = s.r;
     s.y = tc_solv_alloc((n + 1) * sizeof(double));
@@ -362,6 +380,11 @@ int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
         for (size_t i = 0; i < s.npend; i++)
             if (s.pend[i].time > t && s.pend[i].time < tstop)
                 tstop = s.pend[i].time;
+        /* no step longer than the shortest delay met in the last step: delayed
+         * values then come from accepted steps, not from extrapolating the last */
+        if (sys->ndelayed && t + sys->tau_min < tstop && t + sys->tau_min > t)
+            tstop = t + sys->tau_min;
+        sys->tau_min = INFINITY;
         tc_step_out so = {0};
         if ((rc = in->advance(st, tstop, &so)) < 0) {
             rc = fail(&s, rc, t, so.worst, in, st);

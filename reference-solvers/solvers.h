@@ -104,7 +104,7 @@ typedef struct tc_sim_options {
     double h_init;           /* 0: chosen automatically */
     double h_max;            /* 0: no limit */
     uint64_t seed;           /* for ties between events of equal priority */
-    long max_events;         /* event firings over the whole simulation */
+    long max_events;         /* event executions at one time instant (a cascade) */
 } tc_sim_options;
 
 #define TC_SIM_OPTIONS_VERSION 1

@@ -23,6 +23,7 @@ struct tc_compiler {
     const char *what; /* "rate of 'x'" */
     const tc_sorigin *where;
     int expand_depth;
+    bool before_start; /* compiling for a time before t0: rateOf is 0 there */
 };
 
 /* ---- compiler callbacks ---------------------------------------------------- */
@@ -145,6 +146,8 @@ tc_expr *tc_compiler_rate_of(tc_compiler *c, const char *name, int *err)
         *err = tc_compiler_error(c, TC_SOLVER_EMODEL, "rateOf of unknown name '%s'", name);
         return NULL;
     }
+    if (c->before_start)
+        return tc_ex_num(0); /* nothing changes before the start (SBML L3V2 3.4.8) */
     switch (m->vars[i].kind) {
     case TC_VAR_CONSTANT:
     case TC_VAR_PARAMETER:
@@ -205,11 +208,22 @@ int tc_compiler_delay(tc_compiler *c, const tc_expr *expr)
         return tc_compiler_error(c, TC_SOLVER_EUNSUPPORTED, "more than 10000 delay operators");
     size_t d = sys->ndelayed++;
     sys->delayed = tc_solv_realloc(sys->delayed, sys->ndelayed * sizeof *sys->delayed);
+    sys->delayed_pre = tc_solv_realloc(sys->delayed_pre, sys->ndelayed * sizeof *sys->delayed_pre);
     memset(&sys->delayed[d], 0, sizeof sys->delayed[d]);
-    tc_prog p = {0};
+    memset(&sys->delayed_pre[d], 0, sizeof sys->delayed_pre[d]);
+    tc_prog p = {0}, q = {0};
     int rc = compile_into(&p, c, expr);
     tc_prog_out(&p, 0);
-    sys->delayed[d] = p; /* after compiling: nested delays may have moved the array */
+    /* the same expression for a time before t0, where rateOf is 0 */
+    bool before = c->before_start;
+    c->before_start = true;
+    if (rc == 0)
+        rc = compile_into(&q, c, expr);
+    c->before_start = before;
+    tc_prog_out(&q, 0);
+    /* after compiling: nested delays may have moved the arrays */
+    sys->delayed[d] = p;
+    sys->delayed_pre[d] = q;
     return rc < 0 ? rc : (int)d;
 }
 
@@ -404,6 +418,30 @@ static tc_expr *indicator(const tc_expr *e)
     return p;
 }
 
+/* Emit every comparison inside a trigger as a continuous function (a - b for
+ * a > b); a trigger can change only where one of them crosses zero. */
+static int compile_relations(tc_system *sys, tc_compiler *c, const tc_expr *e)
+{
+    if (!e)
+        return 0;
+    bool rel = e->op == TC_EXPR_GT || e->op == TC_EXPR_GEQ || e->op == TC_EXPR_LT ||
+               e->op == TC_EXPR_LEQ;
+    if (rel && e->nargs == 2 && sys->nrel < 10000) {
+        tc_expr *d = indicator(e);
+        int rc = compile_into(&sys->relations, c, d);
+        tc_expr_free(d);
+        if (rc < 0)
+            return rc;
+        tc_prog_out(&sys->relations, sys->nrel++);
+    }
+    for (size_t i = 0; i < e->nargs; i++) {
+        int rc = compile_relations(sys, c, e->args[i]);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* ---- building -------------------------------------------------------------- */
 
 /* Name the item being compiled, for error messages: "<what> '<name>'". */
@@ -503,7 +541,7 @@ int tc_system_new(tc_system **out, const tc_model *m)
         return tc_solver_fail(TC_SOLVER_EINVAL, "no model to compile");
     set_threads_once();
     tc_system *sys = tc_solv_alloc(sizeof *sys);
-    tc_compiler cc = {sys, m, NULL, NULL, 0}, *c = &cc;
+    tc_compiler cc = {sys, m, NULL, NULL, 0, false}, *c = &cc;
     const tc_expr **defs = NULL;
     size_t *order = NULL, norder = 0;
     char what[300];
@@ -611,6 +649,7 @@ int tc_system_new(tc_system **out, const tc_model *m)
     sys->nevents = m->nevents;
     sys->events = tc_solv_alloc((m->nevents + 1) * sizeof *sys->events);
     sys->event_values = tc_solv_alloc((m->nevents + 1) * sizeof *sys->event_values);
+    sys->event_factors = tc_solv_alloc((m->nevents + 1) * sizeof *sys->event_factors);
     for (size_t k = 0; k < m->nevents; k++) {
         const tc_mevent *ev = &m->events[k];
         tc_sevent *se = &sys->events[k];
@@ -633,6 +672,8 @@ int tc_system_new(tc_system **out, const tc_model *m)
             goto fail;
         tc_prog_out(&sys->triggers, k);
         tc_prog_out(&sys->indicators, k);
+        if ((rc = compile_relations(sys, c, ev->trigger)) < 0)
+            goto fail;
         tc_expr *none = tc_ex_num(ev->priority ? 0 : -INFINITY);
         rc = compile_into(&sys->priorities, c, ev->priority ? ev->priority : none);
         tc_expr_free(none);
@@ -653,9 +694,42 @@ int tc_system_new(tc_system **out, const tc_model *m)
                 goto fail;
             tc_prog_out(&sys->event_values[k], a);
         }
+        bool scaled = false;
+        for (size_t a = 0; a < ev->nassigns; a++)
+            scaled = scaled || ev->assigns[a].factor;
+        for (size_t a = 0; scaled && a < ev->nassigns; a++) {
+            tc_expr *one = tc_ex_num(1);
+            origin_what(c, what, sizeof what, "event assignment to",
+                        m->vars[ev->assigns[a].var].name, &ev->assigns[a].origin);
+            rc = compile_into(&sys->event_factors[k], c,
+                              ev->assigns[a].factor ? ev->assigns[a].factor : one);
+            tc_expr_free(one);
+            if (rc < 0)
+                goto fail;
+            tc_prog_out(&sys->event_factors[k], a);
+        }
     }
 
     compile_jacobian(sys, c);
+
+    /* the values before t0, for delayed expressions: initial values, initial
+     * assignments and assignments evaluated at the past time, rateOf 0 */
+    if (sys->ndelayed) {
+        c->before_start = true;
+        for (size_t k = 0; k < norder; k++) {
+            const tc_meq *eq = find_eq(m->inits, m->ninits, order[k]);
+            if (!eq)
+                eq = find_eq(m->assigns, m->nassigns, order[k]);
+            if (!eq)
+                continue;
+            origin_what(c, what, sizeof what, "initial value of", m->vars[order[k]].name,
+                        &eq->origin);
+            if ((rc = compile_into(&sys->init_pre, c, eq->rhs)) < 0)
+                goto fail;
+            tc_prog_store(&sys->init_pre, 1 + order[k]);
+        }
+        c->before_start = false;
+    }
 
     size_t nu = sys->nunk ? sys->nunk : 1;
     sys->jfull = tc_solv_alloc(nu * nu * sizeof(double));
@@ -669,6 +743,7 @@ int tc_system_new(tc_system **out, const tc_model *m)
         sys->scratch[k] = tc_solv_alloc((sys->nslots + sys->nstates) * sizeof(double));
     sys->algbuf = tc_solv_alloc((2 * sys->nalg + sys->nalg * sys->nalg + 1) * sizeof(double));
     sys->hist.y0 = tc_solv_alloc((sys->nstates + 1) * sizeof(double));
+    sys->rel_work = tc_solv_alloc((3 * sys->nrel + 1) * sizeof(double));
     free(defs);
     free(order);
     *out = sys;
@@ -701,7 +776,8 @@ void tc_system_free(tc_system *sys)
     free(sys->v);
     tc_prog *progs[] = {&sys->init,       &sys->assign,     &sys->rates,
                         &sys->alg_res,    &sys->jac,        &sys->triggers,
-                        &sys->indicators, &sys->priorities, &sys->delays_prog};
+                        &sys->indicators, &sys->priorities, &sys->delays_prog,
+                        &sys->init_pre,   &sys->relations};
     for (size_t i = 0; i < sizeof progs / sizeof *progs; i++)
         tc_prog_release(progs[i]);
     if (sys->events)
@@ -710,12 +786,18 @@ void tc_system_free(tc_system *sys)
             free(sys->events[k].id);
             free(sys->events[k].assign_var);
             tc_prog_release(&sys->event_values[k]);
+            tc_prog_release(&sys->event_factors[k]);
         }
     free(sys->events);
     free(sys->event_values);
-    for (size_t d = 0; d < sys->ndelayed; d++)
+    free(sys->event_factors);
+    free(sys->rel_work);
+    for (size_t d = 0; d < sys->ndelayed; d++) {
         tc_prog_release(&sys->delayed[d]);
+        tc_prog_release(&sys->delayed_pre[d]);
+    }
     free(sys->delayed);
+    free(sys->delayed_pre);
     free(sys->jfull);
     free(sys->jwork);
     free(sys->work);
@@ -842,6 +924,7 @@ int tc_system_initial(tc_system *sys, double t0, double *y0)
     sys->v[0] = t0;
     for (size_t i = 0; i < sys->nvars; i++)
         sys->v[1 + i] = sys->initial[i];
+    sys->tau_min = INFINITY;
     tc_system_history_reset(sys, t0, NULL);
     tc_prog_run(&sys->init, sys, sys->v, NULL);
     char where[300];
@@ -954,6 +1037,56 @@ void tc_system_triggers(tc_system *sys, double *truth, double *indicator_out)
         tc_prog_run(&sys->indicators, sys, sys->v, indicator_out);
 }
 
+void tc_system_relations(tc_system *sys, double *rel)
+{
+    if (sys->nrel)
+        tc_prog_run(&sys->relations, sys, sys->v, rel);
+}
+
+bool tc_system_relation_crossing(tc_system *sys, void (*interp)(void *, double, double *),
+                                 void *st, double ta, double tb, const double *rel_a,
+                                 const double *rel_b, const double *truth, double *y,
+                                 double *t_out, double *truth_out, double *ind_out)
+{
+    double best = INFINITY, *r = sys->rel_work + 2 * sys->nrel;
+    for (size_t k = 0; k < sys->nrel; k++) {
+        if ((rel_a[k] > 0) == (rel_b[k] > 0) || isnan(rel_a[k]) || isnan(rel_b[k]))
+            continue;
+        /* bisect to the first representable point with rel_b's sign */
+        bool side_b = rel_b[k] > 0;
+        double lo = ta, hi = tb;
+        for (int it = 0; it < 200; it++) {
+            double mid = lo + 0.5 * (hi - lo);
+            if (!(mid > lo && mid < hi))
+                break;
+            interp(st, mid, y);
+            tc_system_set(sys, mid, y);
+            tc_system_relations(sys, r);
+            if ((r[k] > 0) == side_b)
+                hi = mid;
+            else
+                lo = mid;
+        }
+        if (hi >= best)
+            continue;
+        interp(st, hi, y);
+        tc_system_set(sys, hi, y);
+        tc_system_triggers(sys, truth_out, NULL);
+        bool changed = false;
+        for (size_t e = 0; e < sys->nevents; e++)
+            changed = changed || truth_out[e] != truth[e];
+        if (changed)
+            best = hi;
+    }
+    if (!isfinite(best))
+        return false;
+    interp(st, best, y);
+    tc_system_set(sys, best, y);
+    tc_system_triggers(sys, truth_out, ind_out);
+    *t_out = best;
+    return true;
+}
+
 /* ---- history of states for delayed expressions ---------------------------- */
 
 void tc_system_history_reset(tc_system *sys, double t0, const double *y0)
@@ -1023,14 +1156,27 @@ double tc_system_delayed(tc_system *sys, int d, double t, double tau)
 {
     if (!(tau >= 0) || d < 0 || (size_t)d >= sys->ndelayed || sys->delay_depth >= MAX_DELAY_DEPTH)
         return NAN;
+    if (sys->delay_depth == 0 && tau > 0 && tau < sys->tau_min)
+        sys->tau_min = tau; /* of delays at the current time only, not at a past one */
     double *w = sys->scratch[sys->delay_depth];
+    double out = NAN;
+    if (t - tau < sys->hist.t0) {
+        /* before the start every value is its initial value, initial assignment or
+         * assignment evaluated at that time, and nothing changes (SBML L3V2 3.4.8) */
+        w[0] = t - tau;
+        memcpy(w + 1, sys->initial, sys->nvars * sizeof *w);
+        sys->delay_depth++;
+        tc_prog_run(&sys->init_pre, sys, w, NULL);
+        tc_prog_run(&sys->delayed_pre[d], sys, w, &out);
+        sys->delay_depth--;
+        return out;
+    }
     memcpy(w, sys->v, sys->nslots * sizeof *w);
     w[0] = t - tau;
     double *ys = w + sys->nslots;
     history_at(sys, t - tau, ys);
     for (size_t i = 0; i < sys->nstates; i++)
         w[1 + sys->state_var[i]] = ys[i];
-    double out = NAN;
     sys->delay_depth++;
     tc_prog_run(&sys->assign, sys, w, NULL);
     tc_prog_run(&sys->delayed[d], sys, w, &out);

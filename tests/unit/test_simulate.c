@@ -194,6 +194,34 @@ START_TEST(test_algebraic_rule)
 }
 END_TEST
 
+/* 0 = Q + R - S: Q comes first but an event sets it, so the rule determines S
+ * (R' = 1 from 0; Q := 5 at t = 1): S = R before, 5 + R after. */
+static const char algebraic_event[] = HEAD
+    "<model id=\"m\"><listOfParameters>"
+    "<parameter id=\"Q\" value=\"0\" constant=\"false\"/>"
+    "<parameter id=\"R\" value=\"0\" constant=\"false\"/>"
+    "<parameter id=\"S\" constant=\"false\"/></listOfParameters><listOfRules>"
+    "<algebraicRule>" MATH "<apply><minus/><apply><plus/>" CI("Q") CI("R") "</apply>" CI("S")
+    "</apply></math></algebraicRule>"
+    "<rateRule variable=\"R\">" MATH CN("1") "</math></rateRule>"
+    "</listOfRules><listOfEvents><event id=\"e\" useValuesFromTriggerTime=\"true\">"
+    "<trigger initialValue=\"true\" persistent=\"true\">" MATH "<apply><geq/>" TIME CN("1")
+    "</apply></math></trigger><listOfEventAssignments><eventAssignment variable=\"Q\">" MATH
+    CN("5") "</math></eventAssignment></listOfEventAssignments></event></listOfEvents>"
+    "</model></sbml>\n";
+
+START_TEST(test_algebraic_rule_skips_event_targets)
+{
+    run r;
+    simulate(&r, algebraic_event, 2, 4, _i ? TC_METHOD_DOPRI5 : TC_METHOD_BDF);
+    NEAR(value(&r, "S", TC_SBML_NATURAL, 1), 0.5);
+    NEAR(value(&r, "Q", TC_SBML_NATURAL, 1), 0.0);
+    NEAR(value(&r, "S", TC_SBML_NATURAL, 4), 7.0);
+    NEAR(value(&r, "Q", TC_SBML_NATURAL, 4), 5.0);
+    release(&r);
+}
+END_TEST
+
 /* A <-> B fast (kf A - kr B = 0, kf = 1, kr = 2) and B -> nothing slowly at rate k B:
  * the total T = A + B starts at 3 and decays as T' = -k T / 3, with A = 2T/3, B = T/3
  * from the start (the initial values equilibrate at once). */
@@ -379,6 +407,7 @@ Suite *simulate_suite(void)
     tcase_add_loop_test(tc, test_conversion_factors, 0, 2);
     tcase_add_loop_test(tc, test_event_on_concentration, 0, 2);
     tcase_add_loop_test(tc, test_algebraic_rule, 0, 2);
+    tcase_add_loop_test(tc, test_algebraic_rule_skips_event_targets, 0, 2);
     tcase_add_loop_test(tc, test_fast_reaction_equilibrium, 0, 2);
     tcase_add_test(tc, test_mapping_errors);
     suite_add_tcase(s, tc);

@@ -202,7 +202,10 @@ static int cmp_long(const void *a, const void *b)
 
 static bool is_candidate(const sym *x)
 {
-    if (x->constant || x->assign || x->rate || x->type == SYM_REACTION)
+    /* an algebraic rule determines no symbol that an event or an initial assignment
+     * sets (SBML L3V2 sections 4.9 and 4.12) */
+    if (x->constant || x->assign || x->rate || x->type == SYM_REACTION || x->event_assigned ||
+        x->ia)
         return false;
     if (x->type == SYM_SPECIES && x->reacting)
         return false;
@@ -673,16 +676,17 @@ static int events(tc_sbml_sim *s, const tc_sbml_model *m)
             if (!a->math.expr)
                 continue; /* Level 3 Version 2: no math, no change */
             sym *x = &s->syms[k];
-            tc_expr *e = copy(&a->math);
+            tc_expr *e = copy(&a->math), *factor = NULL;
             const char *target = x->id;
             if (x->amount_path) {
-                /* the new concentration times the size before the event's assignments
-                 * (also when the same event changes the size) */
+                /* the new concentration times the size when the event executes, before
+                 * its assignments (also when the same event changes the size, and when
+                 * the concentration was computed at the trigger time) */
                 target = x->amount_name;
-                e = binary(TC_EXPR_TIMES, e, size_of(s, x));
+                factor = size_of(s, x);
             }
-            if (tc_model_add_event_assignment(s->model, index, target, e,
-                                              origin(s, a->b.line, a->variable)) != 0)
+            if (tc_model_add_event_assignment_scaled(s->model, index, target, e, factor,
+                                                     origin(s, a->b.line, a->variable)) != 0)
                 return fail_model(s);
         }
     }
