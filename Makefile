@@ -5,7 +5,7 @@
 #   make demo            run the main job on the bundled example package
 #   make install PREFIX=/usr/local
 #   make docs            regenerate docs/rules.md from the rule catalogue
-#   make bench           time the reference solvers against SUNDIALS CVODE
+#   make bench           time solvers and SBML validation against CVODE and libSBML
 #
 # Policy: C11, strict warnings; DEVELOPER=1 adds -Werror; SANITIZE=address,undefined
 # builds with sanitizers; V=1 shows the full commands. Missing Debian packages are
@@ -150,17 +150,33 @@ demo: $(BIN)
 docs: $(BIN)
 	$(Q)./scripts/gen-rules-doc.sh $(BIN) > docs/rules.md
 
-# Needs libsundials-dev (CVODE is the peer the reference BDF is compared with).
+# Benchmarks against the tools users would pick instead (bench/run.sh): their
+# libraries are installed here, never by `make` or `make check`.
+BENCH_PKGS := libsundials-dev libsbml5-dev time
 BENCH_LIBS := -lsundials_cvode -lsundials_nvecserial -lsundials_sunmatrixdense \
 	-lsundials_sunlinsoldense
-$(BUILD)/solvers-bench: bench/solvers_bench.c $(LIB)
-	@test -f /usr/include/cvode/cvode.h || \
-	  { echo "make bench needs: apt-get install libsundials-dev"; exit 2; }
+BENCH_BIN := $(BUILD)/solvers-bench $(BUILD)/bench/sbml-gen $(BUILD)/bench/sbml-check-twincheck \
+	$(BUILD)/bench/sbml-check-libsbml $(BUILD)/conformance-sbml-semantic
+.PHONY: bench-deps
+bench-deps:
+	$(Q)./scripts/ensure-deps.sh $(BENCH_PKGS)
+$(BUILD)/solvers-bench: bench/solvers_bench.c $(LIB) | bench-deps
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(BENCH_LIBS) $(DEP_LIBS)
+$(BUILD)/bench/sbml-gen: bench/sbml_gen.c $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lm
+$(BUILD)/bench/sbml-check-twincheck: bench/sbml_check.c $(LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(DEP_LIBS)
+$(BUILD)/bench/sbml-check-libsbml: bench/sbml_check.c $(BUILD)/config.mk | bench-deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -DTC_BENCH_LIBSBML $(LDFLAGS) -o $@ $< -lsbml
 
-bench: $(BUILD)/solvers-bench
-	$(Q)./$(BUILD)/solvers-bench
+bench: bench-deps $(BENCH_BIN)
+	$(Q)./bench/run.sh $(BUILD) ../shared/testsuites docs/benchmarks.md
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/twincheck/rules \

@@ -1,11 +1,13 @@
 #!/bin/sh
-# Makes sure the Debian packages twincheck builds and tests with are installed.
+# Makes sure the Debian packages twincheck builds and tests with are installed
+# (or, given package names as arguments, those: `make bench` passes its own).
 # As root it installs what is missing with apt-get; otherwise it prints the one
 # command that is needed and fails.
 set -eu
 
 packages="gcc make pkg-config libxml2-dev libxslt1-dev libjansson-dev libssl-dev openssl \
 check libzip-dev zlib1g-dev libopenblas-dev liblapacke-dev libhdf5-dev libxml2-utils"
+if [ $# -gt 0 ]; then packages="$*"; fi
 
 missing=""
 for p in $packages; do
