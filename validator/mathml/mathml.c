@@ -453,7 +453,9 @@ static tc_expr *read_apply(mreader *r, const xmlNode *n)
         tc_expr *a = read_node(r, c);
         tc_expr_add(e, a ? a : tc_expr_number(NAN));
     }
-    if (qualifiers) {
+    if (qualifiers && !qual && e->nargs == 2) {
+        /* two arguments and no qualifier: read as (base|degree, x), as libSBML does */
+    } else if (qualifiers) {
         /* normal form: (base|degree, x) */
         size_t given = e->nargs;
         tc_expr *first = qual ? qual : tc_expr_number(e->op == TC_EXPR_LOG ? 10 : 2);
