@@ -42,6 +42,17 @@ static void expect(const char *text, const char *rule, long line, const char *pa
     tc_findings_release(&fs);
 }
 
+/* No finding with this rule. */
+static void expect_none(const char *text, const char *rule)
+{
+    tc_findings fs;
+    validate(text, &fs);
+    for (size_t i = 0; i < fs.len; i++)
+        ck_assert_msg(strcmp(fs.items[i].rule, rule) != 0, "unexpected %s line %ld: %s", rule,
+                      fs.items[i].line, fs.items[i].message);
+    tc_findings_release(&fs);
+}
+
 #define STRICT_BODY                                                                               \
     "<model><listOfCompartments><compartment id=\"c\" size=\"1\"/></listOfCompartments>\n"    \
     "<listOfParameters><parameter id=\"p\" value=\"1\" units=\"litre\" constant=\"false\"/>\n" \
@@ -152,6 +163,23 @@ START_TEST(test_level3_list_attributes_keep_their_rule)
 }
 END_TEST
 
+#define L2V1 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                                     \
+             "<sbml xmlns=\"http://www.sbml.org/sbml/level2\" level=\"2\" version=\"1\">\n"
+
+/* metaids follow the ID syntax of the SBML specifications: XML 1.0 appendix B letters,
+ * digits, combining characters and extenders, with ':' allowed anywhere. */
+START_TEST(test_metaid_character_classes)
+{
+    expect(L2V1 "<model metaid=\"A&#x0132;\"/></sbml>\n", "sbml:10309", 3, "not a valid XML ID");
+    expect(L2V1 "<model metaid=\"&#x0E94;A&#x0964;\"/></sbml>\n", "sbml:10309", 3,
+           "not a valid XML ID");
+    expect(L2V1 "<model metaid=\"A&#x00B8;\"/></sbml>\n", "sbml:10309", 3, "<model>");
+    expect_none(L2V1 "<model metaid=\":a\"/></sbml>\n", "sbml:10309");
+    expect_none(L2V1 "<model metaid=\"&#x0E94;A&#x0967;\"/></sbml>\n", "sbml:10309");
+    expect_none(L2V1 "<model metaid=\"A&#x02D0;&#x0330;\"/></sbml>\n", "sbml:10309");
+}
+END_TEST
+
 Suite *sbml_rules_suite(void)
 {
     Suite *s = suite_create("sbml_rules");
@@ -163,6 +191,7 @@ Suite *sbml_rules_suite(void)
     tcase_add_test(tc, test_level1_required_and_list_attributes);
     tcase_add_test(tc, test_early_notes_are_schema);
     tcase_add_test(tc, test_level3_list_attributes_keep_their_rule);
+    tcase_add_test(tc, test_metaid_character_classes);
     suite_add_tcase(s, tc);
     return s;
 }
