@@ -180,6 +180,29 @@ START_TEST(test_metaid_character_classes)
 }
 END_TEST
 
+#define L3V1 "<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" " \
+             "level=\"3\" version=\"1\">\n"
+#define FD(body) "<model><listOfFunctionDefinitions><functionDefinition id=\"f\">" MATHML "\n" \
+                 "<lambda>" body "</lambda></math></functionDefinition>"                       \
+                 "</listOfFunctionDefinitions></model></sbml>\n"
+
+/* libSBML's function-definition checks (99301, 99302, 99304) and dangling unit
+ * references before Level 3 (99303). */
+START_TEST(test_function_definition_shape)
+{
+    expect(L3V1 FD("<bvar><ci>x</ci></bvar><apply><times/><ci>x</ci>\n<csymbol "
+                   "definitionURL=\"http://www.sbml.org/sbml/symbols/time\">t</csymbol>"
+                   "</apply>"),
+           "sbml:99301", 5, "uses the csymbol time");
+    expect(L3V1 FD("<bvar><ci>x</ci></bvar>"), "sbml:99302", 4, "no body");
+    expect(L3V1 FD("\n<bvar><cn>3</cn></bvar><cn>1</cn>"), "sbml:99304", 5, "not <cn>");
+    expect("<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" "
+           "level=\"2\" version=\"4\">\n<model><listOfCompartments>\n<compartment id=\"c\" "
+           "units=\"sarah\"/></listOfCompartments></model></sbml>\n",
+           "sbml:99303", 4, "units=\"sarah\"");
+}
+END_TEST
+
 Suite *sbml_rules_suite(void)
 {
     Suite *s = suite_create("sbml_rules");
@@ -192,6 +215,7 @@ Suite *sbml_rules_suite(void)
     tcase_add_test(tc, test_early_notes_are_schema);
     tcase_add_test(tc, test_level3_list_attributes_keep_their_rule);
     tcase_add_test(tc, test_metaid_character_classes);
+    tcase_add_test(tc, test_function_definition_shape);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -543,7 +543,11 @@ static tc_expr *read_lambda(mreader *r, const xmlNode *n)
     for (const xmlNode *c = first_elem(n); c; c = next_elem(c)) {
         if (named(c, "bvar")) {
             const xmlNode *v = first_elem(c);
-            if (body || !v || strcmp(nm(v), "ci") != 0 || next_elem(v)) {
+            if (!body && v && !named(v, "ci") && r->lang->syntax_rules) {
+                fail(r, "99304", line_of(c), "<bvar> may only hold a <ci>, not <%s>", nm(v));
+                continue;
+            }
+            if (body || !v || !named(v, "ci") || next_elem(v)) {
                 fail(r, "10218", line_of(c),
                      "<bvar> must come before the body and hold exactly one <ci>");
                 continue;
@@ -562,8 +566,11 @@ static tc_expr *read_lambda(mreader *r, const xmlNode *n)
         tc_expr *b = read_node(r, c);
         tc_expr_add(e, b ? b : tc_expr_number(NAN));
     }
-    if (!body)
+    if (!body) {
+        fail(r, r->lang->syntax_rules ? "99302" : "10218", line_of(n),
+             "<lambda> has no body after its arguments");
         tc_expr_add(e, tc_expr_number(NAN));
+    }
     return e;
 }
 

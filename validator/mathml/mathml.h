@@ -41,7 +41,8 @@ typedef struct tc_mathml_lang {
     bool cn_units;
     /* malformed markup has rules of its own (SBML): unreadable <cn> values by type
      * (99220-99223), constructs applied as operators or misplaced in a piecewise
-     * (99219), operators outside an apply (99224); otherwise 10207 and 10202 */
+     * (99219), operators outside an apply (99224), a lambda without a body (99302),
+     * a bvar holding something else than a ci (99304); otherwise 10207, 10202, 10218 */
     bool syntax_rules;
     /* eq, gt, lt, geq, leq need two or more arguments and neq exactly two (SED-ML);
      * otherwise one or more */
