@@ -203,6 +203,31 @@ START_TEST(test_function_definition_shape)
 }
 END_TEST
 
+/* A modifier naming no species is 21111 like any species reference; an argument with
+ * units where a dimensionless one is needed is also libSBML's 99502; root(n, x) in a
+ * Level 1 formula is a root, whose degree is checked (99504). */
+START_TEST(test_references_and_unit_warnings)
+{
+    expect(L3V1 "<model><listOfCompartments><compartment id=\"c\" constant=\"true\"/>"
+                "</listOfCompartments><listOfReactions><reaction id=\"r\" reversible=\"false\">"
+                "<listOfModifiers>\n<modifierSpeciesReference species=\"t\"/></listOfModifiers>"
+                "</reaction></listOfReactions></model></sbml>\n",
+           "sbml:21111", 4, "\"t\" of a modifier");
+    expect(L3V1 "<model><listOfParameters><parameter id=\"p\" value=\"1\" units=\"metre\" "
+                "constant=\"true\"/><parameter id=\"q\" value=\"1\" units=\"dimensionless\" "
+                "constant=\"false\"/></listOfParameters><listOfRules><assignmentRule "
+                "variable=\"q\">" MATHML "\n<apply><exp/><ci>p</ci></apply></math>"
+                "</assignmentRule></listOfRules></model></sbml>\n",
+           "sbml:99502", 4, "argument of exp has units");
+    expect("<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/level1\" "
+           "level=\"1\" version=\"2\">\n<model><listOfCompartments><compartment name=\"c\"/>"
+           "</listOfCompartments><listOfParameters><parameter name=\"p\" value=\"1\" "
+           "units=\"dimensionless\"/></listOfParameters><listOfRules>\n"
+           "<algebraicRule formula=\"root(p,2.12)\"/></listOfRules></model></sbml>\n",
+           "sbml:99504", 4, "degree is not a whole number");
+}
+END_TEST
+
 Suite *sbml_rules_suite(void)
 {
     Suite *s = suite_create("sbml_rules");
@@ -216,6 +241,7 @@ Suite *sbml_rules_suite(void)
     tcase_add_test(tc, test_level3_list_attributes_keep_their_rule);
     tcase_add_test(tc, test_metaid_character_classes);
     tcase_add_test(tc, test_function_definition_shape);
+    tcase_add_test(tc, test_references_and_unit_warnings);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -561,6 +561,11 @@ static uvec dimensionless_args(uctx *u, const tc_expr *e)
             snprintf(msg, sizeof(msg), "the argument of %s must be dimensionless",
                      tc_expr_op_name(e->op));
             inconsistent(u, e, msg);
+            /* libSBML also names this under its own id for functions of one argument */
+            if (!u->in_function)
+                sbml_report(&u->c->out, "sbml:99502", e->line > 0 ? e->line : u->line,
+                            "in %s the argument of %s has units; it should be dimensionless",
+                            u->where, tc_expr_op_name(e->op));
         }
     }
     return U_NONE;
