@@ -228,6 +228,23 @@ START_TEST(test_references_and_unit_warnings)
 }
 END_TEST
 
+/* Level 3 units left undeclared: an empty unit definition (99508), no time units with
+ * rates (99506), no extent units with kinetic laws (99507). */
+START_TEST(test_undeclared_model_units)
+{
+    const char *doc =
+        L3V1 "<model>\n<listOfUnitDefinitions><unitDefinition id=\"u\"/></listOfUnitDefinitions>"
+             "<listOfCompartments><compartment id=\"c\" size=\"1\" units=\"litre\" "
+             "constant=\"true\"/></listOfCompartments><listOfParameters>\n<parameter id=\"k\" "
+             "value=\"1\" units=\"u\" constant=\"true\"/></listOfParameters><listOfReactions>"
+             "<reaction id=\"r\" reversible=\"false\"><kineticLaw>" MATHML "<ci>k</ci></math>"
+             "</kineticLaw></reaction></listOfReactions></model></sbml>\n";
+    expect(doc, "sbml:99508", 5, "the unit definition \"u\" has no units");
+    expect(doc, "sbml:99506", 3, "time units are not declared");
+    expect(doc, "sbml:99507", 3, "extent units are not declared");
+}
+END_TEST
+
 Suite *sbml_rules_suite(void)
 {
     Suite *s = suite_create("sbml_rules");
@@ -242,6 +259,7 @@ Suite *sbml_rules_suite(void)
     tcase_add_test(tc, test_metaid_character_classes);
     tcase_add_test(tc, test_function_definition_shape);
     tcase_add_test(tc, test_references_and_unit_warnings);
+    tcase_add_test(tc, test_undeclared_model_units);
     suite_add_tcase(s, tc);
     return s;
 }
