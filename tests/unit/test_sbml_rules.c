@@ -245,6 +245,35 @@ START_TEST(test_undeclared_model_units)
 }
 END_TEST
 
+/* Before L2V5 only csymbol and semantics may carry a definitionURL (10204); before
+ * Level 3 an annotation element in the SBML namespace has no namespace of its own
+ * (10401 beside 10403). */
+START_TEST(test_definition_url_and_annotation_namespace)
+{
+    const char *ci_url = "<model><listOfParameters><parameter id=\"p\" value=\"1\"/>"
+                         "<parameter id=\"q\" value=\"1\" constant=\"false\"/></listOfParameters>"
+                         "<listOfRules><assignmentRule variable=\"q\">" MATHML
+                         "\n<ci definitionURL=\"http://example.org/p\">p</ci></math>"
+                         "</assignmentRule></listOfRules></model></sbml>\n";
+    char *l2v4 = tc_xasprintf("<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/"
+                              "level2/version4\" level=\"2\" version=\"4\">\n%s",
+                              ci_url);
+    char *l2v5 = tc_xasprintf("<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/"
+                              "level2/version5\" level=\"2\" version=\"5\">\n%s",
+                              ci_url);
+    expect(l2v4, "sbml:10204", 4, "<ci> may not have a definitionURL");
+    expect_none(l2v5, "sbml:10204");
+    free(l2v4);
+    free(l2v5);
+    const char *top = "<model>\n<annotation>\n<top/></annotation></model></sbml>\n";
+    char *l2 = tc_xasprintf("%s%s", L2V1, top), *l3 = tc_xasprintf("%s%s", L3V1, top);
+    expect(l2, "sbml:10401", 5, "not SBML's");
+    expect_none(l3, "sbml:10401");
+    free(l2);
+    free(l3);
+}
+END_TEST
+
 Suite *sbml_rules_suite(void)
 {
     Suite *s = suite_create("sbml_rules");
@@ -260,6 +289,7 @@ Suite *sbml_rules_suite(void)
     tcase_add_test(tc, test_function_definition_shape);
     tcase_add_test(tc, test_references_and_unit_warnings);
     tcase_add_test(tc, test_undeclared_model_units);
+    tcase_add_test(tc, test_definition_url_and_annotation_namespace);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -222,7 +222,8 @@ static void check_attrs(mreader *r, const xmlNode *n)
         if (strcmp(an, "encoding") == 0 && strcmp(e, "csymbol") != 0 &&
             strcmp(e, "annotation") != 0 && strcmp(e, "annotation-xml") != 0)
             fail(r, "10203", line_of(n), "MathML <%s> may not have an encoding attribute", e);
-        else if (strcmp(an, "definitionURL") == 0 && strcmp(e, "ci") != 0 &&
+        else if (strcmp(an, "definitionURL") == 0 &&
+                 (strcmp(e, "ci") != 0 || !r->lang->ci_definition_url) &&
                  strcmp(e, "csymbol") != 0 && strcmp(e, "semantics") != 0)
             fail(r, "10204", line_of(n), "MathML <%s> may not have a definitionURL attribute", e);
         else if (strcmp(an, "type") == 0 && strcmp(e, "cn") != 0)

@@ -37,6 +37,8 @@ typedef struct tc_mathml_lang {
      * (otherwise 10214) and a <lambda> may head a function definition's math
      * (otherwise it is not in the subset) */
     bool user_functions;
+    /* <ci> may carry a definitionURL (otherwise only csymbol and semantics may: 10204) */
+    bool ci_definition_url;
     /* <cn> may carry a units attribute in the SBML namespace (10220 elsewhere) */
     bool cn_units;
     /* malformed markup has rules of its own (SBML): unreadable <cn> values by type

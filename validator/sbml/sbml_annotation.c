@@ -159,6 +159,11 @@ static void check_annotation(const sbml_out *o, const xmlNode *a)
         bool core = is_core_ns(href);
         for (const xmlNs *d = c->nsDef; d && !core; d = d->next)
             core = is_core_ns((const char *)d->href);
+        if (is_core_ns(href) && o->level < 3) /* Level 3 lets them inherit it */
+            sbml_report(o, "sbml:10401", line_of(c),
+                        "the annotation element <%s> must be in an XML namespace of its own, "
+                        "not SBML's",
+                        (const char *)c->name);
         if (core && o->level < 3)
             sbml_report(o, "sbml:10403", line_of(c),
                         "the annotation element <%s> may not use the SBML namespace",

@@ -32,6 +32,7 @@ tc_expr *sbml_math_read(const sbml_out *o, const xmlNode *math, bool in_function
         .ncsymbols = l < 3 ? 2 : (l == 3 && v < 2 ? 3 : 4),
         .user_functions = true,
         .cn_units = true,
+        .ci_definition_url = l > 2 || (l == 2 && v >= 5), /* before L2V5 only csymbol may */
         .syntax_rules = true,
         .report = report,
         .ctx = (void *)o,

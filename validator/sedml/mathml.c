@@ -47,6 +47,7 @@ tc_expr *tc_sedml_mathml(const xmlNode *math, const char *file, tc_findings *fs)
         .csymbols = csymbols,
         .ncsymbols = sizeof(csymbols) / sizeof(csymbols[0]),
         .binary_relations = true,
+        .ci_definition_url = true,
         .report = report,
         .ctx = &o,
     };
