@@ -274,6 +274,26 @@ START_TEST(test_definition_url_and_annotation_namespace)
 }
 END_TEST
 
+/* From L2V2 a complete XHTML document in notes has a <head> with a <title>, then a
+ * <body> (10804). */
+START_TEST(test_notes_html_document)
+{
+    const char *head = "<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/level2/"
+                       "version4\" level=\"2\" version=\"4\">\n<model><notes>\n"
+                       "<html xmlns=\"http://www.w3.org/1999/xhtml\">";
+    char *bad = tc_xasprintf("%s<head></head><body><p>x</p></body></html></notes></model>"
+                             "</sbml>\n",
+                             head);
+    char *good = tc_xasprintf("%s<head><title>t</title></head><body><p>x</p></body></html>"
+                              "</notes></model></sbml>\n",
+                              head);
+    expect(bad, "sbml:10804", 4, "must hold a <head> with a <title>");
+    expect_none(good, "sbml:10804");
+    free(bad);
+    free(good);
+}
+END_TEST
+
 Suite *sbml_rules_suite(void)
 {
     Suite *s = suite_create("sbml_rules");
@@ -290,6 +310,7 @@ Suite *sbml_rules_suite(void)
     tcase_add_test(tc, test_references_and_unit_warnings);
     tcase_add_test(tc, test_undeclared_model_units);
     tcase_add_test(tc, test_definition_url_and_annotation_namespace);
+    tcase_add_test(tc, test_notes_html_document);
     suite_add_tcase(s, tc);
     return s;
 }
