@@ -42,6 +42,17 @@ static void expect(const char *text, const char *rule, long line, const char *pa
     tc_findings_release(&fs);
 }
 
+/* No finding with this rule. */
+static void expect_none(const char *text, const char *rule)
+{
+    tc_findings fs;
+    validate(text, &fs);
+    for (size_t i = 0; i < fs.len; i++)
+        ck_assert_msg(strcmp(fs.items[i].rule, rule) != 0, "unexpected %s line %ld: %s", rule,
+                      fs.items[i].line, fs.items[i].message);
+    tc_findings_release(&fs);
+}
+
 #define STRICT_BODY                                                                               \
     "<model><listOfCompartments><compartment id=\"c\" size=\"1\"/></listOfCompartments>\n"    \
     "<listOfParameters><parameter id=\"p\" value=\"1\" units=\"litre\" constant=\"false\"/>\n" \
@@ -152,6 +163,137 @@ START_TEST(test_level3_list_attributes_keep_their_rule)
 }
 END_TEST
 
+#define L2V1 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                                     \
+             "<sbml xmlns=\"http://www.sbml.org/sbml/level2\" level=\"2\" version=\"1\">\n"
+
+/* metaids follow the ID syntax of the SBML specifications: XML 1.0 appendix B letters,
+ * digits, combining characters and extenders, with ':' allowed anywhere. */
+START_TEST(test_metaid_character_classes)
+{
+    expect(L2V1 "<model metaid=\"A&#x0132;\"/></sbml>\n", "sbml:10309", 3, "not a valid XML ID");
+    expect(L2V1 "<model metaid=\"&#x0E94;A&#x0964;\"/></sbml>\n", "sbml:10309", 3,
+           "not a valid XML ID");
+    expect(L2V1 "<model metaid=\"A&#x00B8;\"/></sbml>\n", "sbml:10309", 3, "<model>");
+    expect_none(L2V1 "<model metaid=\":a\"/></sbml>\n", "sbml:10309");
+    expect_none(L2V1 "<model metaid=\"&#x0E94;A&#x0967;\"/></sbml>\n", "sbml:10309");
+    expect_none(L2V1 "<model metaid=\"A&#x02D0;&#x0330;\"/></sbml>\n", "sbml:10309");
+}
+END_TEST
+
+#define L3V1 "<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" " \
+             "level=\"3\" version=\"1\">\n"
+#define FD(body) "<model><listOfFunctionDefinitions><functionDefinition id=\"f\">" MATHML "\n" \
+                 "<lambda>" body "</lambda></math></functionDefinition>"                       \
+                 "</listOfFunctionDefinitions></model></sbml>\n"
+
+/* libSBML's function-definition checks (99301, 99302, 99304) and dangling unit
+ * references before Level 3 (99303). */
+START_TEST(test_function_definition_shape)
+{
+    expect(L3V1 FD("<bvar><ci>x</ci></bvar><apply><times/><ci>x</ci>\n<csymbol "
+                   "definitionURL=\"http://www.sbml.org/sbml/symbols/time\">t</csymbol>"
+                   "</apply>"),
+           "sbml:99301", 5, "uses the csymbol time");
+    expect(L3V1 FD("<bvar><ci>x</ci></bvar>"), "sbml:99302", 4, "no body");
+    expect(L3V1 FD("\n<bvar><cn>3</cn></bvar><cn>1</cn>"), "sbml:99304", 5, "not <cn>");
+    expect("<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" "
+           "level=\"2\" version=\"4\">\n<model><listOfCompartments>\n<compartment id=\"c\" "
+           "units=\"sarah\"/></listOfCompartments></model></sbml>\n",
+           "sbml:99303", 4, "units=\"sarah\"");
+}
+END_TEST
+
+/* A modifier naming no species is 21111 like any species reference; an argument with
+ * units where a dimensionless one is needed is also libSBML's 99502; root(n, x) in a
+ * Level 1 formula is a root, whose degree is checked (99504). */
+START_TEST(test_references_and_unit_warnings)
+{
+    expect(L3V1 "<model><listOfCompartments><compartment id=\"c\" constant=\"true\"/>"
+                "</listOfCompartments><listOfReactions><reaction id=\"r\" reversible=\"false\">"
+                "<listOfModifiers>\n<modifierSpeciesReference species=\"t\"/></listOfModifiers>"
+                "</reaction></listOfReactions></model></sbml>\n",
+           "sbml:21111", 4, "\"t\" of a modifier");
+    expect(L3V1 "<model><listOfParameters><parameter id=\"p\" value=\"1\" units=\"metre\" "
+                "constant=\"true\"/><parameter id=\"q\" value=\"1\" units=\"dimensionless\" "
+                "constant=\"false\"/></listOfParameters><listOfRules><assignmentRule "
+                "variable=\"q\">" MATHML "\n<apply><exp/><ci>p</ci></apply></math>"
+                "</assignmentRule></listOfRules></model></sbml>\n",
+           "sbml:99502", 4, "argument of exp has units");
+    expect("<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/level1\" "
+           "level=\"1\" version=\"2\">\n<model><listOfCompartments><compartment name=\"c\"/>"
+           "</listOfCompartments><listOfParameters><parameter name=\"p\" value=\"1\" "
+           "units=\"dimensionless\"/></listOfParameters><listOfRules>\n"
+           "<algebraicRule formula=\"root(p,2.12)\"/></listOfRules></model></sbml>\n",
+           "sbml:99504", 4, "degree is not a whole number");
+}
+END_TEST
+
+/* Level 3 units left undeclared: an empty unit definition (99508), no time units with
+ * rates (99506), no extent units with kinetic laws (99507). */
+START_TEST(test_undeclared_model_units)
+{
+    const char *doc =
+        L3V1 "<model>\n<listOfUnitDefinitions><unitDefinition id=\"u\"/></listOfUnitDefinitions>"
+             "<listOfCompartments><compartment id=\"c\" size=\"1\" units=\"litre\" "
+             "constant=\"true\"/></listOfCompartments><listOfParameters>\n<parameter id=\"k\" "
+             "value=\"1\" units=\"u\" constant=\"true\"/></listOfParameters><listOfReactions>"
+             "<reaction id=\"r\" reversible=\"false\"><kineticLaw>" MATHML "<ci>k</ci></math>"
+             "</kineticLaw></reaction></listOfReactions></model></sbml>\n";
+    expect(doc, "sbml:99508", 5, "the unit definition \"u\" has no units");
+    expect(doc, "sbml:99506", 3, "time units are not declared");
+    expect(doc, "sbml:99507", 3, "extent units are not declared");
+}
+END_TEST
+
+/* Before L2V5 only csymbol and semantics may carry a definitionURL (10204); before
+ * Level 3 an annotation element in the SBML namespace has no namespace of its own
+ * (10401 beside 10403). */
+START_TEST(test_definition_url_and_annotation_namespace)
+{
+    const char *ci_url = "<model><listOfParameters><parameter id=\"p\" value=\"1\"/>"
+                         "<parameter id=\"q\" value=\"1\" constant=\"false\"/></listOfParameters>"
+                         "<listOfRules><assignmentRule variable=\"q\">" MATHML
+                         "\n<ci definitionURL=\"http://example.org/p\">p</ci></math>"
+                         "</assignmentRule></listOfRules></model></sbml>\n";
+    char *l2v4 = tc_xasprintf("<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/"
+                              "level2/version4\" level=\"2\" version=\"4\">\n%s",
+                              ci_url);
+    char *l2v5 = tc_xasprintf("<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/"
+                              "level2/version5\" level=\"2\" version=\"5\">\n%s",
+                              ci_url);
+    expect(l2v4, "sbml:10204", 4, "<ci> may not have a definitionURL");
+    expect_none(l2v5, "sbml:10204");
+    free(l2v4);
+    free(l2v5);
+    const char *top = "<model>\n<annotation>\n<top/></annotation></model></sbml>\n";
+    char *l2 = tc_xasprintf("%s%s", L2V1, top), *l3 = tc_xasprintf("%s%s", L3V1, top);
+    expect(l2, "sbml:10401", 5, "not SBML's");
+    expect_none(l3, "sbml:10401");
+    free(l2);
+    free(l3);
+}
+END_TEST
+
+/* From L2V2 a complete XHTML document in notes has a <head> with a <title>, then a
+ * <body> (10804). */
+START_TEST(test_notes_html_document)
+{
+    const char *head = "<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/level2/"
+                       "version4\" level=\"2\" version=\"4\">\n<model><notes>\n"
+                       "<html xmlns=\"http://www.w3.org/1999/xhtml\">";
+    char *bad = tc_xasprintf("%s<head></head><body><p>x</p></body></html></notes></model>"
+                             "</sbml>\n",
+                             head);
+    char *good = tc_xasprintf("%s<head><title>t</title></head><body><p>x</p></body></html>"
+                              "</notes></model></sbml>\n",
+                              head);
+    expect(bad, "sbml:10804", 4, "must hold a <head> with a <title>");
+    expect_none(good, "sbml:10804");
+    free(bad);
+    free(good);
+}
+END_TEST
+
 Suite *sbml_rules_suite(void)
 {
     Suite *s = suite_create("sbml_rules");
@@ -163,6 +305,12 @@ Suite *sbml_rules_suite(void)
     tcase_add_test(tc, test_level1_required_and_list_attributes);
     tcase_add_test(tc, test_early_notes_are_schema);
     tcase_add_test(tc, test_level3_list_attributes_keep_their_rule);
+    tcase_add_test(tc, test_metaid_character_classes);
+    tcase_add_test(tc, test_function_definition_shape);
+    tcase_add_test(tc, test_references_and_unit_warnings);
+    tcase_add_test(tc, test_undeclared_model_units);
+    tcase_add_test(tc, test_definition_url_and_annotation_namespace);
+    tcase_add_test(tc, test_notes_html_document);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -78,10 +78,31 @@ static void check_xhtml(const sbml_out *o, const xmlNode *n, const char *ns_rule
             return;
         }
     }
-    if (((html || body) && elems > 1) || head)
+    if (((html || body) && elems > 1) || head) {
         sbml_report(o, form_rule, line_of(n),
                     "<%s> must hold one <html>, one <body>, or content allowed inside <body>",
                     what);
+        return;
+    }
+    /* a complete document: <head> holding a <title>, then <body> (from L2V2, whose
+     * rule 10804 first says so) */
+    for (const xmlNode *h = n->children; html && o->version >= 2 && h; h = h->next) {
+        if (h->type != XML_ELEMENT_NODE)
+            continue;
+        const xmlNode *parts[2] = {NULL, NULL};
+        int k = 0;
+        for (const xmlNode *c = h->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE && k++ < 2)
+                parts[k - 1] = c;
+        bool title = false;
+        for (const xmlNode *t = parts[0] ? parts[0]->children : NULL; t; t = t->next)
+            title = title || (t->type == XML_ELEMENT_NODE && strcmp((const char *)t->name,
+                                                                    "title") == 0);
+        if (k != 2 || strcmp((const char *)parts[0]->name, "head") != 0 ||
+            strcmp((const char *)parts[1]->name, "body") != 0 || !title)
+            sbml_report(o, form_rule, line_of(h),
+                        "<html> in <%s> must hold a <head> with a <title>, then a <body>", what);
+    }
 }
 
 #define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -159,6 +180,11 @@ static void check_annotation(const sbml_out *o, const xmlNode *a)
         bool core = is_core_ns(href);
         for (const xmlNs *d = c->nsDef; d && !core; d = d->next)
             core = is_core_ns((const char *)d->href);
+        if (is_core_ns(href) && o->level < 3) /* Level 3 lets them inherit it */
+            sbml_report(o, "sbml:10401", line_of(c),
+                        "the annotation element <%s> must be in an XML namespace of its own, "
+                        "not SBML's",
+                        (const char *)c->name);
         if (core && o->level < 3)
             sbml_report(o, "sbml:10403", line_of(c),
                         "the annotation element <%s> may not use the SBML namespace",

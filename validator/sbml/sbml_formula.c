@@ -47,6 +47,11 @@ static tc_expr *call(fparser *p, char *name, tc_expr **args, size_t n)
         e = node(p, TC_EXPR_ROOT);
         tc_expr_add(e, tc_expr_number(2));
         tc_expr_add(e, args[0]);
+    } else if (strcmp(name, "root") == 0 && n == 2) {
+        /* root(n, x): the n-th root of x, as the infix syntax of SBML tools writes it */
+        e = node(p, TC_EXPR_ROOT);
+        tc_expr_add(e, args[0]);
+        tc_expr_add(e, args[1]);
     } else if (strcmp(name, "log10") == 0 && n == 1) {
         e = node(p, TC_EXPR_LOG);
         tc_expr_add(e, tc_expr_number(10));

@@ -556,7 +556,7 @@ static void check_reactions(sbml_ctx *c)
                                               : &r->modifiers[j - r->nreactants - r->nproducts];
             bool modifier = j >= r->nreactants + r->nproducts;
             if (s->species && !sbml_species(c, s->species))
-                sbml_report(&c->out, modifier ? "sbml:21117" : "sbml:21111", s->b.line,
+                sbml_report(&c->out, "sbml:21111", s->b.line,
                             "the species \"%s\" of a %s of reaction \"%s\" does not exist",
                             s->species, modifier ? "modifier" : "reactant or product", idn(&r->b));
             if (!modifier && l == 2 && s->stoichiometry.set && s->stoichiometry_math.expr)

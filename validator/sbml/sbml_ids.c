@@ -267,7 +267,8 @@ static void unit_ref(sbml_ctx *c, const char *u, const tc_sbml_base *b, const ch
 {
     if (!u || !sbml_is_sid(u) || unit_known(c, u))
         return;
-    sbml_report(&c->out, "sbml:10313", b->line,
+    /* before Level 3 libSBML's 99303 (a warning) says it, beside the per-element rules */
+    sbml_report(&c->out, c->doc->level < 3 ? "sbml:99303" : "sbml:10313", b->line,
                 "%s=\"%s\" of <%s>%s%s%s names no unit definition or base unit", attr, u,
                 b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "");
 }
@@ -275,8 +276,6 @@ static void unit_ref(sbml_ctx *c, const char *u, const tc_sbml_base *b, const ch
 static void check_unit_refs(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
-    if (c->doc->level < 3)
-        return; /* before Level 3 the per-element rules (205xx, 206xx, 207xx) apply */
     unit_ref(c, m->substance_units, &m->b, "substanceUnits");
     unit_ref(c, m->time_units, &m->b, "timeUnits");
     unit_ref(c, m->volume_units, &m->b, "volumeUnits");

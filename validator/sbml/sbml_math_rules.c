@@ -170,6 +170,13 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
         }
         break;
     }
+    case TC_EXPR_TIME:
+        if (s->lambda)
+            sbml_report(o, "sbml:99301", at,
+                        "function \"%s\" uses the csymbol time; a function definition may only "
+                        "use its arguments",
+                        s->function && s->function->b.id ? s->function->b.id : "");
+        break;
     case TC_EXPR_RATE_OF:
         if (e->nargs == 1 && e->args[0]->op == TC_EXPR_SYMBOL && e->args[0]->name) {
             const char *t = e->args[0]->name;

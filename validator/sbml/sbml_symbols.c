@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/chvalid.h>
+
 #include "sbml_impl.h"
 
 typedef struct builder {
@@ -189,22 +191,23 @@ static int utf8(const unsigned char *s, unsigned long *cp)
     return n;
 }
 
-/* XML 1.0 (Fifth Edition) NameStartChar and NameChar, without the colon. */
-static bool name_start(unsigned long c)
+/* The ID syntax of the SBML specifications (section 3.1.6 of L3V1): ( letter | '_' |
+ * ':' ) NameChar*, with letter, digit, CombiningChar and Extender the character
+ * classes of XML 1.0 appendix B (editions 1-4), which libxml2 implements. The fifth
+ * edition's wider NameStartChar ranges are not what SBML means: U+0132 and U+0964,
+ * for instance, are not letters here. */
+static bool id_start(unsigned long c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
-           (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) ||
-           (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) ||
-           (c >= 0x200C && c <= 0x200D) || (c >= 0x2070 && c <= 0x218F) ||
-           (c >= 0x2C00 && c <= 0x2FEF) || (c >= 0x3001 && c <= 0xD7FF) ||
-           (c >= 0xF900 && c <= 0xFDCF) || (c >= 0xFDF0 && c <= 0xFFFD) ||
-           (c >= 0x10000 && c <= 0xEFFFF);
+    unsigned int u = (unsigned int)c;
+    return c <= 0x10FFFF && (xmlIsBaseChar(u) || xmlIsIdeographic(u) || c == '_' || c == ':');
 }
 
-static bool name_char(unsigned long c)
+static bool id_char(unsigned long c)
 {
-    return name_start(c) || c == '-' || c == '.' || (c >= '0' && c <= '9') || c == 0xB7 ||
-           (c >= 0x300 && c <= 0x36F) || (c >= 0x203F && c <= 0x2040);
+    unsigned int u = (unsigned int)c;
+    return id_start(c) || (c <= 0x10FFFF && (xmlIsDigit(u) || xmlIsCombining(u) ||
+                                             xmlIsExtender(u))) ||
+           c == '.' || c == '-';
 }
 
 bool sbml_is_xml_id(const char *s)
@@ -215,7 +218,7 @@ bool sbml_is_xml_id(const char *s)
     for (bool first = true; *p; first = false) {
         unsigned long cp;
         int n = utf8(p, &cp);
-        if (!n || !(first ? name_start(cp) : name_char(cp)))
+        if (!n || !(first ? id_start(cp) : id_char(cp)))
             return false;
         p += n;
     }

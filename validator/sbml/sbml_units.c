@@ -375,8 +375,67 @@ static void check_undeclared_objects(sbml_ctx *c)
     }
 }
 
+/* A unit definition without units declares nothing: what names it has no units. */
+static void empty_unitdef_ref(sbml_ctx *c, const char *ref, const tc_sbml_base *b,
+                              const char *what)
+{
+    const tc_sbml_unitdef *d = ref ? sbml_unitdef(c->m, ref) : NULL;
+    if (d && d->nunits == 0)
+        sbml_report(&c->out, "sbml:99508", b->line,
+                    "the units of %s \"%s\" are not declared: the unit definition \"%s\" has no "
+                    "units",
+                    what, b->id ? b->id : "", ref);
+}
+
+static void check_empty_unitdef_refs(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    if (c->doc->level < 3)
+        return;
+    for (size_t i = 0; i < m->nparameters; i++)
+        empty_unitdef_ref(c, m->parameters[i].units, &m->parameters[i].b, "parameter");
+    for (size_t i = 0; i < m->ncompartments; i++)
+        empty_unitdef_ref(c, m->compartments[i].units, &m->compartments[i].b, "compartment");
+    for (size_t i = 0; i < m->nspecies; i++)
+        if (m->species[i].substance_units)
+            empty_unitdef_ref(c, m->species[i].substance_units, &m->species[i].b, "species");
+}
+
+static bool declared(const sbml_ctx *c, const char *ref)
+{
+    const tc_sbml_unitdef *d = ref ? sbml_unitdef(c->m, ref) : NULL;
+    return ref && (!d || d->nunits > 0);
+}
+
+/* Level 3: rates (rate rules, kinetic laws, event delays) need the model's time units,
+ * kinetic laws its extent units; without them their units cannot be checked (libSBML's
+ * 99506 and 99507). */
+static void check_time_and_extent(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    if (c->doc->level < 3)
+        return;
+    bool rates = false, laws = false;
+    for (size_t i = 0; i < m->nrules; i++)
+        rates = rates || m->rules[i].kind == TC_SBML_RATE;
+    for (size_t i = 0; i < m->nreactions; i++)
+        laws = laws || m->reactions[i].kinetic_law != NULL;
+    for (size_t i = 0; i < m->nevents; i++)
+        rates = rates || m->events[i].delay != NULL;
+    if ((rates || laws) && !declared(c, m->time_units))
+        sbml_report(&c->out, "sbml:99506", m->b.line,
+                    "the model's time units are not declared (timeUnits), so the units of its "
+                    "rates and delays cannot be checked");
+    if (laws && !declared(c, m->extent_units))
+        sbml_report(&c->out, "sbml:99507", m->b.line,
+                    "the model's extent units are not declared (extentUnits), so the units of "
+                    "its kinetic laws cannot be checked");
+}
+
 static void check_unit_attributes(sbml_ctx *c)
 {
+    check_empty_unitdef_refs(c);
+    check_time_and_extent(c);
     check_undeclared_objects(c);
     const tc_sbml_model *m = c->m;
     int l = c->doc->level;
@@ -561,6 +620,11 @@ static uvec dimensionless_args(uctx *u, const tc_expr *e)
             snprintf(msg, sizeof(msg), "the argument of %s must be dimensionless",
                      tc_expr_op_name(e->op));
             inconsistent(u, e, msg);
+            /* libSBML also names this under its own id for functions of one argument */
+            if (!u->in_function)
+                sbml_report(&u->c->out, "sbml:99502", e->line > 0 ? e->line : u->line,
+                            "in %s the argument of %s has units; it should be dimensionless",
+                            u->where, tc_expr_op_name(e->op));
         }
     }
     return U_NONE;
