@@ -304,21 +304,30 @@ static void dg_compute(doc_ctx *d, const tc_sedml_data_generator *dg, int k, dg_
 
 /* Largest relative difference of a against b (the reference), with a floor
  * relative to b's magnitude so that values near zero do not dominate. */
+/* The largest difference between two series, relative to the series' scale (the
+ * largest finite |value| of either): a pointwise relative difference would blow up
+ * where a series crosses zero, though nothing there is less accurate. Equal values
+ * (infinities included) and NaN in both agree; NaN or infinity in one only is INFINITY. */
 static double rel_diff(const double *a, const double *b, size_t n)
 {
     double scale = 0, worst = 0;
-    for (size_t j = 0; j < n; j++)
+    for (size_t j = 0; j < n; j++) {
+        if (isfinite(a[j]))
+            scale = fmax(scale, fabs(a[j]));
         if (isfinite(b[j]))
             scale = fmax(scale, fabs(b[j]));
-    double floor_ = fmax(1e-300, 1e-6 * scale);
-    for (size_t j = 0; j < n; j++) {
-        if (isnan(a[j]) && isnan(b[j]))
-            continue;
-        double dv = fabs(a[j] - b[j]) / fmax(fabs(b[j]), floor_);
-        if (!(dv <= worst))
-            worst = isnan(dv) ? INFINITY : dv;
     }
-    return worst;
+    for (size_t j = 0; j < n; j++) {
+        if (a[j] == b[j] || (isnan(a[j]) && isnan(b[j])))
+            continue;
+        double d = fabs(a[j] - b[j]);
+        if (!isfinite(d))
+            return INFINITY;
+        worst = fmax(worst, d);
+    }
+    if (worst == 0)
+        return 0;
+    return scale > 0 ? worst / scale : INFINITY;
 }
 
 static json_t *number_or_null(double v, bool have)
@@ -432,21 +441,45 @@ static void read_declared(const tc_package *pkg, tc_sedml_doc **docs, size_t ndo
     tc_error_clear();
 }
 
+static bool names_item(const tc_output_dataset *x, const tc_sedml_output_item *it)
+{
+    return (it->id && strcmp(x->id, it->id) == 0) || (it->label && strcmp(x->id, it->label) == 0) ||
+           (x->label && it->label && strcmp(x->label, it->label) == 0);
+}
+
+/* The declared values of data set `it` (item `index` of a report of `nitems`), or
+ * of a plot's data generator `dg`. A file that declares as many data sets for the
+ * report as it has, in its order, is read by position when the names agree there:
+ * that keeps a header that repeats a name (a parameter called "Time" beside the
+ * time column) apart. Otherwise the first data set with the name is taken. */
 static const tc_output_dataset *find_declared(const declared *d, const char *sedml,
                                               const char *output, const tc_sedml_output_item *it,
-                                              const char *dg, const char **file)
+                                              size_t index, size_t nitems, const char *dg,
+                                              const char **file)
 {
+    for (size_t s = 0; it && s < d->n; s++) {
+        size_t k = 0;
+        const tc_output_dataset *at = NULL;
+        for (size_t i = 0; i < d->sets[s].len; i++) {
+            const tc_output_dataset *x = &d->sets[s].items[i];
+            if (!x->output || strcmp(x->output, output) != 0 ||
+                (x->sedml && strcmp(x->sedml, sedml) != 0))
+                continue;
+            if (k++ == index)
+                at = x;
+        }
+        if (k == nitems && at && names_item(at, it)) {
+            *file = d->sets[s].file;
+            return at;
+        }
+    }
     for (size_t s = 0; s < d->n; s++)
         for (size_t i = 0; i < d->sets[s].len; i++) {
             const tc_output_dataset *x = &d->sets[s].items[i];
             if (!x->output || strcmp(x->output, output) != 0 ||
                 (x->sedml && strcmp(x->sedml, sedml) != 0))
                 continue;
-            bool match = dg ? strcmp(x->id, dg) == 0
-                            : (it->id && strcmp(x->id, it->id) == 0) ||
-                                  (it->label && strcmp(x->id, it->label) == 0) ||
-                                  (x->label && it->label && strcmp(x->label, it->label) == 0);
-            if (match) {
+            if (dg ? strcmp(x->id, dg) == 0 : names_item(x, it)) {
                 *file = d->sets[s].file;
                 return x;
             }
@@ -484,6 +517,7 @@ typedef struct item_ref {
     const tc_sedml_output_item *item; /* NULL for a plot's data generator */
     const char *dg;
     long line;
+    size_t index; /* of the item in its output */
 } item_ref;
 
 static void verify_item(doc_ctx *d, const declared *decl, const item_ref *ir,
@@ -558,8 +592,9 @@ static void verify_item(doc_ctx *d, const declared *decl, const item_ref *ir,
         .data_set = keep(res, tc_xstrdup(set_id)), .time = st, .value = sv, .n = g[ref].n};
 
     double still = ref == 3 && g[2].status == RR_OK ? rel_diff(g[2].v, g[3].v, g[3].n) : 0;
-    const tc_output_dataset *x = find_declared(decl, doc->path, ir->out->id, ir->item,
-                                               ir->item ? NULL : ir->dg, &decl_file);
+    const tc_output_dataset *x =
+        find_declared(decl, doc->path, ir->out->id, ir->item, ir->index, ir->out->nitems,
+                      ir->item ? NULL : ir->dg, &decl_file);
     if (have_cross && cross > d->rtol)
         tc_finding_add(d->fs, "rerun:integrators-disagree", at,
                        "data set '%s' of '%s': bdf and rk45 differ by %.3g (relative), more than "
@@ -597,7 +632,7 @@ static void verify_item(doc_ctx *d, const declared *decl, const item_ref *ir,
     size_t bad = 0;
     for (size_t j = 0; j < x->nvalues; j++) {
         double dv = x->values[j], sv_j = g[ref].v[j];
-        if (isnan(dv) && isnan(sv_j))
+        if ((isnan(dv) && isnan(sv_j)) || dv == sv_j) /* infinities too */
             continue;
         double err = fabs(sv_j - dv);
         double rel = dv != 0 ? err / fabs(dv) : err == 0 ? 0 : INFINITY;
@@ -654,7 +689,7 @@ static void rerun_doc(doc_ctx *d, const declared *decl, tc_rerun_result *res, co
         for (size_t j = 0; j < o->nitems; j++) {
             const tc_sedml_output_item *it = &o->items[j];
             if (o->kind == TC_SEDML_REPORT) {
-                item_ref ir = {o, it, it->x, it->line};
+                item_ref ir = {o, it, it->x, it->line, j};
                 verify_item(d, decl, &ir, res, target);
                 continue;
             }
@@ -669,7 +704,7 @@ static void rerun_doc(doc_ctx *d, const declared *decl, tc_rerun_result *res, co
                 }
                 if (seen)
                     continue;
-                item_ref ir = {o, NULL, refs[r], it->line};
+                item_ref ir = {o, NULL, refs[r], it->line, j};
                 verify_item(d, decl, &ir, res, target);
             }
         }
