@@ -103,6 +103,7 @@ typedef struct dg_values {
     long line;
     const char *task;        /* first task its variables use */
     const rr_exec *exec;     /* of that task */
+    char *switched;          /* the species read in the other form (first one), or NULL */
 } dg_values;
 
 static void dg_release(dg_values *g)
@@ -110,6 +111,7 @@ static void dg_release(dg_values *g)
     free(g->v);
     free(g->t);
     free(g->reason);
+    free(g->switched);
 }
 
 static void dg_fail(dg_values *g, rr_status st, const char *rule, long line, char *reason)
@@ -153,8 +155,21 @@ static bool point_lookup(void *vctx, const char *name, double *value)
 }
 
 /* One variable's series over the runs of its task that simulate its model. */
-static void variable_series(const tc_sedml_variable *var, const rr_exec *e, double **out_v,
-                            double **out_t, size_t *out_n, dg_values *g)
+/* A species of the run's model, or NULL. */
+static const tc_sbml_species *find_species(const rr_run *run, const char *id)
+{
+    const tc_sbml_model *m = run->doc ? run->doc->model : NULL;
+    for (size_t i = 0; m && i < m->nspecies; i++)
+        if (m->species[i].b.id && strcmp(m->species[i].b.id, id) == 0)
+            return &m->species[i];
+    return NULL;
+}
+
+/* `other`: read species in the other form than their SBML symbol (the amount of a
+ * species in concentration units, the concentration of one with only substance
+ * units), to tell a declared output in the other form from a wrong one. */
+static void variable_series(const tc_sedml_variable *var, const rr_exec *e, bool other,
+                            double **out_v, double **out_t, size_t *out_n, dg_values *g)
 {
     const char *model = var->model_ref ? var->model_ref : e->nruns ? e->runs[0].model_id : NULL;
     size_t n = 0;
@@ -198,6 +213,17 @@ static void variable_series(const tc_sedml_variable *var, const rr_exec *e, doub
                                 : var->symbol && strstr(var->symbol, "concentration")
                                     ? TC_SBML_CONCENTRATION
                                     : TC_SBML_NATURAL;
+            const tc_sbml_species *sp = other && form == TC_SBML_NATURAL ? find_species(run, id)
+                                                                         : NULL;
+            if (sp) {
+                form = sp->has_only_substance_units == 1 ? TC_SBML_CONCENTRATION
+                                                         : TC_SBML_AMOUNT;
+                if (!g->switched)
+                    g->switched = tc_xasprintf(
+                        "'%s' as its %s (the SBML symbol reads its %s)", id,
+                        form == TC_SBML_CONCENTRATION ? "concentration" : "amount",
+                        form == TC_SBML_CONCENTRATION ? "amount" : "concentration");
+            }
             rc = tc_sbml_sim_output(run->sim, id, form, &o);
             if (rc != 0)
                 dg_fail(g, RR_NOT_VERIFIABLE, "rerun:not-verifiable", var->line,
@@ -216,7 +242,8 @@ static void variable_series(const tc_sedml_variable *var, const rr_exec *e, doub
     *out_n = j;
 }
 
-static void dg_compute(doc_ctx *d, const tc_sedml_data_generator *dg, int k, dg_values *g)
+static void dg_compute(doc_ctx *d, const tc_sedml_data_generator *dg, int k, bool other,
+                       dg_values *g)
 {
     memset(g, 0, sizeof *g);
     const tc_sedml_calc *calc = &dg->calc;
@@ -258,7 +285,7 @@ static void dg_compute(doc_ctx *d, const tc_sedml_data_generator *dg, int k, dg_
         }
         double *t_i = NULL;
         size_t n_i = 0;
-        variable_series(var, e, &series[i], &t_i, &n_i, g);
+        variable_series(var, e, other, &series[i], &t_i, &n_i, g);
         if (g->status != RR_OK) {
             free(t_i);
             break;
@@ -302,8 +329,6 @@ static void dg_compute(doc_ctx *d, const tc_sedml_data_generator *dg, int k, dg_
     free(series);
 }
 
-/* Largest relative difference of a against b (the reference), with a floor
- * relative to b's magnitude so that values near zero do not dominate. */
 /* The largest difference between two series, relative to the series' scale (the
  * largest finite |value| of either): a pointwise relative difference would blow up
  * where a series crosses zero, though nothing there is less accurate. Equal values
@@ -520,6 +545,36 @@ typedef struct item_ref {
     size_t index; /* of the item in its output */
 } item_ref;
 
+/* Count the declared values that v (at times t) does not reproduce within
+ * atol + rtol |declared|; the largest errors, and the time of the worst one. */
+static size_t compare(const tc_output_dataset *x, const double *v, const double *t, double atol,
+                      double rtol, double *max_abs, double *max_rel, double *at_time)
+{
+    size_t bad = 0;
+    double worst = -1;
+    *max_abs = *max_rel = 0;
+    *at_time = NAN;
+    for (size_t j = 0; j < x->nvalues; j++) {
+        double dv = x->values[j], sv = v[j];
+        if (isnan(dv) && isnan(sv))
+            continue;
+        double err = dv == sv ? 0 : fabs(sv - dv); /* equal infinities agree */
+        double rel = dv != 0 && isfinite(dv) ? err / fabs(dv) : err == 0 ? 0 : INFINITY;
+        double ratio = err / (atol + rtol * fabs(dv));
+        if (isnan(err))
+            err = rel = ratio = INFINITY;
+        if (err > atol + rtol * fabs(dv) || isinf(err))
+            bad++;
+        *max_abs = fmax(*max_abs, err);
+        *max_rel = fmax(*max_rel, rel);
+        if (ratio > worst) {
+            worst = ratio;
+            *at_time = t[j];
+        }
+    }
+    return bad;
+}
+
 static void verify_item(doc_ctx *d, const declared *decl, const item_ref *ir,
                         tc_rerun_result *res, const char *target)
 {
@@ -553,7 +608,7 @@ static void verify_item(doc_ctx *d, const declared *decl, const item_ref *ir,
         tc_finding_add(d->fs, "rerun:missing-variable", at, "%s", reason);
         goto emit;
     }
-    dg_compute(d, dg, 0, &g[0]);
+    dg_compute(d, dg, 0, false, &g[0]);
     json_object_set_new(e, "task", g[0].task ? json_string(g[0].task) : json_null());
     if (g[0].exec && g[0].exec->substitution)
         json_object_set_new(e, "algorithm", json_string(g[0].exec->substitution));
@@ -569,7 +624,7 @@ static void verify_item(doc_ctx *d, const declared *decl, const item_ref *ir,
         goto emit;
     }
     for (int k = 1; k < NCONFIG; k++)
-        dg_compute(d, dg, k, &g[k]);
+        dg_compute(d, dg, k, false, &g[k]);
     int ref = g[3].status == RR_OK && g[3].n == g[0].n   ? 3
               : g[2].status == RR_OK && g[2].n == g[0].n ? 2
                                                          : 0;
@@ -627,42 +682,44 @@ static void verify_item(doc_ctx *d, const declared *decl, const item_ref *ir,
         goto emit;
     }
     have_cmp = true;
-    max_abs = max_rel = 0;
-    double worst = -1;
-    size_t bad = 0;
-    for (size_t j = 0; j < x->nvalues; j++) {
-        double dv = x->values[j], sv_j = g[ref].v[j];
-        if ((isnan(dv) && isnan(sv_j)) || dv == sv_j) /* infinities too */
-            continue;
-        double err = fabs(sv_j - dv);
-        double rel = dv != 0 ? err / fabs(dv) : err == 0 ? 0 : INFINITY;
-        double ratio = err / (d->atol + d->rtol * fabs(dv));
-        if (isnan(err))
-            err = rel = ratio = INFINITY;
-        if (err > d->atol + d->rtol * fabs(dv) || isinf(err))
-            bad++;
-        max_abs = fmax(max_abs, err);
-        if (dv != 0 || err != 0)
-            max_rel = fmax(max_rel, rel);
-        if (ratio > worst) {
-            worst = ratio;
-            at_time = g[ref].t[j];
-        }
-    }
+    size_t bad = compare(x, g[ref].v, g[ref].t, d->atol, d->rtol, &max_abs, &max_rel, &at_time);
     if (bad == 0) {
         verdict = "pass";
         reason = tc_xasprintf("%zu values within %g + %g x |declared| (%s)", x->nvalues, d->atol,
                               d->rtol, d->tol_source);
-    } else {
-        verdict = "fail";
-        reason = tc_xasprintf("%zu of %zu values differ by more than %g + %g x |declared| (%s); "
-                              "the largest at t=%g",
-                              bad, x->nvalues, d->atol, d->rtol, d->tol_source, at_time);
-        tc_finding_add(d->fs, "rerun:fail", at,
-                       "data set '%s' of '%s': %s declares values the re-run does not "
-                       "reproduce: %s (largest difference %.3g)",
-                       set_id, ir->out->id, decl_file, reason, max_abs);
+        goto emit;
     }
+    /* Declared in the other form? (a tool that reports every species as a
+     * concentration, say): the numbers are reproduced, the reading differs. */
+    dg_values alt;
+    dg_compute(d, dg, ref, true, &alt);
+    double a_abs, a_rel, a_time;
+    if (alt.status == RR_OK && alt.switched && alt.n == x->nvalues &&
+        compare(x, alt.v, alt.t, d->atol, d->rtol, &a_abs, &a_rel, &a_time) == 0) {
+        verdict = "pass";
+        max_abs = a_abs;
+        max_rel = a_rel;
+        at_time = a_time;
+        json_object_set_new(e, "declared_form", json_string(alt.switched));
+        reason = tc_xasprintf("%zu values within %g + %g x |declared| (%s), with %s: the "
+                              "declared values are in the other form than the target reads",
+                              x->nvalues, d->atol, d->rtol, d->tol_source, alt.switched);
+        tc_finding_add(d->fs, "rerun:form-differs", at,
+                       "data set '%s' of '%s': %s declares species %s; the re-run reproduces "
+                       "them in that form",
+                       set_id, ir->out->id, decl_file, alt.switched);
+        dg_release(&alt);
+        goto emit;
+    }
+    dg_release(&alt);
+    verdict = "fail";
+    reason = tc_xasprintf("%zu of %zu values differ by more than %g + %g x |declared| (%s); "
+                          "the largest at t=%g",
+                          bad, x->nvalues, d->atol, d->rtol, d->tol_source, at_time);
+    tc_finding_add(d->fs, "rerun:fail", at,
+                   "data set '%s' of '%s': %s declares values the re-run does not "
+                   "reproduce: %s (largest difference %.3g)",
+                   set_id, ir->out->id, decl_file, reason, max_abs);
 emit:
     json_object_set_new(e, "max_abs_error", number_or_null(max_abs, have_cmp));
     json_object_set_new(e, "max_rel_error", number_or_null(max_rel, have_cmp));
