@@ -632,13 +632,19 @@ static void simulate(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_con
             tc_system_free(sys);
             goto failed;
         }
-        times = tc_xcalloc(npts, sizeof *times);
         t0 = s->initial_time;
-        for (size_t i = 0; i < npts; i++)
-            times[i] = i + 1 == npts ? s->output_end_time
-                                     : s->output_start_time +
-                                           (s->output_end_time - s->output_start_time) * (double)i /
-                                               (double)(npts - 1);
+        if (cfg.times && cfg.ntimes) { /* the declared time points */
+            npts = cfg.ntimes;
+            times = tc_xcalloc(npts, sizeof *times);
+            memcpy(times, cfg.times, npts * sizeof *times);
+        } else {
+            times = tc_xcalloc(npts, sizeof *times);
+            for (size_t i = 0; i < npts; i++)
+                times[i] = i + 1 == npts ? s->output_end_time
+                                         : s->output_start_time +
+                                               (s->output_end_time - s->output_start_time) *
+                                                   (double)i / (double)(npts - 1);
+        }
     }
     c->points += npts;
     if (++c->simulations > c->opt->max_iterations || c->points > c->opt->max_points) {

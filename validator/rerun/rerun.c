@@ -11,8 +11,12 @@
 #define NCONFIG 4
 /* 0: the algorithm's integrator at its tolerances; 1: the other integrator;
  * 2, 3: the algorithm's integrator at tolerances 10x and 100x tighter */
-static const rr_config configs[NCONFIG] = {
-    {false, 1.0}, {true, 1.0}, {false, 10.0}, {false, 100.0}};
+static const rr_config configs[NCONFIG] = {{false, 1.0, NULL, 0},
+                                           {true, 1.0, NULL, 0},
+                                           {false, 10.0, NULL, 0},
+                                           {false, 100.0, NULL, 0}};
+/* one more run per task: D's configuration at the declared time points */
+#define GRID NCONFIG
 
 /* What the result owns, freed together. */
 typedef struct rr_store {
@@ -54,9 +58,11 @@ void tc_rerun_result_release(tc_rerun_result *r)
 
 typedef struct task_cache {
     const tc_sedml_task *task;
-    rr_exec exec[NCONFIG];
-    bool done[NCONFIG];
+    rr_exec exec[NCONFIG + 1];
+    bool done[NCONFIG + 1];
     bool reported;
+    double *grid; /* the time points of exec[GRID] */
+    size_t ngrid;
 } task_cache;
 
 typedef struct doc_ctx {
@@ -66,6 +72,8 @@ typedef struct doc_ctx {
     size_t ntasks, cap;
     double atol, rtol;
     const char *tol_source;
+    const double *grid; /* declared time points for GRID runs */
+    size_t ngrid;
 } doc_ctx;
 
 static rr_exec *task_exec(doc_ctx *d, const tc_sedml_task *t, int k)
@@ -80,8 +88,22 @@ static rr_exec *task_exec(doc_ctx *d, const tc_sedml_task *t, int k)
         memset(tc, 0, sizeof *tc);
         tc->task = t;
     }
+    if (k == GRID && tc->done[k] &&
+        (tc->ngrid != d->ngrid || memcmp(tc->grid, d->grid, d->ngrid * sizeof *d->grid) != 0)) {
+        rr_exec_release(&tc->exec[k]);
+        tc->done[k] = false;
+    }
     if (!tc->done[k]) {
-        rr_exec_run(&d->rc, t, configs[k], &tc->exec[k]);
+        rr_config cfg = configs[k < GRID ? k : 3];
+        if (k == GRID) {
+            free(tc->grid);
+            tc->grid = tc_xcalloc(d->ngrid ? d->ngrid : 1, sizeof *d->grid);
+            memcpy(tc->grid, d->grid, d->ngrid * sizeof *d->grid);
+            tc->ngrid = d->ngrid;
+            cfg.times = tc->grid;
+            cfg.ntimes = tc->ngrid;
+        }
+        rr_exec_run(&d->rc, t, cfg, &tc->exec[k]);
         tc->done[k] = true;
     }
     if (k == 0 && tc->exec[0].status != RR_OK && !tc->reported) {
@@ -575,6 +597,99 @@ static size_t compare(const tc_output_dataset *x, const double *v, const double 
     return bad;
 }
 
+/* Is data generator `dg` the time alone? */
+static bool time_only(const tc_sedml_data_generator *dg)
+{
+    if (!dg)
+        return false;
+    const tc_sedml_calc *c = &dg->calc;
+    return c->nvars == 1 && is_time(c->vars[0].symbol) && c->math &&
+           c->math->op == TC_EXPR_SYMBOL && c->vars[0].id && c->math->name &&
+           strcmp(c->math->name, c->vars[0].id) == 0;
+}
+
+/* The declared values of a report data set whose declared grid differs from the
+ * simulation's: when the report also declares the time, and the data set comes
+ * from one plain uniform time course, the task is simulated again (at D's
+ * tolerances) with output at the declared time points inside the simulated span
+ * [outputStartTime, outputEndTime], and those points are compared. Returns 0
+ * (pass) or 1 (fail) with *why set, or -1 when this does not apply. */
+static int verify_on_declared_grid(doc_ctx *d, const declared *decl, const item_ref *ir,
+                                   const tc_sedml_data_generator *dg,
+                                   const tc_output_dataset *x, double *max_abs, double *max_rel,
+                                   double *at_time, char **why)
+{
+    const tc_sedml_doc *doc = d->rc.doc;
+    const tc_output_dataset *xt = NULL;
+    const char *file = NULL;
+    for (size_t i = 0; i < ir->out->nitems && !xt; i++) {
+        const tc_sedml_output_item *it = &ir->out->items[i];
+        if (it->x && time_only(tc_sedml_find_data_generator(doc, it->x)))
+            xt = find_declared(decl, doc->path, ir->out->id, it, i, ir->out->nitems, NULL, &file);
+    }
+    const tc_sedml_variable *v0 = dg->calc.nvars ? &dg->calc.vars[0] : NULL;
+    const tc_sedml_task *task = v0 && v0->task_ref ? tc_sedml_find_task(doc, v0->task_ref) : NULL;
+    const tc_sedml_simulation *s = task && task->kind == TC_SEDML_TASK && task->simulation_ref
+                                       ? tc_sedml_find_simulation(doc, task->simulation_ref)
+                                       : NULL;
+    if (!xt || xt->nvalues != x->nvalues || !s || s->kind != TC_SEDML_SIM_UNIFORM_TIME_COURSE)
+        return -1;
+    for (size_t i = 1; i < dg->calc.nvars; i++)
+        if (dg->calc.vars[i].task_ref && strcmp(dg->calc.vars[i].task_ref, task->id) != 0)
+            return -1;
+    double lo = s->output_start_time, hi = s->output_end_time;
+    double eps = 1e-12 * fmax(fabs(lo), fabs(hi));
+    size_t *idx = tc_xcalloc(x->nvalues ? x->nvalues : 1, sizeof *idx);
+    double *times = tc_xcalloc(x->nvalues ? x->nvalues : 1, sizeof *times);
+    size_t m = 0;
+    int rc = -1;
+    for (size_t j = 0; j < x->nvalues; j++) {
+        double t = xt->values[j];
+        if (!(t >= lo - eps && t <= hi + eps))
+            continue;
+        t = fmin(fmax(t, lo), hi);
+        if (m && t < times[m - 1])
+            goto done; /* not ascending: no time course */
+        idx[m] = j;
+        times[m++] = t;
+    }
+    if (m == 0)
+        goto done;
+    d->grid = times;
+    d->ngrid = m;
+    dg_values gg;
+    dg_compute(d, dg, GRID, false, &gg);
+    d->grid = NULL;
+    d->ngrid = 0;
+    if (gg.status == RR_OK && gg.n == m) {
+        double *dv = tc_xcalloc(m, sizeof *dv);
+        for (size_t k = 0; k < m; k++)
+            dv[k] = x->values[idx[k]];
+        tc_output_dataset sub = {.values = dv, .nvalues = m};
+        size_t bad = compare(&sub, gg.v, gg.t, d->atol, d->rtol, max_abs, max_rel, at_time);
+        rc = bad ? 1 : 0;
+        *why = bad ? tc_xasprintf("%s declares %zu values on its own time points (the "
+                                  "simulation has %zu); at the %zu inside the simulated span "
+                                  "[%g, %g], re-run there, %zu differ by more than %g + %g x "
+                                  "|declared| (%s); the largest at t=%g",
+                                  file, x->nvalues, (size_t)(s->number_of_steps + 1), m, lo, hi,
+                                  bad, d->atol, d->rtol, d->tol_source, *at_time)
+                   : tc_xasprintf("%s declares %zu values on its own time points (the "
+                                  "simulation has %zu); the %zu inside the simulated span [%g, "
+                                  "%g], re-run there, are within %g + %g x |declared| (%s)%s",
+                                  file, x->nvalues, (size_t)(s->number_of_steps + 1), m, lo, hi,
+                                  d->atol, d->rtol, d->tol_source,
+                                  m < x->nvalues ? "; the others are outside it, not compared"
+                                                 : "");
+        free(dv);
+    }
+    dg_release(&gg);
+done:
+    free(idx);
+    free(times);
+    return rc;
+}
+
 static void verify_item(doc_ctx *d, const declared *decl, const item_ref *ir,
                         tc_rerun_result *res, const char *target)
 {
@@ -673,6 +788,23 @@ static void verify_item(doc_ctx *d, const declared *decl, const item_ref *ir,
         goto emit;
     }
     json_object_set_new(e, "declared", json_string(decl_file));
+    if (x->nvalues != g[ref].n && ir->item) {
+        /* another grid: simulate at the declared time points inside the span */
+        char *why = NULL;
+        int r = verify_on_declared_grid(d, decl, ir, dg, x, &max_abs, &max_rel, &at_time, &why);
+        if (r >= 0) {
+            have_cmp = true;
+            verdict = r == 0 ? "pass" : "fail";
+            reason = why;
+            if (r != 0)
+                tc_finding_add(d->fs, "rerun:fail", at,
+                               "data set '%s' of '%s': %s declares values the re-run does not "
+                               "reproduce: %s (largest difference %.3g)",
+                               set_id, ir->out->id, decl_file, reason, max_abs);
+            goto emit;
+        }
+        free(why);
+    }
     if (x->nvalues != g[ref].n) {
         verdict = "fail";
         reason = tc_xasprintf("%s declares %zu values, the re-run gives %zu", decl_file,
@@ -800,9 +932,11 @@ int tc_rerun_package(const tc_package *pkg, const tc_rerun_options *opt, tc_find
     for (size_t i = 0; i < ndocs; i++) {
         d.rc.doc = docs[i];
         rerun_doc(&d, &decl, out, fs->target ? fs->target : pkg->target);
-        for (size_t t = 0; t < d.ntasks; t++)
-            for (int k = 0; k < NCONFIG; k++)
+        for (size_t t = 0; t < d.ntasks; t++) {
+            for (int k = 0; k <= GRID; k++)
                 rr_exec_release(&d.tasks[t].exec[k]);
+            free(d.tasks[t].grid);
+        }
         free(d.tasks);
         d.tasks = NULL;
         d.ntasks = d.cap = 0;
