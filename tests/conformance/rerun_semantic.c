@@ -2,6 +2,7 @@
  * The re-run stage over the SBML Test Suite's semantic cases, as packages:
  *
  *   conformance-rerun-semantic SUITE_DIR [--doc FILE] [--floors FILE] [--only NNNNN]
+ *                              [--verbose]
  *
  * For each TimeCourse case: a package is built in a temporary folder from the case
  * (tests/conformance/semantic_case.h) and re-run with the case's absolute and
@@ -9,7 +10,10 @@
  * The expected values come from the suite, not from our code. Each case runs in a
  * forked child with a time limit. --doc rewrites the section between the
  * rerun-semantic markers of FILE; --floors makes the exit status 1 when the pass
- * count is below the floor "rerun-semantic-passed N".
+ * count is below the floor "rerun-semantic-passed N". The cases that do not pass
+ * are grouped by their reason (the first failing data set's, or why the package
+ * could not be built) and the groups printed; --verbose prints every case. With
+ * TC_RERUN_SEMANTIC_KEEP set in the environment the packages are left in /tmp.
  */
 #include <dirent.h>
 #include <signal.h>
@@ -46,18 +50,20 @@ static bool timecourse(const char *suite, const char *name)
     return yes;
 }
 
-static void remove_dir(const char *dir)
+/* The reason of a case that did not pass, as a group: the text up to the first
+ * quote or digit-bearing detail is kept, so cases with the same cause count together. */
+static void put_reason(int fd, const char *why)
 {
-    const char *files[] = {"model.xml", "simulation.sedml", "report.csv", "manifest.xml"};
-    for (int i = 0; i < 4; i++) {
-        char *p = tc_xasprintf("%s/%s", dir, files[i]);
-        unlink(p);
-        free(p);
-    }
-    rmdir(dir);
+    if (fd < 0 || !why)
+        return;
+    size_t n = strlen(why);
+    if (n > 400)
+        n = 400;
+    ssize_t w = write(fd, why, n);
+    (void)w;
 }
 
-static int run_case(const char *suite, const char *name)
+static int run_case(const char *suite, const char *name, int fd)
 {
     char dir[] = "/tmp/tc-rerun-sem-XXXXXX";
     if (!mkdtemp(dir))
@@ -65,7 +71,9 @@ static int run_case(const char *suite, const char *name)
     sem_settings st;
     const char *why = NULL;
     int result = R_SKIP;
-    if (sem_build(suite, name, dir, &st, &why) == 0) {
+    if (sem_build(suite, name, dir, &st, &why) != 0) {
+        put_reason(fd, why);
+    } else {
         tc_findings fs;
         tc_findings_init(&fs);
         tc_package *pkg = NULL;
@@ -79,37 +87,115 @@ static int run_case(const char *suite, const char *name)
             tc_rerun_result_init(&r);
             tc_rerun_package(pkg, &opt, &fs, &r);
             result = json_array_size(r.entries) ? R_PASS : R_FAIL;
+            if (result == R_FAIL)
+                put_reason(fd, "no data set was re-run");
             size_t i;
             json_t *e;
+            const char *first_fail = NULL, *first_nv = NULL;
             json_array_foreach(r.entries, i, e)
             {
                 const char *v = json_string_value(json_object_get(e, "verdict"));
-                if (strcmp(v, "fail") == 0)
+                const char *reason = json_string_value(json_object_get(e, "reason"));
+                if (strcmp(v, "fail") == 0) {
                     result = R_FAIL;
-                else if (strcmp(v, "not-verifiable") == 0 && result == R_PASS)
-                    result = R_NOTVER;
+                    first_fail = first_fail ? first_fail : reason;
+                } else if (strcmp(v, "not-verifiable") == 0) {
+                    if (result == R_PASS)
+                        result = R_NOTVER;
+                    first_nv = first_nv ? first_nv : reason;
+                }
             }
+            put_reason(fd, result == R_FAIL ? first_fail : result == R_NOTVER ? first_nv : NULL);
             tc_rerun_result_release(&r);
             tc_package_free(pkg);
         }
         tc_findings_release(&fs);
     }
-    remove_dir(dir);
+    if (getenv("TC_RERUN_SEMANTIC_KEEP"))
+        fprintf(stderr, "%s: package kept in %s\n", name, dir);
+    else
+        sem_remove(dir);
     return result;
 }
 
-static int fork_case(const char *suite, const char *name)
+/* Run one case in a child; *why receives its reason (caller frees). */
+static int fork_case(const char *suite, const char *name, char **why)
 {
+    int fds[2];
+    *why = NULL;
+    if (pipe(fds) != 0)
+        return R_CRASH;
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
+        close(fds[0]);
         alarm(CASE_SECONDS);
-        _exit(run_case(suite, name));
+        _exit(run_case(suite, name, fds[1]));
     }
+    close(fds[1]);
+    char buf[512];
+    size_t len = 0;
+    ssize_t r;
+    while (pid > 0 && len + 1 < sizeof buf && (r = read(fds[0], buf + len, sizeof buf - 1 - len)) > 0)
+        len += (size_t)r;
+    buf[len] = '\0';
+    close(fds[0]);
     int status = 0;
     if (pid < 0 || waitpid(pid, &status, 0) < 0)
         return R_CRASH;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : R_CRASH;
+    int rc = WIFEXITED(status) ? WEXITSTATUS(status) : R_CRASH;
+    if (rc == R_CRASH && !len)
+        snprintf(buf, sizeof buf, "%s", WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM
+                                            ? "timed out"
+                                            : "crashed");
+    *why = tc_xstrdup(buf);
+    return rc;
+}
+
+/* A reason as its group: quoted names and numbers are left out. */
+static char *group_of(const char *why)
+{
+    tc_buf b = TC_BUF_INIT;
+    for (const char *p = why; *p; p++) {
+        if (*p == '\'') {
+            const char *q = strchr(p + 1, '\'');
+            if (q) {
+                tc_buf_puts(&b, "'…'");
+                p = q;
+                continue;
+            }
+        }
+        if (*p >= '0' && *p <= '9') {
+            /* a whole number: digits, decimals, an exponent */
+            while (p[1] && (strchr("0123456789.", p[1]) ||
+                            ((p[1] == 'e' || p[1] == 'E') &&
+                             (strchr("0123456789", p[2] ? p[2] : 'x') ||
+                              ((p[2] == '-' || p[2] == '+') && p[3] >= '0' && p[3] <= '9')))))
+                p += p[1] == 'e' || p[1] == 'E' ? (p[2] == '-' || p[2] == '+' ? 2 : 1) : 1;
+            tc_buf_puts(&b, "N");
+            continue;
+        }
+        if (*p == '|') { /* the groups are also a Markdown table */
+            tc_buf_puts(&b, "\\|");
+            continue;
+        }
+        tc_buf_add(&b, p, 1);
+    }
+    return tc_buf_detach(&b);
+}
+
+typedef struct group {
+    int result;
+    char *key, *example;
+    size_t count;
+} group;
+
+static int group_cmp(const void *a, const void *b)
+{
+    const group *x = a, *y = b;
+    if (x->result != y->result)
+        return x->result - y->result;
+    return x->count < y->count ? 1 : x->count > y->count ? -1 : strcmp(x->key, y->key);
 }
 
 static long read_floor(const char *path)
@@ -149,12 +235,20 @@ static int write_doc(const char *path, const char *section)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s SUITE_DIR [--doc FILE] [--floors FILE] [--only NNNNN]\n",
+        fprintf(stderr, "usage: %s SUITE_DIR [--doc FILE] [--floors FILE] [--only NNNNN] [--verbose]\n",
                 argv[0]);
         return 2;
     }
     const char *doc = NULL, *floors = NULL, *only = NULL;
-    for (int i = 2; i + 1 < argc; i += 2) {
+    bool verbose = false;
+    for (int i = 2; i < argc; i += 2) {
+        if (strcmp(argv[i], "--verbose") == 0) {
+            verbose = true;
+            i--;
+            continue;
+        }
+        if (i + 1 >= argc)
+            break;
         if (strcmp(argv[i], "--doc") == 0)
             doc = argv[i + 1];
         else if (strcmp(argv[i], "--floors") == 0)
@@ -180,15 +274,47 @@ int main(int argc, char **argv)
     closedir(d);
     qsort(names, n, sizeof *names, cmp);
     size_t counts[5] = {0}, total = 0;
-    tc_buf failures = TC_BUF_INIT;
+    static const char *const result_names[] = {"pass", "fail", "not built", "not verifiable",
+                                               "crashed"};
+    group *groups = NULL;
+    size_t ngroups = 0, capgroups = 0;
     for (size_t i = 0; i < n; i++) {
         if (!timecourse(suite, names[i]))
             continue;
-        int r = fork_case(suite, names[i]);
-        counts[r <= R_CRASH ? r : R_CRASH]++;
+        char *why = NULL;
+        int r = fork_case(suite, names[i], &why);
+        if (r > R_CRASH)
+            r = R_CRASH;
+        counts[r]++;
         total++;
-        if (r == R_FAIL || r == R_CRASH)
-            tc_buf_printf(&failures, "%s%s", failures.len ? ", " : "", names[i]);
+        if (verbose && r != R_PASS)
+            printf("%s %s: %s\n", names[i], result_names[r], why);
+        if (r != R_PASS) {
+            char *key = group_of(why && *why ? why : "(no reason given)");
+            group *g = NULL;
+            for (size_t k = 0; k < ngroups && !g; k++)
+                if (groups[k].result == r && strcmp(groups[k].key, key) == 0)
+                    g = &groups[k];
+            if (!g) {
+                TC_GROW(groups, capgroups, ngroups + 1);
+                g = &groups[ngroups++];
+                *g = (group){.result = r, .key = key, .example = tc_xstrdup(names[i])};
+                key = NULL;
+            }
+            g->count++;
+            free(key);
+        }
+        free(why);
+    }
+    qsort(groups, ngroups, sizeof *groups, group_cmp);
+    tc_buf reasons = TC_BUF_INIT;
+    if (ngroups)
+        tc_buf_puts(&reasons, "\n| result | cases | reason (first case) |\n| --- | --- | --- |\n");
+    for (size_t k = 0; k < ngroups; k++) {
+        tc_buf_printf(&reasons, "| %s | %zu | %s (%s) |\n", result_names[groups[k].result],
+                      groups[k].count, groups[k].key, groups[k].example);
+        printf("rerun-semantic: %-14s %4zu  %s (%s)\n", result_names[groups[k].result],
+               groups[k].count, groups[k].key, groups[k].example);
     }
     printf("rerun-semantic: %zu time-course cases: %zu pass, %zu fail, %zu not verifiable, %zu "
            "not built, %zu crashed or timed out\n",
@@ -202,9 +328,10 @@ int main(int argc, char **argv)
             "report), re-run with the case's tolerances (`make conformance-rerun-semantic`):\n\n"
             "| cases | pass | fail | not verifiable | not built | crashed or timed out |\n"
             "| --- | --- | --- | --- | --- | --- |\n"
-            "| %zu | %zu | %zu | %zu | %zu | %zu |\n",
+            "| %zu | %zu | %zu | %zu | %zu | %zu |\n"
+            "\nWhy the others did not pass, grouped (quoted names and numbers left out):\n%s",
             total, counts[R_PASS], counts[R_FAIL], counts[R_NOTVER], counts[R_SKIP],
-            counts[R_CRASH]);
+            counts[R_CRASH], reasons.data ? reasons.data : "\n(none)\n");
         if (write_doc(doc, section) != 0) {
             fprintf(stderr, "%s: cannot rewrite %s\n", argv[0], doc);
             status = 2;
@@ -218,7 +345,12 @@ int main(int argc, char **argv)
             status = 1;
         }
     }
-    tc_buf_release(&failures);
+    tc_buf_release(&reasons);
+    for (size_t k = 0; k < ngroups; k++) {
+        free(groups[k].key);
+        free(groups[k].example);
+    }
+    free(groups);
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);

@@ -13,8 +13,8 @@
 
 #include "../testutil.h"
 
-static const char *const names[] = {"right", "slightly-off", "wrong", "stochastic", "missing",
-                                    "repeated"};
+static const char *const names[] = {"right",   "slightly-off", "wrong",     "stochastic",
+                                    "missing", "repeated",     "other-grid"};
 
 static json_t *rerun_json(int *status, const char *path, const char *opt, const char *arg)
 {

@@ -46,13 +46,7 @@ START_TEST(test_semantic_case)
     (void)status;
     json_decref(r);
     free(out);
-    const char *files[] = {"model.xml", "simulation.sedml", "report.csv", "manifest.xml"};
-    for (int k = 0; k < 4; k++) {
-        char *p = tc_xasprintf("%s/%s", dir, files[k]);
-        unlink(p);
-        free(p);
-    }
-    rmdir(dir);
+    sem_remove(dir);
     free(suite);
 }
 END_TEST

@@ -23,6 +23,8 @@ typedef struct rr_model {
     const char *id;
     xmlDoc *prepared;
     xmlDoc *work;
+    double time;   /* where the last run of the working model ended */
+    bool has_time; /* false after a reset */
 } rr_model;
 
 typedef struct rr_models {
@@ -409,6 +411,7 @@ static void reset_models(rr_models *ms)
     for (size_t i = 0; i < ms->len; i++) {
         xmlFreeDoc(ms->items[i].work);
         ms->items[i].work = xmlCopyDoc(ms->items[i].prepared, 1);
+        ms->items[i].has_time = false;
     }
 }
 
@@ -431,10 +434,15 @@ static double algorithm_parameter(const tc_sedml_algorithm *a, const char *kisao
     return dflt;
 }
 
+/* The SBML element `name` with id `id`. Only SBML core elements count: an
+ * annotation may hold elements of the same name and id in its own namespace (a
+ * layout tool's copy of the species, say), which are never the model's. */
 static xmlNode *find_element(xmlNode *n, const char *name, const char *id)
 {
     for (; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
+        if (n->type != XML_ELEMENT_NODE ||
+            (n->ns && !is_sbml_ns((const char *)n->ns->href)) ||
+            strcmp((const char *)n->name, "annotation") == 0)
             continue;
         if (strcmp((const char *)n->name, name) == 0) {
             xmlChar *v = xmlGetProp(n, (const xmlChar *)"id");
@@ -606,11 +614,15 @@ static void simulate(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_con
     size_t npts;
     double *times;
     double t0;
+    rr_model *slot = model_slot(ms, task->model_ref);
     if (s->kind == TC_SEDML_SIM_ONE_STEP) {
+        /* one further step from the model's current state: time goes on from where
+         * the last run of the model (not reset since) ended */
         npts = 2;
         times = tc_xcalloc(2, sizeof *times);
-        t0 = 0;
-        times[1] = s->step;
+        t0 = slot && slot->has_time ? slot->time : 0;
+        times[0] = t0;
+        times[1] = t0 + s->step;
     } else {
         npts = s->number_of_steps >= 0 ? (size_t)s->number_of_steps + 1 : 0;
         if (npts == 0 || npts > c->opt->max_points || !(s->output_end_time >= s->output_start_time) ||
@@ -620,13 +632,19 @@ static void simulate(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_con
             tc_system_free(sys);
             goto failed;
         }
-        times = tc_xcalloc(npts, sizeof *times);
         t0 = s->initial_time;
-        for (size_t i = 0; i < npts; i++)
-            times[i] = i + 1 == npts ? s->output_end_time
-                                     : s->output_start_time +
-                                           (s->output_end_time - s->output_start_time) * (double)i /
-                                               (double)(npts - 1);
+        if (cfg.times && cfg.ntimes) { /* the declared time points */
+            npts = cfg.ntimes;
+            times = tc_xcalloc(npts, sizeof *times);
+            memcpy(times, cfg.times, npts * sizeof *times);
+        } else {
+            times = tc_xcalloc(npts, sizeof *times);
+            for (size_t i = 0; i < npts; i++)
+                times[i] = i + 1 == npts ? s->output_end_time
+                                         : s->output_start_time +
+                                               (s->output_end_time - s->output_start_time) *
+                                                   (double)i / (double)(npts - 1);
+        }
     }
     c->points += npts;
     if (++c->simulations > c->opt->max_iterations || c->points > c->opt->max_points) {
@@ -660,6 +678,10 @@ static void simulate(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_con
     TC_GROW(out->runs, out->cap, out->nruns + 1);
     out->runs[out->nruns++] = run;
     carry_state(xml, &run);
+    if (slot) {
+        slot->time = tc_sim_result_time(run.res, tc_sim_result_rows(run.res) - 1);
+        slot->has_time = true;
+    }
     return;
 failed:
     run_free(&run);

@@ -45,6 +45,10 @@ typedef struct rr_exec {
 typedef struct rr_config {
     bool second;  /* the other integrator than the algorithm's */
     double scale; /* tolerances divided by this */
+    /* output at these times instead of a uniform time course's own grid (the
+     * declared time points; ascending, inside the simulated span), or NULL */
+    const double *times;
+    size_t ntimes;
 } rr_config;
 
 typedef struct rr_ctx {
