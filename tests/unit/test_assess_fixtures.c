@@ -336,8 +336,19 @@ START_TEST(test_cases_present)
         vv40 += strncmp(cases[i], "vv40-", 5) == 0;
         tsr += strncmp(cases[i], "tsr-", 4) == 0;
     }
-    ck_assert_uint_ge(vv40, 8);
-    ck_assert_uint_ge(tsr, 7);
+    ck_assert_uint_ge(vv40, 12);
+    ck_assert_uint_ge(tsr, 10);
+    /* Low (risk 1) and high (highest risk) dossiers, consistent and not. */
+    static const char *const needed[] = {"vv40-low-consistent",  "vv40-low-inconsistent",
+                                         "vv40-high-consistent", "vv40-high-inconsistent",
+                                         "tsr-low-consistent",   "tsr-high-consistent",
+                                         "tsr-high-inconsistent"};
+    for (size_t n = 0; n < sizeof needed / sizeof *needed; n++) {
+        bool found = false;
+        for (size_t i = 0; i < ncases; i++)
+            found = found || strcmp(cases[i], needed[n]) == 0;
+        ck_assert_msg(found, "case %s is missing", needed[n]);
+    }
 }
 END_TEST
 
