@@ -261,7 +261,7 @@ static int fail(sim *s, int rc, double t, long state, const tc_integrator *in, v
     return rc;
 }
 
-static int check_options(const tc_sim_options *o)
+static int check_options(const tc_sim_options *o, bool steady)
 {
     if (!o || o->version != TC_SIM_OPTIONS_VERSION)
         return tc_solver_fail(TC_SOLVER_EINVAL, "simulation options of an unknown version");
@@ -273,7 +273,11 @@ static int check_options(const tc_sim_options *o)
                               o->rtol, o->atol);
     if (!isfinite(o->t0))
         return tc_solver_fail(TC_SOLVER_EINVAL, "start time %g is not finite", o->t0);
-    if (o->times) {
+    if (steady) {
+        if (!isfinite(o->t1) || !(o->t1 > o->t0))
+            return tc_solver_fail(TC_SOLVER_EINVAL, "time cap %g is not finite or not after %g",
+                                  o->t1, o->t0);
+    } else if (o->times) {
         if (o->n_times == 0 || o->n_times > MAX_OUTPUT_ROWS)
             return tc_solver_fail(TC_SOLVER_EINVAL, "%zu output times (1 to %d allowed)",
                                   o->n_times, MAX_OUTPUT_ROWS);
@@ -308,18 +312,50 @@ static double output_time(const tc_sim_options *o, size_t i)
     return o->t0 + (o->t1 - o->t0) * (double)i / (double)o->n_steps;
 }
 
-int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
+/* The steady-state test is looser than the integration tolerances by this factor:
+ * an explicit method's states wander by about its tolerance from step to step, and
+ * their rates with them (times the Jacobian's scale), even at the equilibrium. */
+#define STEADY_TOL_FACTOR 100.0
+
+/* Largest |f_i| / (F (atol + rtol |y_i|)) over the states (F the factor above), and
+ * its state; INFINITY when the rates cannot be evaluated. */
+static double scaled_rate(tc_system *sys, const tc_sim_options *o, double t, const double *y,
+                          double *f, long *worst)
+{
+    *worst = -1;
+    if (tc_system_rhs(sys, t, y, f) != 0)
+        return INFINITY;
+    double m = 0;
+    for (size_t i = 0; i < sys->nstates; i++) {
+        double r = fabs(f[i]) / (STEADY_TOL_FACTOR * (o->atol + o->rtol * fabs(y[i])));
+        if (!(r <= m)) {
+            m = r;
+            *worst = (long)i;
+        }
+    }
+    return m;
+}
+
+/* The steady-state window: accepted steps in a row with small rates. */
+#define STEADY_WINDOW_STEPS 10
+
+static int run(tc_system *sys, const tc_sim_options *o, bool steady, tc_sim_result **out)
 {
     if (!out)
         return tc_solver_fail(TC_SOLVER_EINVAL, "no output for the result");
     *out = NULL;
     if (!sys)
         return tc_solver_fail(TC_SOLVER_EINVAL, "no system to simulate");
-    int rc = check_options(o);
+    int rc = check_options(o, steady);
     if (rc < 0)
         return rc;
-    size_t nout = o->times ? o->n_times : o->n_steps + 1, next = 0;
-    double t_end = output_time(o, nout - 1), started = now_seconds();
+    size_t nout = steady ? 1 : o->times ? o->n_times : o->n_steps + 1, next = 0;
+    double t_end = steady ? o->t1 : output_time(o, nout - 1), started = now_seconds();
+    /* steady state: start of the window of small rates (NAN: none), its steps,
+     * and the last scaled rate with its state */
+    double ss_start = NAN, ss_rate = INFINITY;
+    long ss_steps = 0, ss_worst = -1;
+    bool reached = false;
     size_t n = sys->nstates, ne = sys->nevents;
     const tc_integrator *in =
         o->method == TC_METHOD_BDF ? &tc_bdf_integrator : &tc_dopri5_integrator;
@@ -357,10 +393,25 @@ int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
     if (sys->ndelayed && tc_system_rhs(sys, t, s.y, s.f) == 0)
         tc_system_history_add(sys, t, s.y, s.f);
     tc_system_set(sys, t, s.y);
-    while (next < nout && output_time(o, next) <= t)
+    while (!steady && next < nout && output_time(o, next) <= t)
         record(&s, output_time(o, next++));
+    /* nothing to integrate and nothing pending: the initial state is the steady state */
+    if (steady && n == 0 && s.npend == 0)
+        reached = true;
 
-    while (next < nout) {
+    while (steady ? !reached : next < nout) {
+        if (steady && (s.r->stats.steps >= o->max_steps || t >= t_end)) {
+            char where[300] = "";
+            if (ss_worst >= 0 && (size_t)ss_worst < n)
+                snprintf(where, sizeof where, " in '%s'", sys->names[sys->state_var[ss_worst]]);
+            rc = fail(&s,
+                      tc_solver_fail(TC_SOLVER_ENOSTEADY,
+                                     "no steady state reached by t=%.17g (%ld steps): the "
+                                     "largest rate is %.3g times its tolerance%s",
+                                     t, s.r->stats.steps, ss_rate, where),
+                      t, -1, NULL, NULL);
+            goto done;
+        }
         if (s.r->stats.steps >= o->max_steps) {
             rc = fail(&s,
                       tc_solver_fail(TC_SOLVER_ESTEPS, "step limit %ld reached at t=%.17g",
@@ -394,7 +445,7 @@ int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
         for (size_t i = 0; i < s.npend && !due; i++)
             due = s.pend[i].time <= so.t;
         /* rows before the new time (at it too when nothing happens there) */
-        while (next < nout &&
+        while (!steady && next < nout &&
                (output_time(o, next) < so.t || (!due && output_time(o, next) <= so.t))) {
             double to = output_time(o, next++);
             in->interp(st, to, s.y);
@@ -408,7 +459,7 @@ int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
                 rc = fail(&s, rc, t, -1, in, st);
                 goto done;
             }
-            while (next < nout && output_time(o, next) <= t) {
+            while (!steady && next < nout && output_time(o, next) <= t) {
                 tc_system_set(sys, t, s.y);
                 record(&s, output_time(o, next++));
             }
@@ -419,11 +470,27 @@ int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
         }
         if (sys->ndelayed && tc_system_rhs(sys, t, s.y, s.f) == 0)
             tc_system_history_add(sys, t, s.y, s.f);
-        if (t >= t_end && next < nout) { /* equal times at the end */
+        if (steady) {
+            ss_rate = scaled_rate(sys, o, t, s.y, s.f, &ss_worst);
+            if (due || s.npend || !(ss_rate < 1)) {
+                ss_start = NAN;
+                ss_steps = 0;
+            } else {
+                if (isnan(ss_start))
+                    ss_start = t;
+                reached = ++ss_steps >= STEADY_WINDOW_STEPS &&
+                          t - ss_start >= 0.5 * (ss_start - o->t0);
+            }
+        }
+        if (!steady && t >= t_end && next < nout) { /* equal times at the end */
             tc_system_set(sys, t, s.y);
             while (next < nout)
                 record(&s, output_time(o, next++));
         }
+    }
+    if (steady) {
+        tc_system_set(sys, t, s.y);
+        record(&s, t);
     }
     rc = 0;
 done:
@@ -439,6 +506,16 @@ done:
     free(s.prio);
     free(s.delay);
     return rc;
+}
+
+int tc_simulate(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
+{
+    return run(sys, o, false, out);
+}
+
+int tc_steady_state(tc_system *sys, const tc_sim_options *o, tc_sim_result **out)
+{
+    return run(sys, o, true, out);
 }
 
 void tc_sim_result_free(tc_sim_result *r)

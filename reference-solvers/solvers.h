@@ -32,7 +32,8 @@
     X(EUNDERFLOW, "step size underflow")                                                           \
     X(ENONFINITE, "non-finite value")                                                              \
     X(ESINGULAR, "singular matrix")                                                                \
-    X(EEVENTS, "event limit reached")
+    X(EEVENTS, "event limit reached")                                                              \
+    X(ENOSTEADY, "no steady state reached")
 
 typedef enum tc_solver_status {
 #define TC_X(name, msg) TC_SOLVER_##name##_INDEX,
@@ -54,6 +55,7 @@ typedef enum tc_solver_status {
 #define TC_SOLVER_ENONFINITE (-TC_SOLVER_ENONFINITE_INDEX)
 #define TC_SOLVER_ESINGULAR (-TC_SOLVER_ESINGULAR_INDEX)
 #define TC_SOLVER_EEVENTS (-TC_SOLVER_EEVENTS_INDEX)
+#define TC_SOLVER_ENOSTEADY (-TC_SOLVER_ENOSTEADY_INDEX)
 
 /* "ESTEPS" etc. for a code (0 or negative), "?" when unknown. */
 const char *tc_solver_status_name(int status);
@@ -130,6 +132,18 @@ typedef struct tc_sim_result tc_sim_result;
  */
 int tc_simulate(tc_system *sys, const tc_sim_options *opts, tc_sim_result **out);
 void tc_sim_result_free(tc_sim_result *r);
+
+/*
+ * Steady state: integrate from o->t0 with o->method (the output grid is ignored)
+ * until every rate is small, max_i |dy_i/dt| / (100 (atol + rtol |y_i|)) < 1, and stays
+ * so over at least 10 accepted steps spanning at least half the time it took to
+ * get there (no event pending), at the latest by o->t1 (the time cap). Returns 0
+ * with one row in *out: the state at the time the window closed. When the rates
+ * do not vanish by the cap or within o->max_steps (an oscillator) it returns
+ * TC_SOLVER_ENOSTEADY; the message names the time and the state with the largest
+ * scaled rate. Other failures as tc_simulate.
+ */
+int tc_steady_state(tc_system *sys, const tc_sim_options *o, tc_sim_result **out);
 
 int tc_sim_result_status(const tc_sim_result *r);
 /* One line, e.g. "step limit 1000 reached at t=0.0123 ..."; "" on success. */
