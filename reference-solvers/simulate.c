@@ -336,6 +336,102 @@ static double scaled_rate(tc_system *sys, const tc_sim_options *o, double t, con
     return m;
 }
 
+/* Dense LU with partial pivoting of the n x n column-major A in place; false when
+ * a pivot vanishes. */
+static bool lu_factor(double *A, size_t n, size_t *piv)
+{
+    for (size_t k = 0; k < n; k++) {
+        size_t p = k;
+        for (size_t i = k + 1; i < n; i++)
+            if (fabs(A[i + k * n]) > fabs(A[p + k * n]))
+                p = i;
+        piv[k] = p;
+        if (!(fabs(A[p + k * n]) > 0) || !isfinite(A[p + k * n]))
+            return false;
+        if (p != k)
+            for (size_t j = 0; j < n; j++) {
+                double tmp = A[k + j * n];
+                A[k + j * n] = A[p + j * n];
+                A[p + j * n] = tmp;
+            }
+        for (size_t i = k + 1; i < n; i++) {
+            A[i + k * n] /= A[k + k * n];
+            for (size_t j = k + 1; j < n; j++)
+                A[i + j * n] -= A[i + k * n] * A[k + j * n];
+        }
+    }
+    return true;
+}
+
+static void lu_solve(const double *A, size_t n, const size_t *piv, double *b)
+{
+    for (size_t k = 0; k < n; k++) {
+        double tmp = b[k];
+        b[k] = b[piv[k]];
+        b[piv[k]] = tmp;
+        for (size_t i = k + 1; i < n; i++)
+            b[i] -= A[i + k * n] * b[k];
+    }
+    for (size_t k = n; k-- > 0;) {
+        for (size_t j = k + 1; j < n; j++)
+            b[k] -= A[k + j * n] * b[j];
+        b[k] /= A[k + k * n];
+    }
+}
+
+/* Damped Newton on f(t, y) = 0 from y (updated in place on success): the rates
+ * of a steady state the integration does not settle into (an unstable one, around
+ * which an oscillator circles). Converged when every |f_i| <= atol + rtol |y_i|.
+ * False when the Jacobian is singular (a conservation law), it does not converge, or
+ * it runs away: a state beyond 10 times the largest |state| it started from (where a
+ * relative tolerance would call any rate small). */
+static bool newton_steady(tc_system *sys, const tc_sim_options *o, double t, double *y)
+{
+    size_t n = sys->nstates;
+    double *J = tc_solv_alloc((n * n + 1) * sizeof *J), *f = tc_solv_alloc((n + 1) * sizeof *f),
+           *dy = tc_solv_alloc((n + 1) * sizeof *dy), *yt = tc_solv_alloc((n + 1) * sizeof *yt);
+    size_t *piv = tc_solv_alloc((n + 1) * sizeof *piv);
+    bool ok = false;
+    long worst;
+    double bound = o->atol;
+    for (size_t i = 0; i < n; i++)
+        bound = fmax(bound, fabs(y[i]));
+    bound *= 10;
+    double res = STEADY_TOL_FACTOR * scaled_rate(sys, o, t, y, f, &worst);
+    for (int it = 0; it < 100 && !ok && isfinite(res); it++) {
+        if (tc_system_jacobian(sys, t, y, J) != 0 || !lu_factor(J, n, piv))
+            break;
+        for (size_t i = 0; i < n; i++)
+            dy[i] = -f[i];
+        lu_solve(J, n, piv, dy);
+        double lambda = 1, trial = INFINITY;
+        for (int h = 0; h < 30; h++, lambda /= 2) {
+            for (size_t i = 0; i < n; i++)
+                yt[i] = y[i] + lambda * dy[i];
+            trial = STEADY_TOL_FACTOR * scaled_rate(sys, o, t, yt, f, &worst);
+            if (trial < res)
+                break;
+        }
+        if (!(trial < res))
+            break;
+        bool away = false;
+        for (size_t i = 0; i < n; i++)
+            away |= !(fabs(yt[i]) <= bound);
+        if (away)
+            break;
+        memcpy(y, yt, n * sizeof *y);
+        res = trial;
+        ok = res <= 1;
+    }
+    tc_system_rhs(sys, t, y, f); /* leave the system at y */
+    free(J);
+    free(f);
+    free(dy);
+    free(yt);
+    free(piv);
+    return ok;
+}
+
 /* The steady-state window: accepted steps in a row with small rates. */
 #define STEADY_WINDOW_STEPS 10
 
@@ -401,6 +497,14 @@ static int run(tc_system *sys, const tc_sim_options *o, bool steady, tc_sim_resu
 
     while (steady ? !reached : next < nout) {
         if (steady && (s.r->stats.steps >= o->max_steps || t >= t_end)) {
+            if (s.npend == 0 && n > 0 && newton_steady(sys, o, t, s.y)) {
+                snprintf(s.r->message, sizeof s.r->message,
+                         "the integration did not settle by t=%.17g (%ld steps); Newton's method "
+                         "from there found a steady state the trajectory does not approach "
+                         "(unstable)",
+                         t, s.r->stats.steps);
+                break;
+            }
             char where[300] = "";
             if (ss_worst >= 0 && (size_t)ss_worst < n)
                 snprintf(where, sizeof where, " in '%s'", sys->names[sys->state_var[ss_worst]]);

@@ -139,7 +139,10 @@ void tc_sim_result_free(tc_sim_result *r);
  * so over at least 10 accepted steps spanning at least half the time it took to
  * get there (no event pending), at the latest by o->t1 (the time cap). Returns 0
  * with one row in *out: the state at the time the window closed. When the rates
- * do not vanish by the cap or within o->max_steps (an oscillator) it returns
+ * do not vanish by the cap or within o->max_steps (an oscillator), damped Newton
+ * iterations on the rates (with the Jacobian) start from the last state: when every
+ * |dy_i/dt| <= atol + rtol |y_i| is reached, that state is the row (an unstable
+ * steady state) and the result's message, otherwise "" on success, says so. Else
  * TC_SOLVER_ENOSTEADY; the message names the time and the state with the largest
  * scaled rate. Other failures as tc_simulate.
  */

@@ -135,6 +135,33 @@ START_TEST(test_l1v4_oscli_nested_pulse)
 }
 END_TEST
 
+/* A scan over steady states (KISAO:0000282, a Newton-type method): every point is a
+ * steady state reached by integration or, where the model oscillates round an unstable
+ * one, by Newton's method from the trajectory; tellurium's values are reproduced. */
+START_TEST(test_l1v4_steady_scan)
+{
+    json_t *r = rerun_archive("sedml-l1v4-examples/L1V4_repeated-steady-scan-oscli.omex", NULL);
+    if (!r) {
+        fprintf(stderr, "test_l1v4_steady_scan: skipped, ../shared is absent\n");
+        return;
+    }
+    size_t i, pass = 0;
+    json_t *e;
+    json_array_foreach(json_object_get(r, "reruns"), i, e)
+    {
+        if (strcmp(str(e, "report"), "report1") != 0)
+            continue;
+        ck_assert_msg(strcmp(str(e, "verdict"), "pass") == 0, "%s: %s: %s", str(e, "data_set"),
+                      str(e, "verdict"), str(e, "reason"));
+        ck_assert_ptr_nonnull(strstr(str(e, "algorithm"), "until every rate vanishes"));
+        ck_assert_ptr_nonnull(strstr(str(e, "reason"), "101 values within"));
+        pass++;
+    }
+    ck_assert_uint_eq(pass, 3);
+    json_decref(r);
+}
+END_TEST
+
 /* Every SBML example runs: no data set of theirs is `fail` or not verifiable for a
  * reason of ours (a model that cannot be read or simulated, a missing variable).
  * Van der Pol crosses zero twice a period: with changes measured against the
@@ -180,6 +207,7 @@ Suite *rerun_archives_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_biosimulators_vilar);
     tcase_add_test(tc, test_l1v4_oscli_nested_pulse);
+    tcase_add_test(tc, test_l1v4_steady_scan);
     tcase_add_test(tc, test_l1v4_sbml_examples_run);
     suite_add_tcase(s, tc);
     return s;

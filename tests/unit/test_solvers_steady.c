@@ -71,19 +71,20 @@ END_TEST
 
 START_TEST(test_steady_oscillator_has_none)
 {
-    /* an undamped oscillator never settles: the step limit ends it */
+    /* motion round the unit circle at unit speed: every state oscillates and the
+     * rates never vanish, not even where Newton's method might go */
     tc_model *m = tc_model_new();
     tsv_var(m, "x", TC_VAR_STATE, 1.0, 1);
-    tsv_var(m, "v", TC_VAR_STATE, 0.0, 2);
-    tsv_rate(m, "x", "v", 3);
-    tsv_rate(m, "v", "-x", 4);
+    tsv_var(m, "y", TC_VAR_STATE, 0.0, 2);
+    tsv_rate(m, "x", "-y / (x^2 + y^2)^0.5", 3);
+    tsv_rate(m, "y", "x / (x^2 + y^2)^0.5", 4);
     tc_sim_result *r = NULL;
     ck_assert_int_eq(steady(m, (tc_method)_i, 1e9, 5000, &r), TC_SOLVER_ENOSTEADY);
     ck_assert_str_eq(tc_solver_status_name(TC_SOLVER_ENOSTEADY), "ENOSTEADY");
     ck_assert_int_eq(tc_sim_result_status(r), TC_SOLVER_ENOSTEADY);
     const char *msg = tc_sim_result_message(r);
     ck_assert_msg(strstr(msg, "no steady state reached by t=") && strstr(msg, "5000 steps") &&
-                      (strstr(msg, "in 'x'") || strstr(msg, "in 'v'")),
+                      (strstr(msg, "in 'x'") || strstr(msg, "in 'y'")),
                   "message: %s", msg);
     ck_assert(tc_sim_result_fail_time(r) > 0);
     ck_assert_uint_eq(tc_sim_result_rows(r), 0);
@@ -91,6 +92,28 @@ START_TEST(test_steady_oscillator_has_none)
     /* ... and by a time cap before the step limit */
     ck_assert_int_eq(steady(m, (tc_method)_i, 50, 100000, &r), TC_SOLVER_ENOSTEADY);
     ck_assert_double_eq(tc_sim_result_fail_time(r), 50);
+    tc_sim_result_free(r);
+    tc_model_free(m);
+}
+END_TEST
+
+START_TEST(test_steady_unstable_by_newton)
+{
+    /* the harmonic oscillator circles its equilibrium (0, 0) for ever: the
+     * integration does not settle, Newton's method finds the point */
+    tc_model *m = tc_model_new();
+    tsv_var(m, "x", TC_VAR_STATE, 1.0, 1);
+    tsv_var(m, "v", TC_VAR_STATE, 0.0, 2);
+    tsv_rate(m, "x", "v - 0.5", 3);
+    tsv_rate(m, "v", "-x", 4);
+    tc_sim_result *r = NULL;
+    int rc = steady(m, (tc_method)_i, 1e9, 2000, &r);
+    ck_assert_msg(rc == 0, "status %s: %s", tc_solver_status_name(rc), tc_sim_result_message(r));
+    ck_assert_uint_eq(tc_sim_result_rows(r), 1);
+    ck_assert_double_eq_tol(tsv_last(r, "x"), 0.0, 1e-9);
+    ck_assert_double_eq_tol(tsv_last(r, "v"), 0.5, 1e-9);
+    ck_assert_ptr_nonnull(strstr(tc_sim_result_message(r), "Newton's method"));
+    ck_assert_ptr_nonnull(strstr(tc_sim_result_message(r), "2000 steps"));
     tc_sim_result_free(r);
     tc_model_free(m);
 }
@@ -117,6 +140,7 @@ Suite *solvers_steady_suite(void)
     tcase_add_loop_test(tc, test_steady_reversible_binding, 0, 2);
     tcase_add_loop_test(tc, test_steady_without_states, 0, 2);
     tcase_add_loop_test(tc, test_steady_oscillator_has_none, 0, 2);
+    tcase_add_loop_test(tc, test_steady_unstable_by_newton, 0, 2);
     tcase_add_loop_test(tc, test_steady_bad_cap, 0, 2);
     suite_add_tcase(s, tc);
     return s;

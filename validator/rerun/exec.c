@@ -16,6 +16,10 @@
 #define MAX_NESTING 16    /* repeated tasks inside repeated tasks */
 #define DEFAULT_RTOL 1e-7
 #define DEFAULT_ATOL 1e-12
+/* A steady state is sought up to this time and within this many steps (an
+ * oscillator runs into one of them; a settling model needs far fewer steps). */
+#define STEADY_TIME_CAP 1e9
+#define STEADY_MAX_STEPS 100000L
 
 /* The models of one execution: as prepared (file + changes) and as they are now
  * (setValue changes and carried-over states). */
@@ -544,18 +548,36 @@ static void simulate(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_con
              task->id);
         return;
     }
-    if (s->kind == TC_SEDML_SIM_STEADY_STATE || s->kind == TC_SEDML_SIM_ANALYSIS) {
+    if (s->kind == TC_SEDML_SIM_ANALYSIS) {
         fail(out, RR_NOT_VERIFIABLE, "rerun:not-verifiable", s->line,
-             "simulation '%s' is a %s: only time courses (uniformTimeCourse, oneStep) are re-run",
-             s->id, s->kind == TC_SEDML_SIM_STEADY_STATE ? "steadyState" : "analysis");
+             "simulation '%s' is an analysis: only time courses (uniformTimeCourse, oneStep) "
+             "and steady states are re-run",
+             s->id);
         return;
     }
+    bool steady = s->kind == TC_SEDML_SIM_STEADY_STATE;
     tc_kisao_mapping map = {0};
-    if (s->has_algorithm && s->algorithm.kisao)
+    const tc_kisao_term *term =
+        s->has_algorithm && s->algorithm.kisao ? tc_kisao_find(s->algorithm.kisao) : NULL;
+    if (steady && term && (term->flags & TC_KISAO_STEADY_STATE))
+        /* any steady-state method: the solution is the same point, reached here by
+         * integrating until the rates vanish */
+        map = (tc_kisao_mapping){
+            .integrator = TC_INTEGRATOR_BDF,
+            .text = tc_xasprintf("%s (%s) run as bdf integration until every rate vanishes "
+                                 "(steady state)",
+                                 term->id, term->name)};
+    else if (s->has_algorithm && s->algorithm.kisao)
         tc_kisao_map(s->algorithm.kisao, &map);
     else
         map = (tc_kisao_mapping){.integrator = TC_INTEGRATOR_BDF,
                                  .text = tc_xstrdup("no algorithm given: run with bdf")};
+    if (steady && map.integrator != TC_INTEGRATOR_NONE && !(term && (term->flags & TC_KISAO_STEADY_STATE))) {
+        char *text = tc_xasprintf("%s, integrated until every rate vanishes (steady state)",
+                                  map.text);
+        free(map.text);
+        map.text = text;
+    }
     if (!out->substitution)
         out->substitution = tc_xstrdup(map.text);
     if (map.integrator == TC_INTEGRATOR_NONE) {
@@ -615,7 +637,12 @@ static void simulate(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_con
     double *times;
     double t0;
     rr_model *slot = model_slot(ms, task->model_ref);
-    if (s->kind == TC_SEDML_SIM_ONE_STEP) {
+    if (steady) {
+        /* one point: the steady state, reached from the model's initial state */
+        npts = 1;
+        times = tc_xcalloc(1, sizeof *times);
+        t0 = 0;
+    } else if (s->kind == TC_SEDML_SIM_ONE_STEP) {
         /* one further step from the model's current state: time goes on from where
          * the last run of the model (not reset since) ended */
         npts = 2;
@@ -666,9 +693,23 @@ static void simulate(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_con
     so.n_times = npts;
     so.max_steps = c->opt->max_steps;
     so.max_wall_seconds = c->opt->max_seconds;
-    rc = tc_simulate(sys, &so, &run.res);
+    if (steady) {
+        so.t1 = t0 + STEADY_TIME_CAP;
+        so.max_steps = c->opt->max_steps < STEADY_MAX_STEPS ? c->opt->max_steps : STEADY_MAX_STEPS;
+        rc = tc_steady_state(sys, &so, &run.res);
+    } else {
+        rc = tc_simulate(sys, &so, &run.res);
+    }
     free(times);
     tc_system_free(sys);
+    if (rc == TC_SOLVER_ENOSTEADY) {
+        /* an oscillator, or a drift too slow to end within the limits: there is no
+         * steady state to compare with */
+        fail(out, RR_NOT_VERIFIABLE, "rerun:not-verifiable", s->line,
+             "simulation '%s' (steadyState) of task '%s' with %s: %s", s->id, task->id,
+             bdf ? "bdf" : "rk45", tc_sim_result_message(run.res));
+        goto failed;
+    }
     if (rc != 0) {
         fail(out, RR_DIVERGED, "rerun:diverged", task->line,
              "task '%s' with %s (rtol %g) failed: %s", task->id, bdf ? "bdf" : "rk45", so.rtol,
@@ -678,7 +719,7 @@ static void simulate(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_con
     TC_GROW(out->runs, out->cap, out->nruns + 1);
     out->runs[out->nruns++] = run;
     carry_state(xml, &run);
-    if (slot) {
+    if (slot && !steady) {
         slot->time = tc_sim_result_time(run.res, tc_sim_result_rows(run.res) - 1);
         slot->has_time = true;
     }
