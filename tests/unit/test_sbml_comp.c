@@ -85,6 +85,66 @@ START_TEST(test_flatten_renames_replaces_deletes_and_scales)
 }
 END_TEST
 
+/* A species of the main model replaced by the submodel's (replacedBy): the submodel's
+ * species takes its place and its identity (id and metaid), and references to either
+ * name it so; the owner is gone. */
+static const char replaced_by[] =
+    HEAD "<model id=\"top\">\n"
+    "<listOfCompartments><compartment id=\"C\" size=\"1\" constant=\"true\"/>"
+    "</listOfCompartments>\n"
+    "<listOfSpecies><species id=\"s1\" metaid=\"m_s1\" compartment=\"C\" "
+    "initialAmount=\"5\" hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" "
+    "constant=\"false\">\n"
+    "<comp:replacedBy comp:submodelRef=\"sub1\" comp:idRef=\"s1\"/></species>"
+    "</listOfSpecies>\n"
+    "<listOfParameters><parameter id=\"twice\" constant=\"false\"/></listOfParameters>\n"
+    "<listOfRules><assignmentRule variable=\"twice\">" MATHML
+    "<apply><times/><cn>2</cn><ci>s1</ci></apply></math></assignmentRule></listOfRules>\n"
+    "<comp:listOfSubmodels><comp:submodel comp:id=\"sub1\" comp:modelRef=\"def\"/>"
+    "</comp:listOfSubmodels>\n"
+    "</model>\n"
+    "<comp:listOfModelDefinitions><comp:modelDefinition id=\"def\">\n"
+    "<listOfCompartments><compartment id=\"D\" size=\"1\" constant=\"true\"/>"
+    "</listOfCompartments>\n"
+    "<listOfSpecies><species id=\"s1\" compartment=\"D\" initialAmount=\"3\" "
+    "hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\"/>"
+    "</listOfSpecies>\n"
+    "<listOfParameters><parameter id=\"k\" value=\"0.5\" constant=\"true\"/></listOfParameters>\n"
+    "<listOfRules><rateRule variable=\"s1\">" MATHML
+    "<apply><times/><ci>k</ci><ci>s1</ci></apply></math></rateRule></listOfRules>\n"
+    "</comp:modelDefinition></comp:listOfModelDefinitions>\n"
+    "</sbml>\n";
+
+START_TEST(test_flatten_replaced_by_keeps_the_owner_identity)
+{
+    tc_findings fs;
+    tc_sbml_doc *doc = read_doc(replaced_by, &fs);
+    ck_assert_int_eq(tc_sbml_flatten(doc, NULL, &fs), 0);
+    const tc_sbml_model *m = doc->model;
+    /* one species: the submodel's (initial amount 3), under the owner's id and metaid */
+    ck_assert_uint_eq(m->nspecies, 1);
+    ck_assert_str_eq(m->species[0].b.id, "s1");
+    ck_assert_str_eq(m->species[0].b.metaid, "m_s1");
+    ck_assert_double_eq(m->species[0].initial_amount.v, 3);
+    ck_assert_str_eq(m->species[0].compartment, "sub1__D");
+    /* the submodel's rate rule and the main model's assignment both name it s1 */
+    ck_assert_uint_eq(m->nrules, 2);
+    for (size_t i = 0; i < m->nrules; i++) {
+        char *e = tc_expr_to_string(m->rules[i].math.expr);
+        if (strcmp(m->rules[i].variable, "twice") == 0)
+            ck_assert_str_eq(e, "2 * s1");
+        else
+            ck_assert_str_eq(e, "sub1__k * s1");
+        free(e);
+    }
+    for (size_t i = 0; i < fs.len; i++)
+        ck_assert_msg(fs.items[i].severity < TC_ERROR, "unexpected %s: %s", fs.items[i].rule,
+                      fs.items[i].message);
+    tc_sbml_doc_free(doc);
+    tc_findings_release(&fs);
+}
+END_TEST
+
 START_TEST(test_flatten_reports_broken_references)
 {
     char *bad = tc_xstrdup(composed);
@@ -198,6 +258,7 @@ Suite *sbml_comp_suite(void)
     Suite *s = suite_create("sbml_comp");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_flatten_renames_replaces_deletes_and_scales);
+    tcase_add_test(tc, test_flatten_replaced_by_keeps_the_owner_identity);
     tcase_add_test(tc, test_flatten_reports_broken_references);
     tcase_add_test(tc, test_external_definition_needs_resolver_and_stays_inside);
     tcase_add_test(tc, test_semantic_case_three_levels);

@@ -768,28 +768,45 @@ static void on_replaced(comp_ctx *c, xmlNode *owner, xmlNode *x, void *arg)
     free(r.name);
 }
 
+/* The owner is replaced by the submodel's element, which takes the owner's place and
+ * its identity: references to either name the owner's id (and metaid) in the flat
+ * model, as references to a replaced element name its replacement. */
 static void on_replaced_by(comp_ctx *c, xmlNode *owner, xmlNode *x, void *arg)
 {
     merge_state *st = arg;
     comp_ref r = resolve(c, st->flat, x, "", 0);
     if (!r.name)
         return;
-    if (!find_target(st->flat, &r, 0)) {
+    xmlNode *t = find_target(st->flat, &r, 0);
+    if (!t) {
         fail(c, "sbml:comp-20702", x, "the replacing element \"%s\" is not in submodel \"%s\"",
              r.name, st->sid);
         free(r.name);
         return;
     }
-    xmlChar *keep = NULL;
-    const char *from = owner_name(owner, r.kind, &keep);
-    if (from) {
-        char *to = tc_xasprintf("%s__%s", st->sid, r.name);
-        renames_add(st->parent_rn, r.kind, from, to, NULL);
-        free(to);
-        /* the owner goes: the submodel's element takes its place */
+    xmlChar *tid = xmlGetNoNsProp(t, (const xmlChar *)"id");
+    xmlChar *tmeta = xmlGetNoNsProp(t, (const xmlChar *)"metaid");
+    xmlChar *oid = xmlGetNoNsProp(owner, (const xmlChar *)"id");
+    xmlChar *ometa = xmlGetNoNsProp(owner, (const xmlChar *)"metaid");
+    ref_kind idk = strcmp(nm(t), "unitDefinition") == 0 ? REF_UNIT : REF_SID;
+    /* an element without an id (metaid) of its own takes the owner's, kept from the
+     * submodel's prefix by a rename onto itself */
+    if (oid && !tid)
+        xmlSetProp(t, (const xmlChar *)"id", oid);
+    if (oid)
+        renames_add(st->rn, idk, tid ? (const char *)tid : (const char *)oid, (const char *)oid,
+                    NULL);
+    if (ometa && !tmeta)
+        xmlSetProp(t, (const xmlChar *)"metaid", ometa);
+    if (ometa)
+        renames_add(st->rn, REF_META, tmeta ? (const char *)tmeta : (const char *)ometa,
+                    (const char *)ometa, NULL);
+    if (oid || ometa) /* the owner goes: the submodel's element takes its place */
         xmlSetProp(owner, (const xmlChar *)"comp-dropped", (const xmlChar *)"true");
-    }
-    xmlFree(keep);
+    xmlFree(tid);
+    xmlFree(tmeta);
+    xmlFree(oid);
+    xmlFree(ometa);
     free(r.name);
 }
 
@@ -925,8 +942,8 @@ static xmlNode *flatten_model(comp_ctx *c, const xmlNode *model, const xmlDoc *x
     for (xmlNode *s = subs ? subs->children : NULL; s; s = s->next)
         if (is_comp(s, "submodel"))
             merge_submodel(c, m, s, xml, file, &parent_rn);
+    drop_marked(m, 0); /* the owners of replacedBy */
     if (parent_rn.len) {
-        drop_marked(m, 0);
         scale none = {0};
         rename_tree(m, &parent_rn, &none, 0);
     }
