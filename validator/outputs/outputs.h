@@ -2,7 +2,8 @@
  * outputs: the results a package declares for its SED-ML outputs — CSV files
  * (one per report) and HDF5 report files in the BioSimulators layout
  * (reports.h5: one dataset per SED-ML output at "<sedml path>/<output id>",
- * rows = data sets, string attributes naming them). Each declared data set
+ * rows = data sets, string attributes naming them) and NuML results files
+ * (one result component per output, named by its id). Each declared data set
  * becomes (sedml file, output id, data set id, label, values[]); a file that
  * cannot be read, or is malformed, is a finding (sedml:output-unreadable).
  *
@@ -24,6 +25,7 @@ typedef struct tc_output_dataset {
     char *label;  /* label, or NULL */
     double *values;
     size_t nvalues;
+    bool index; /* NuML: the values of the row index (time), not a column */
 } tc_output_dataset;
 
 typedef struct tc_outputs {
@@ -61,5 +63,21 @@ int tc_outputs_read_csv(tc_outputs *out, const tc_file *file, const char *sedml,
 /* Every dataset of the file, with its data sets named from its attributes
  * (sedmlDataSetIds, sedmlDataSetLabels; sedmlId for the output id). */
 int tc_outputs_read_hdf5(tc_outputs *out, const tc_file *file, tc_findings *fs);
+
+/* ---- NuML Level 1 Version 1 results ------------------------------------------- */
+/* Append the data sets of every resultComponent of a NuML document (output =
+ * the component id, sedml NULL): an outermost composite with a numeric indexType
+ * is the row index (a data set with `index` set, named by the composite's name),
+ * every numeric leaf under it a column named by the inner index values and
+ * atomicDescription names on its way, joined by "." ("S1", "S1.conc", "conc").
+ * Malformed files are findings under `rule` at `file` with their line; returns
+ * 0, or TC_EINVAL when no data set was read. */
+int tc_numl_parse(tc_outputs *out, const unsigned char *data, size_t len, const char *file,
+                  const char *rule, tc_findings *fs);
+/* Is this package file a NuML document (its format identifier or ".numl")? */
+bool tc_numl_file(const tc_file *file);
+/* A NuML results file as declared outputs; `sedml` (may be NULL) is recorded on
+ * each data set. Problems are sedml:output-unreadable findings. */
+int tc_outputs_read_numl(tc_outputs *out, const tc_file *file, const char *sedml, tc_findings *fs);
 
 #endif

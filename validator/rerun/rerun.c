@@ -461,7 +461,8 @@ static void read_declared(const tc_package *pkg, tc_sedml_doc **docs, size_t ndo
             continue;
         size_t len = strlen(f->path);
         bool csv = f->kind == TC_KIND_CSV && len > 4 && strcmp(f->path + len - 4, ".csv") == 0;
-        if (f->kind != TC_KIND_HDF5 && !csv)
+        bool numl = tc_numl_file(f);
+        if (f->kind != TC_KIND_HDF5 && !csv && !numl)
             continue;
         bool source = false;
         for (size_t k = 0; k < ndocs; k++)
@@ -477,6 +478,8 @@ static void read_declared(const tc_package *pkg, tc_sedml_doc **docs, size_t ndo
         const char *sedml = NULL, *report = NULL;
         if (f->kind == TC_KIND_HDF5)
             rc = tc_outputs_read_hdf5(o, f, &scratch);
+        else if (numl)
+            rc = tc_outputs_read_numl(o, f, NULL, &scratch); /* components name their reports */
         else if (csv_target(f, docs, ndocs, &sedml, &report))
             rc = tc_outputs_read_csv(o, f, sedml, report, &scratch);
         if (rc == 0)

@@ -1,5 +1,5 @@
 /* The package view: every SED-ML document read and validated, and the outputs
- * the package declares (HDF5 reports, CSV reports) checked against them. */
+ * the package declares (HDF5 reports, CSV reports, NuML results) checked against them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,7 +48,7 @@ static void match_output(const tc_outputs *decl, size_t from, size_t to, const t
         for (size_t j = 0; j < o->nitems && !found; j++)
             found = names_item(o, &o->items[j], d->id) || (d->label && o->kind == TC_SEDML_REPORT &&
                                                            names_item(o, &o->items[j], d->label));
-        if (!found)
+        if (!found && !d->index) /* a NuML row index need not be a data set of the report */
             tc_finding_add(fs, "sedml:output-mismatch", loc,
                            "%s declares data set '%s' for output '%s' of %s, which lists no such "
                            "%s",
@@ -85,7 +85,12 @@ static void match_declared(const tc_outputs *decl, tc_sedml_doc *const *docs, si
         const tc_sedml_doc *doc = doc_by_path(docs, ndocs, d->sedml);
         const tc_sedml_output *o = doc ? tc_sedml_find_output(doc, d->output) : NULL;
         tc_loc loc = {.file = decl->file, .path = d->output};
-        if (!doc)
+        if (!doc && !d->sedml)
+            tc_finding_add(fs, "sedml:output-unknown", loc,
+                           "%s declares results for output '%s', which no SED-ML document of the "
+                           "package defines",
+                           decl->file, d->output);
+        else if (!doc)
             tc_finding_add(fs, "sedml:output-unknown", loc,
                            "%s declares results for '%s/%s', but the package has no SED-ML file "
                            "'%s'",
@@ -136,6 +141,55 @@ static bool csv_report(const char *path, tc_sedml_doc *const *docs, size_t ndocs
     return matches == 1;
 }
 
+/* NuML result components are named by output id alone: each goes to the SED-ML
+ * document that defines that output, the one the file sits under
+ * ("<sedml path>/...") when several do. */
+static size_t numl_owners(tc_outputs *decl, tc_sedml_doc *const *docs, size_t ndocs)
+{
+    size_t owned = 0;
+    for (size_t i = 0; i < decl->len; i++) {
+        tc_output_dataset *d = &decl->items[i];
+        const tc_sedml_doc *owner = NULL;
+        int matches = 0;
+        for (size_t k = 0; k < ndocs; k++) {
+            if (!tc_sedml_find_output(docs[k], d->output))
+                continue;
+            size_t plen = strlen(docs[k]->path);
+            if (strncmp(decl->file, docs[k]->path, plen) == 0 && decl->file[plen] == '/') {
+                owner = docs[k];
+                matches = 1;
+                break;
+            }
+            if (matches++ == 0)
+                owner = docs[k];
+        }
+        if (matches == 1) {
+            d->sedml = tc_xstrdup(owner->path);
+            owned++;
+        }
+    }
+    return owned;
+}
+
+/* A NuML file that is no dataDescription's source declares results when one of
+ * its components names an output; otherwise it is data nobody reads (the SED-ML
+ * document that uses it may be unreadable), and not checked here. */
+static void check_numl(tc_outputs *decl, const tc_file *f, tc_sedml_doc *const *docs,
+                       size_t ndocs, tc_findings *fs)
+{
+    tc_findings scratch;
+    tc_findings_init(&scratch);
+    bool results = tc_outputs_read_numl(decl, f, NULL, &scratch) == 0 &&
+                   numl_owners(decl, docs, ndocs) > 0;
+    tc_findings_release(&scratch);
+    tc_outputs_release(decl);
+    tc_outputs_init(decl, f->path);
+    if (results && tc_outputs_read_numl(decl, f, NULL, fs) == 0) {
+        numl_owners(decl, docs, ndocs);
+        match_declared(decl, docs, ndocs, fs);
+    }
+}
+
 void tc_sedml_check_package(const tc_package *pkg, tc_findings *fs)
 {
     tc_sedml_doc **docs = NULL;
@@ -167,6 +221,8 @@ void tc_sedml_check_package(const tc_package *pkg, tc_findings *fs)
             if (csv_report(f->path, docs, ndocs, &doc, &o) &&
                 tc_outputs_read_csv(&decl, f, doc->path, o->id, fs) == 0)
                 match_declared(&decl, docs, ndocs, fs);
+        } else if (tc_numl_file(f) && !is_data_source(docs, ndocs, f->path)) {
+            check_numl(&decl, f, docs, ndocs, fs);
         }
         tc_outputs_release(&decl);
     }

@@ -842,6 +842,51 @@ static void add_numl_dimensions(const xmlNode *n, char ***names, size_t *len, si
     }
 }
 
+/* Does a NuML column id ("S1", "S1.conc") have `value` as one of its index parts? */
+static bool numl_names(const tc_outputs *numl, const char *value)
+{
+    size_t n = strlen(value);
+    for (size_t i = 0; i < numl->len; i++) {
+        const char *id = numl->items[i].id;
+        for (const char *p = id; !numl->items[i].index && p; p = strchr(p, '.')) {
+            if (p != id)
+                p++;
+            if (strncmp(p, value, n) == 0 && (p[n] == '\0' || p[n] == '.'))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* A slice of a NuML source: a value of the row index must be one of its index
+ * values; any other value must be an inner index value of some column. */
+static void check_numl_slice(checker *c, const tc_outputs *numl, const tc_sedml_slice *sl,
+                             const char *file)
+{
+    if (!sl->reference || !sl->value)
+        return;
+    for (size_t i = 0; i < numl->len; i++) {
+        const tc_output_dataset *x = &numl->items[i];
+        if (!x->index || (strcmp(x->id, sl->reference) != 0 &&
+                          (!x->label || strcmp(x->label, sl->reference) != 0)))
+            continue;
+        char *end = NULL;
+        double v = strtod(sl->value, &end);
+        bool found = end == sl->value || *end != '\0'; /* not a number: not checked here */
+        for (size_t k = 0; !found && k < x->nvalues; k++)
+            found = x->values[k] == v;
+        if (!found)
+            tc_finding_add(c->fs, "sedml:data-source", at(c, sl->line),
+                           "slice value '%s' is not an index value of '%s' in %s", sl->value,
+                           sl->reference, file);
+        return;
+    }
+    if (!numl_names(numl, sl->value))
+        tc_finding_add(c->fs, "sedml:data-source", at(c, sl->line),
+                       "slice value '%s' of '%s' is not an index value in %s", sl->value,
+                       sl->reference, file);
+}
+
 static void check_data_descriptions(checker *c)
 {
     for (size_t i = 0; i < c->doc->ndata_descriptions; i++) {
@@ -863,13 +908,20 @@ static void check_data_descriptions(checker *c)
             dims[ndims++] = tc_xstrdup(d->dimensions[k]);
         }
         tc_csv csv = {0};
-        bool have_csv = false;
+        bool have_csv = false, have_numl = false;
+        tc_outputs numl;
+        tc_outputs_init(&numl, f->path);
+        if (!is_csv(d, f) && tc_kind_is_xml(f->kind) &&
+            ((d->format && strncmp(d->format, "urn:sedml:format:numl", 21) == 0) ||
+             tc_numl_file(f)))
+            have_numl = tc_numl_parse(&numl, f->data, f->size, f->path, "sedml:data-source",
+                                      c->fs) == 0;
         if (is_csv(d, f)) {
             have_csv =
                 tc_csv_parse(&csv, f->data, f->size, f->path, "sedml:data-source", c->fs) == 0;
         } else if (tc_kind_is_xml(f->kind)) {
-            xmlDocPtr numl = model_xml(c, f->path);
-            const xmlNode *root = numl ? xmlDocGetRootElement(numl) : NULL;
+            xmlDocPtr xml = model_xml(c, f->path);
+            const xmlNode *root = xml ? xmlDocGetRootElement(xml) : NULL;
             if (root)
                 add_numl_dimensions(root, &dims, &ndims, &capdims, 0);
         }
@@ -893,9 +945,12 @@ static void check_data_descriptions(checker *c)
                 if (have_csv && sl->value && !is_index && tc_csv_column(&csv, sl->value) < 0)
                     tc_finding_add(c->fs, "sedml:data-source", at(c, sl->line),
                                    "slice value '%s' is not a column of %s", sl->value, f->path);
+                if (have_numl && known)
+                    check_numl_slice(c, &numl, sl, f->path);
             }
         }
         tc_csv_release(&csv);
+        tc_outputs_release(&numl);
         for (size_t k = 0; k < ndims; k++)
             free(dims[k]);
         free(dims);
