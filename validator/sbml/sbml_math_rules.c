@@ -110,11 +110,8 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
         const sbml_sym *sym = sbml_syms_find(&c->syms, n);
         if (!sym) {
             /* a local parameter of some other reaction? */
-            bool local_elsewhere = false;
-            for (size_t i = 0; i < c->m->nreactions && !local_elsewhere; i++) {
-                scope t = {.law = c->m->reactions[i].kinetic_law};
-                local_elsewhere = is_local(&t, n);
-            }
+            const size_t *rx;
+            bool local_elsewhere = sbml_multi_get(&c->ix.locals, n, &rx) > 0;
             sbml_report(o,
                         c->doc->level == 1 ? "sbml:99129"
                         : local_elsewhere  ? "sbml:10216"
@@ -180,29 +177,28 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
     case TC_EXPR_RATE_OF:
         if (e->nargs == 1 && e->args[0]->op == TC_EXPR_SYMBOL && e->args[0]->name) {
             const char *t = e->args[0]->name;
-            const tc_sbml_rule *ar = sbml_rule_for(c->m, t, TC_SBML_ASSIGNMENT);
+            const tc_sbml_rule *ar = sbml_rule_for(c, t, TC_SBML_ASSIGNMENT);
             bool alg = false;
-            for (size_t i = 0; i < c->m->nrules; i++)
-                if (c->m->rules[i].kind == TC_SBML_ALGEBRAIC &&
-                    tc_expr_mentions(c->m->rules[i].math.expr, t)) {
-                    const sbml_sym *sym = sbml_syms_find(&c->syms, t);
-                    bool constant = false;
-                    if (sym && sym->kind == SBML_PARAMETER)
-                        constant = ((const tc_sbml_parameter *)sym->obj)->constant == 1;
-                    if (sym && sym->kind == SBML_COMPARTMENT)
-                        constant = ((const tc_sbml_compartment *)sym->obj)->constant == 1;
-                    if (sym && sym->kind == SBML_SPECIES)
-                        constant = ((const tc_sbml_species *)sym->obj)->constant == 1 ||
-                                   ((const tc_sbml_species *)sym->obj)->boundary_condition != 1;
-                    alg = !constant && !sbml_rule_for(c->m, t, TC_SBML_RATE);
-                }
+            const size_t *in_alg;
+            if (sbml_multi_get(&c->ix.algebraic, t, &in_alg)) {
+                const sbml_sym *sym = sbml_syms_find(&c->syms, t);
+                bool constant = false;
+                if (sym && sym->kind == SBML_PARAMETER)
+                    constant = ((const tc_sbml_parameter *)sym->obj)->constant == 1;
+                if (sym && sym->kind == SBML_COMPARTMENT)
+                    constant = ((const tc_sbml_compartment *)sym->obj)->constant == 1;
+                if (sym && sym->kind == SBML_SPECIES)
+                    constant = ((const tc_sbml_species *)sym->obj)->constant == 1 ||
+                               ((const tc_sbml_species *)sym->obj)->boundary_condition != 1;
+                alg = !constant && !sbml_rule_for(c, t, TC_SBML_RATE);
+            }
             if (ar || alg)
                 sbml_report(o, "sbml:10224", at,
                             "rateOf(%s): \"%s\" is set by %s, so it has no rate of change", t, t,
                             ar ? "an assignment rule" : "an algebraic rule");
             const tc_sbml_species *sp = sbml_species(c, t);
             if (sp && sp->has_only_substance_units != 1 && sp->compartment &&
-                sbml_rule_for(c->m, sp->compartment, TC_SBML_ASSIGNMENT))
+                sbml_rule_for(c, sp->compartment, TC_SBML_ASSIGNMENT))
                 sbml_report(o, "sbml:10225", at,
                             "rateOf(%s): the compartment \"%s\" of this concentration is set by "
                             "an assignment rule",
@@ -256,7 +252,7 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
             sbml_report(o, "sbml:10311", at, "units=\"%s\" on <cn> is not a valid UnitSId",
                         e->units);
         else if (!sbml_is_base_unit(e->units, c->doc->level, c->doc->version) &&
-                 !sbml_unitdef(c->m, e->units))
+                 !sbml_unitdef(c, e->units))
             sbml_report(o, "sbml:10221", at,
                         "units=\"%s\" on <cn> names no unit definition or base unit", e->units);
     }

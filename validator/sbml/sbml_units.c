@@ -116,7 +116,7 @@ static bool base_unit(const char *kind, uvec *u)
  * name). Returns false when it names nothing known. */
 static bool unit_named(const sbml_ctx *c, const char *ref, uvec *out)
 {
-    const tc_sbml_unitdef *d = sbml_unitdef(c->m, ref);
+    const tc_sbml_unitdef *d = sbml_unitdef(c, ref);
     if (d && d->nunits == 0)
         return false; /* an empty definition declares nothing */
     if (d) {
@@ -345,7 +345,7 @@ static void check_unitdefs(sbml_ctx *c)
 static bool unit_resolves(const sbml_ctx *c, const char *ref)
 {
     uvec u;
-    return unit_named(c, ref, &u) || sbml_unitdef(c->m, ref) ||
+    return unit_named(c, ref, &u) || sbml_unitdef(c, ref) ||
            sbml_is_base_unit(ref, c->doc->level, c->doc->version);
 }
 
@@ -379,7 +379,7 @@ static void check_undeclared_objects(sbml_ctx *c)
 static void empty_unitdef_ref(sbml_ctx *c, const char *ref, const tc_sbml_base *b,
                               const char *what)
 {
-    const tc_sbml_unitdef *d = ref ? sbml_unitdef(c->m, ref) : NULL;
+    const tc_sbml_unitdef *d = ref ? sbml_unitdef(c, ref) : NULL;
     if (d && d->nunits == 0)
         sbml_report(&c->out, "sbml:99508", b->line,
                     "the units of %s \"%s\" are not declared: the unit definition \"%s\" has no "
@@ -403,7 +403,7 @@ static void check_empty_unitdef_refs(sbml_ctx *c)
 
 static bool declared(const sbml_ctx *c, const char *ref)
 {
-    const tc_sbml_unitdef *d = ref ? sbml_unitdef(c->m, ref) : NULL;
+    const tc_sbml_unitdef *d = ref ? sbml_unitdef(c, ref) : NULL;
     return ref && (!d || d->nunits > 0);
 }
 
