@@ -619,11 +619,12 @@ static const char *order_rule(const char *parent)
 static void check_known_children(walker *w, const xmlNode *n)
 {
     const char *parent = nm(n);
-    bool known_parent = false;
+    /* the table's entries for this parent, looked up once rather than per child */
+    size_t mine[sizeof(children) / sizeof(children[0])], nmine = 0;
     for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++)
         if (strcmp(children[i].parent, parent) == 0)
-            known_parent = true;
-    if (!known_parent)
+            mine[nmine++] = i;
+    if (!nmine)
         return;
     int lv = w->level * 10 + w->version, last = -1;
     bool order_reported = false, seen_content = false;
@@ -645,10 +646,12 @@ static void check_known_children(walker *w, const xmlNode *n)
             continue; /* other namespaces: packages, not ours to judge */
         seen_content = true;
         int pos = -1;
-        for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++)
-            if (strcmp(children[i].parent, parent) == 0 && strcmp(children[i].child, cn) == 0 &&
-                lv >= children[i].min_lv && lv <= children[i].max_lv)
+        for (size_t k = 0; k < nmine; k++) {
+            size_t i = mine[k];
+            if (strcmp(children[i].child, cn) == 0 && lv >= children[i].min_lv &&
+                lv <= children[i].max_lv)
                 pos = (int)i;
+        }
         if (pos < 0) {
             sbml_report(w->o, "sbml:10102", line_of(c),
                         "<%s> is not an element SBML Level %d Version %d allows inside <%s>", cn,
