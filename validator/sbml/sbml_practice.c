@@ -38,8 +38,9 @@ static void check_values(sbml_ctx *c)
     }
     for (size_t i = 0; i < m->nparameters; i++) {
         const tc_sbml_parameter *p = &m->parameters[i];
+        /* Level 3 made this a rule of its own (20702); before, libSBML's practice check */
         if (!p->units)
-            sbml_report(&c->out, "sbml:80701", p->b.line,
+            sbml_report(&c->out, c->doc->level >= 3 ? "sbml:20702" : "sbml:80701", p->b.line,
                         "parameter \"%s\" has no units; declaring them lets its use be checked",
                         p->b.id ? p->b.id : "");
         if (!p->value.set && !assigned(c, p->b.id))
@@ -51,6 +52,16 @@ static void check_values(sbml_ctx *c)
         const tc_sbml_kinetic_law *k = m->reactions[i].kinetic_law;
         for (size_t j = 0; k && j < k->nparameters; j++) {
             const tc_sbml_parameter *p = &k->parameters[j];
+            const char *rid = m->reactions[i].b.id ? m->reactions[i].b.id : "";
+            if (!p->units)
+                sbml_report(&c->out, "sbml:80701", p->b.line,
+                            "local parameter \"%s\" of reaction \"%s\" has no units; declaring "
+                            "them lets its use be checked",
+                            p->b.id ? p->b.id : "", rid);
+            if (!p->value.set)
+                sbml_report(&c->out, "sbml:80702", p->b.line,
+                            "local parameter \"%s\" of reaction \"%s\" has no value",
+                            p->b.id ? p->b.id : "", rid);
             const sbml_sym *s = sbml_syms_find(&c->syms, p->b.id);
             if (s && (s->kind == SBML_SPECIES || s->kind == SBML_COMPARTMENT ||
                       s->kind == SBML_PARAMETER))

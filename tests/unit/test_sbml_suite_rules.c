@@ -1,0 +1,90 @@
+/* sbml: rules taken from the SBML validation suite's files, on small documents: each
+ * finding's rule, line and message. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../testutil.h"
+#include "sbml/sbml.h"
+
+#define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
+#define L3V1                                                                                       \
+    "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" level=\"3\" version=\"1\">\n"
+#define L3V2                                                                                       \
+    "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" level=\"3\" version=\"2\">\n"
+#define L2V4 "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" level=\"2\" version=\"4\">\n"
+
+static void validate(const char *text, tc_findings *fs)
+{
+    tc_findings_init(fs);
+    tc_sbml_doc *doc = NULL;
+    if (tc_sbml_read(&doc, text, strlen(text), "m.xml", fs) == 0) {
+        tc_sbml_validate(doc, fs);
+        tc_sbml_doc_free(doc);
+    }
+}
+
+static size_t count(const tc_findings *fs, const char *rule, long line, const char *part)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fs->len; i++)
+        if (strcmp(fs->items[i].rule, rule) == 0 && (line < 0 || fs->items[i].line == line) &&
+            strstr(fs->items[i].message, part))
+            n++;
+    return n;
+}
+
+/* Exactly n findings of `rule` on `line` (any line when negative) containing `part`. */
+static void expect_n(const char *text, size_t n, const char *rule, long line, const char *part)
+{
+    tc_findings fs;
+    validate(text, &fs);
+    size_t k = count(&fs, rule, line, part);
+    if (k != n)
+        for (size_t i = 0; i < fs.len; i++)
+            fprintf(stderr, "  have %s line %ld: %s\n", fs.items[i].rule, fs.items[i].line,
+                    fs.items[i].message);
+    ck_assert_msg(k == n, "expected %zu %s on line %ld containing \"%s\", have %zu", n, rule, line,
+                  part, k);
+    tc_findings_release(&fs);
+}
+
+START_TEST(test_parameter_units_and_values)
+{
+    const char *l3 = "<?xml version=\"1.0\"?>\n" L3V1 "<model>\n"
+                     "<listOfParameters>\n"
+                     "<parameter id=\"p\" constant=\"true\"/>\n"
+                     "</listOfParameters></model></sbml>\n";
+    expect_n(l3, 1, "sbml:20702", 5, "parameter \"p\" has no units");
+    expect_n(l3, 0, "sbml:80701", -1, "");
+    const char *l2 = "<?xml version=\"1.0\"?>\n" L2V4 "<model>\n"
+                     "<listOfParameters>\n"
+                     "<parameter id=\"p\" value=\"1\"/>\n"
+                     "</listOfParameters></model></sbml>\n";
+    expect_n(l2, 1, "sbml:80701", 5, "parameter \"p\" has no units");
+    expect_n(l2, 0, "sbml:20702", -1, "");
+    /* local parameters: units and a value */
+    const char *local = "<?xml version=\"1.0\"?>\n" L3V1
+                        "<model><listOfCompartments><compartment id=\"c\" size=\"1\" "
+                        "constant=\"true\"/></listOfCompartments>\n"
+                        "<listOfReactions><reaction id=\"r\" reversible=\"false\" fast=\"false\">\n"
+                        "<kineticLaw>" MATHML "<ci>k</ci></math>\n"
+                        "<listOfLocalParameters>\n"
+                        "<localParameter id=\"k\" units=\"second\"/>\n"
+                        "<localParameter id=\"j\" value=\"1\"/>\n"
+                        "</listOfLocalParameters></kineticLaw></reaction></listOfReactions>\n"
+                        "</model></sbml>\n";
+    expect_n(local, 1, "sbml:80702", 7, "local parameter \"k\" of reaction \"r\" has no value");
+    expect_n(local, 1, "sbml:80701", 8, "local parameter \"j\" of reaction \"r\" has no units");
+    expect_n(local, 0, "sbml:80701", 7, "");
+}
+END_TEST
+
+Suite *sbml_suite_rules_suite(void)
+{
+    Suite *s = suite_create("sbml_suite_rules");
+    TCase *t = tcase_create("core");
+    tcase_add_test(t, test_parameter_units_and_values);
+    suite_add_tcase(s, t);
+    return s;
+}
