@@ -80,11 +80,34 @@ START_TEST(test_parameter_units_and_values)
 }
 END_TEST
 
+START_TEST(test_local_parameter_shadows)
+{
+    const char *text = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfFunctionDefinitions>\n"
+                       "<functionDefinition id=\"f\">" MATHML
+                       "<lambda><bvar><ci>x</ci></bvar><ci>x</ci></lambda></math>"
+                       "</functionDefinition></listOfFunctionDefinitions>\n"
+                       "<listOfCompartments><compartment id=\"c\" size=\"1\"/>"
+                       "</listOfCompartments>\n"
+                       "<listOfReactions><reaction id=\"r\" reversible=\"false\">\n"
+                       "<kineticLaw>" MATHML "<apply><times/><ci>r</ci><ci>f</ci></apply></math>\n"
+                       "<listOfParameters>\n"
+                       "<parameter id=\"r\" value=\"1\" units=\"dimensionless\"/>\n"
+                       "<parameter id=\"f\" value=\"1\" units=\"dimensionless\"/>\n"
+                       "<parameter id=\"k\" value=\"1\" units=\"dimensionless\"/>\n"
+                       "</listOfParameters></kineticLaw></reaction></listOfReactions>\n"
+                       "</model></sbml>\n";
+    expect_n(text, 1, "sbml:81121", 9, "hides the model's reaction \"r\"");
+    expect_n(text, 1, "sbml:81121", 10, "hides the model's function definition \"f\"");
+    expect_n(text, 0, "sbml:81121", 11, "");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
     TCase *t = tcase_create("core");
     tcase_add_test(t, test_parameter_units_and_values);
+    tcase_add_test(t, test_local_parameter_shadows);
     suite_add_tcase(s, t);
     return s;
 }

@@ -17,6 +17,28 @@ static bool assigned(const sbml_ctx *c, const char *id)
     return sbml_rule_for(c, id, TC_SBML_ASSIGNMENT) || sbml_rule_for(c, id, TC_SBML_RATE);
 }
 
+static const char *kind_name(sbml_kind k)
+{
+    switch (k) {
+    case SBML_COMPARTMENT:
+        return "compartment";
+    case SBML_SPECIES:
+        return "species";
+    case SBML_PARAMETER:
+        return "parameter";
+    case SBML_SPECIESREF:
+        return "species reference";
+    case SBML_REACTION:
+        return "reaction";
+    case SBML_FUNCTION:
+        return "function definition";
+    case SBML_EVENT:
+        return "event";
+    default:
+        return "component";
+    }
+}
+
 static void check_values(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
@@ -62,13 +84,13 @@ static void check_values(sbml_ctx *c)
                 sbml_report(&c->out, "sbml:80702", p->b.line,
                             "local parameter \"%s\" of reaction \"%s\" has no value",
                             p->b.id ? p->b.id : "", rid);
+            /* any id of the model: a species, a reaction, a function definition, ... */
             const sbml_sym *s = sbml_syms_find(&c->syms, p->b.id);
-            if (s && (s->kind == SBML_SPECIES || s->kind == SBML_COMPARTMENT ||
-                      s->kind == SBML_PARAMETER))
+            if (s)
                 sbml_report(&c->out, "sbml:81121", p->b.line,
-                            "local parameter \"%s\" of reaction \"%s\" hides the model's \"%s\" "
-                            "inside its kinetic law",
-                            p->b.id, m->reactions[i].b.id ? m->reactions[i].b.id : "", p->b.id);
+                            "local parameter \"%s\" of reaction \"%s\" hides the model's %s "
+                            "\"%s\" inside its kinetic law",
+                            p->b.id, rid, kind_name(s->kind), p->b.id);
         }
     }
 }
