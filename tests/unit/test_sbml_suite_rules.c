@@ -102,12 +102,32 @@ START_TEST(test_local_parameter_shadows)
 }
 END_TEST
 
+START_TEST(test_level1_predefined_units)
+{
+    /* Level 1 predefines substance, time and volume; length and area came with Level 2 */
+    const char *l1 = "<?xml version=\"1.0\"?>\n"
+                     "<sbml xmlns=\"http://www.sbml.org/sbml/level1\" level=\"1\" version=\"2\">\n"
+                     "<model><listOfCompartments><compartment name=\"c\"/></listOfCompartments>\n"
+                     "<listOfParameters>\n"
+                     "<parameter name=\"p\" units=\"length\" value=\"1\"/>\n"
+                     "<parameter name=\"q\" units=\"time\" value=\"1\"/>\n"
+                     "</listOfParameters></model></sbml>\n";
+    expect_n(l1, 1, "sbml:20701", 5, "units=\"length\" of parameter \"p\"");
+    expect_n(l1, 0, "sbml:20701", 6, "");
+    const char *l2 = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfParameters>\n"
+                     "<parameter id=\"p\" units=\"length\" value=\"1\"/>\n"
+                     "</listOfParameters></model></sbml>\n";
+    expect_n(l2, 0, "sbml:20701", -1, "");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
     TCase *t = tcase_create("core");
     tcase_add_test(t, test_parameter_units_and_values);
     tcase_add_test(t, test_local_parameter_shadows);
+    tcase_add_test(t, test_level1_predefined_units);
     suite_add_tcase(s, t);
     return s;
 }

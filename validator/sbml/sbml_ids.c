@@ -299,7 +299,10 @@ static bool unit_known(const sbml_ctx *c, const char *u)
         return true;
     /* predefined unit names of Levels 1 and 2 */
     if (l < 3 && (strcmp(u, "substance") == 0 || strcmp(u, "volume") == 0 ||
-                  strcmp(u, "area") == 0 || strcmp(u, "length") == 0 || strcmp(u, "time") == 0))
+                  strcmp(u, "time") == 0))
+        return true;
+    /* area and length arrived with Level 2 */
+    if (l == 2 && (strcmp(u, "area") == 0 || strcmp(u, "length") == 0))
         return true;
     return false;
 }

@@ -145,9 +145,10 @@ static bool unit_named(const sbml_ctx *c, const char *ref, uvec *out)
             return base_unit("litre", out);
         if (strcmp(ref, "time") == 0)
             return base_unit("second", out);
-        if (strcmp(ref, "length") == 0)
+        /* Level 1 predefines substance, time and volume only */
+        if (c->doc->level == 2 && strcmp(ref, "length") == 0)
             return base_unit("metre", out);
-        if (strcmp(ref, "area") == 0) {
+        if (c->doc->level == 2 && strcmp(ref, "area") == 0) {
             base_unit("metre", out);
             out->e[D_METRE] = 2;
             return true;
