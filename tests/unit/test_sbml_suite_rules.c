@@ -121,6 +121,32 @@ START_TEST(test_level1_predefined_units)
 }
 END_TEST
 
+START_TEST(test_function_without_value)
+{
+    const char *plain = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfFunctionDefinitions>\n"
+                        "<functionDefinition id=\"f\">" MATHML "<lambda>\n"
+                        "<bvar><ci>x</ci></bvar>\n"
+                        "<apply/>\n"
+                        "</lambda></math></functionDefinition>\n"
+                        "</listOfFunctionDefinitions></model></sbml>\n";
+    expect_n(plain, 1, "sbml:20305", 6, "function \"f\" returns an empty <apply>");
+    const char *wrapped = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfFunctionDefinitions>\n"
+                          "<functionDefinition id=\"g\">" MATHML "<semantics><lambda>\n"
+                          "<bvar><ci>x</ci></bvar>\n"
+                          "<apply/>\n"
+                          "</lambda></semantics></math></functionDefinition>\n"
+                          "</listOfFunctionDefinitions></model></sbml>\n";
+    expect_n(wrapped, 1, "sbml:20305", 6, "function \"g\" returns an empty <apply>");
+    const char *fine = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfFunctionDefinitions>\n"
+                       "<functionDefinition id=\"f\">" MATHML "<lambda>\n"
+                       "<bvar><ci>x</ci></bvar>\n"
+                       "<apply><plus/><ci>x</ci><cn>1</cn></apply>\n"
+                       "</lambda></math></functionDefinition>\n"
+                       "</listOfFunctionDefinitions></model></sbml>\n";
+    expect_n(fine, 0, "sbml:20305", -1, "");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -128,6 +154,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_parameter_units_and_values);
     tcase_add_test(t, test_local_parameter_shadows);
     tcase_add_test(t, test_level1_predefined_units);
+    tcase_add_test(t, test_function_without_value);
     suite_add_tcase(s, t);
     return s;
 }

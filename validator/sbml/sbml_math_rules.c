@@ -276,6 +276,37 @@ static void check(sbml_ctx *c, const tc_sbml_math *m, const tc_sbml_kinetic_law 
     }
 }
 
+/* The element child of n named `name` in any namespace, or NULL. */
+static const xmlNode *child_named(const xmlNode *n, const char *name)
+{
+    for (const xmlNode *x = n ? n->children : NULL; x; x = x->next)
+        if (x->type == XML_ELEMENT_NODE && strcmp((const char *)x->name, name) == 0)
+            return x;
+    return NULL;
+}
+
+/* A lambda whose body is an <apply> with nothing in it returns neither a number nor a
+ * boolean (20305; the reader has reported the empty apply itself). */
+static void empty_body(sbml_ctx *c, const tc_sbml_function *f)
+{
+    const xmlNode *math = child_named(f->b.node, "math"), *body = NULL;
+    const xmlNode *lambda = child_named(math, "lambda");
+    if (!lambda) /* MathML may wrap it in <semantics> */
+        lambda = child_named(child_named(math, "semantics"), "lambda");
+    for (const xmlNode *x = lambda ? lambda->children : NULL; x; x = x->next)
+        if (x->type == XML_ELEMENT_NODE && strcmp((const char *)x->name, "bvar") != 0)
+            body = x;
+    if (!body || strcmp((const char *)body->name, "apply") != 0)
+        return;
+    for (const xmlNode *x = body->children; x; x = x->next)
+        if (x->type == XML_ELEMENT_NODE)
+            return;
+    sbml_report(&c->out, "sbml:20305", (long)xmlGetLineNo(body),
+                "function \"%s\" returns an empty <apply>, which is neither a number nor a "
+                "boolean",
+                f->b.id ? f->b.id : "");
+}
+
 static void check_functions(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
@@ -283,6 +314,7 @@ static void check_functions(sbml_ctx *c)
     for (size_t i = 0; i < m->nfunctions; i++) {
         const tc_sbml_function *f = &m->functions[i];
         const tc_expr *l = f->math.expr;
+        empty_body(c, f);
         if (!l) {
             continue;
         }
