@@ -147,6 +147,26 @@ START_TEST(test_function_without_value)
 }
 END_TEST
 
+START_TEST(test_zero_dimensional_outside)
+{
+    const char *inner = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfCompartments>\n"
+                        "<compartment id=\"a\" spatialDimensions=\"2\"/>\n"
+                        "<compartment id=\"c\" spatialDimensions=\"0\" outside=\"a\"/>\n"
+                        "</listOfCompartments></model></sbml>\n";
+    expect_n(inner, 1, "sbml:20506", 5, "compartment \"c\" has zero dimensions but is inside");
+    const char *outer = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfCompartments>\n"
+                        "<compartment id=\"a\" spatialDimensions=\"0\"/>\n"
+                        "<compartment id=\"c\" spatialDimensions=\"3\" outside=\"a\"/>\n"
+                        "</listOfCompartments></model></sbml>\n";
+    expect_n(outer, 1, "sbml:20506", 5, "is inside \"a\", which has zero dimensions");
+    const char *both = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfCompartments>\n"
+                       "<compartment id=\"a\" spatialDimensions=\"0\"/>\n"
+                       "<compartment id=\"c\" spatialDimensions=\"0\" outside=\"a\"/>\n"
+                       "</listOfCompartments></model></sbml>\n";
+    expect_n(both, 0, "sbml:20506", -1, "");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -155,6 +175,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_local_parameter_shadows);
     tcase_add_test(t, test_level1_predefined_units);
     tcase_add_test(t, test_function_without_value);
+    tcase_add_test(t, test_zero_dimensional_outside);
     suite_add_tcase(s, t);
     return s;
 }

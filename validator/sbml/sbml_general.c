@@ -103,10 +103,18 @@ static void check_compartments(sbml_ctx *c)
                             "the outside of compartment \"%s\" is \"%s\", which is no compartment",
                             idn(&x->b), x->outside);
             } else {
-                if (o->spatial_dimensions.set && o->spatial_dimensions.v == 0 && !zero)
+                bool ozero = o->spatial_dimensions.set && o->spatial_dimensions.v == 0;
+                if (ozero && !zero)
                     sbml_report(&c->out, "sbml:20506", x->b.line,
                                 "compartment \"%s\" is inside \"%s\", which has zero dimensions",
                                 idn(&x->b), x->outside);
+                /* and the other way round, as the suite and libSBML read the rule: a
+                 * zero-dimensional compartment only sits inside another such */
+                else if (zero && o->spatial_dimensions.set && !ozero)
+                    sbml_report(&c->out, "sbml:20506", x->b.line,
+                                "compartment \"%s\" has zero dimensions but is inside \"%s\", "
+                                "which has %g",
+                                idn(&x->b), x->outside, o->spatial_dimensions.v);
                 /* follow the chain: a cycle brings us back to x */
                 const tc_sbml_compartment *p = o;
                 for (size_t step = 0; p && step <= m->ncompartments; step++) {
