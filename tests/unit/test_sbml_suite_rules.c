@@ -167,6 +167,23 @@ START_TEST(test_zero_dimensional_outside)
 }
 END_TEST
 
+START_TEST(test_level3_unit_that_names_nothing)
+{
+    /* Level 3 predefines no "length": the compartment's units are no unit of length */
+    const char *text = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfCompartments>\n"
+                       "<compartment id=\"c\" spatialDimensions=\"1\" units=\"length\" "
+                       "constant=\"true\"/>\n"
+                       "</listOfCompartments></model></sbml>\n";
+    expect_n(text, 1, "sbml:20507", 4, "units=\"length\" of <compartment> \"c\" names no unit");
+    expect_n(text, 1, "sbml:10313", 4, "names no unit definition or base unit");
+    const char *fine = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfCompartments>\n"
+                       "<compartment id=\"c\" spatialDimensions=\"1\" units=\"metre\" "
+                       "constant=\"true\"/>\n"
+                       "</listOfCompartments></model></sbml>\n";
+    expect_n(fine, 0, "sbml:20507", -1, "");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -176,6 +193,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_level1_predefined_units);
     tcase_add_test(t, test_function_without_value);
     tcase_add_test(t, test_zero_dimensional_outside);
+    tcase_add_test(t, test_level3_unit_that_names_nothing);
     suite_add_tcase(s, t);
     return s;
 }
