@@ -184,6 +184,24 @@ START_TEST(test_level3_unit_that_names_nothing)
 }
 END_TEST
 
+START_TEST(test_compartment_units_undefined)
+{
+    const char *text =
+        "<?xml version=\"1.0\"?>\n" L3V2 "<model areaUnits=\"metre\"><listOfCompartments>\n"
+        "<compartment id=\"a\" size=\"1\" constant=\"true\"/>\n"
+        "<compartment id=\"b\" spatialDimensions=\"3\" constant=\"true\"/>\n"
+        "<compartment id=\"d\" spatialDimensions=\"2\" constant=\"true\"/>\n"
+        "<compartment id=\"e\" spatialDimensions=\"1\" units=\"metre\" "
+        "constant=\"true\"/>\n"
+        "</listOfCompartments></model></sbml>\n";
+    expect_n(text, 1, "sbml:20518", 4, "compartment \"a\" has neither units nor");
+    expect_n(text, 1, "sbml:20513", 5,
+             "compartment \"b\" has no units and the model no volumeUnits");
+    expect_n(text, 0, "sbml:20512", -1, "");
+    expect_n(text, 0, "sbml:20511", -1, "");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -194,6 +212,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_function_without_value);
     tcase_add_test(t, test_zero_dimensional_outside);
     tcase_add_test(t, test_level3_unit_that_names_nothing);
+    tcase_add_test(t, test_compartment_units_undefined);
     suite_add_tcase(s, t);
     return s;
 }

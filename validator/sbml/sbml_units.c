@@ -386,6 +386,23 @@ static void check_undeclared_objects(sbml_ctx *c)
                         "the units of compartment \"%s\" are not declared (no units on it, or "
                         "no default for its dimensions on the model)",
                         x->b.id ? x->b.id : "");
+        if (x->units)
+            continue;
+        /* the specification's own rules for the same: per dimension, and without any */
+        const char *id = x->b.id ? x->b.id : "";
+        double d = x->spatial_dimensions.v;
+        if (!x->spatial_dimensions.set)
+            sbml_report(&c->out, "sbml:20518", x->b.line,
+                        "compartment \"%s\" has neither units nor spatialDimensions, so the "
+                        "unit of its size is undefined",
+                        id);
+        else if ((d == 1 && !m->length_units) || (d == 2 && !m->area_units) ||
+                 (d == 3 && !m->volume_units))
+            sbml_report(&c->out, d == 1 ? "sbml:20511" : d == 2 ? "sbml:20512" : "sbml:20513",
+                        x->b.line,
+                        "compartment \"%s\" has no units and the model no %s, so the unit of "
+                        "its size is undefined",
+                        id, d == 1 ? "lengthUnits" : d == 2 ? "areaUnits" : "volumeUnits");
     }
 }
 
