@@ -202,6 +202,28 @@ START_TEST(test_compartment_units_undefined)
 }
 END_TEST
 
+START_TEST(test_xml_layer_attribute_errors)
+{
+    const char *l2 = "<?xml version=\"1.0\"?>\n"
+                     "<sbml xmlns=\"http://www.sbml.org/sbml/level2\" level=\"2\" version=\"1\">\n"
+                     "<model><listOfParameters>\n"
+                     "<parameter id=\"p\" value=\"1\" constant=\"false\"/>\n"
+                     "</listOfParameters><listOfRules>\n"
+                     "<assignmentRule>" MATHML "<cn>1</cn></math></assignmentRule>\n"
+                     "</listOfRules></model></sbml>\n";
+    expect_n(l2, 1, "sbml:01015", 6, "<assignmentRule> lacks its required attribute variable");
+    const char *l3 = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfParameters>\n"
+                     "<parameter id=\"p\" value=\"1\" constant=\"maybe\"/>\n"
+                     "</listOfParameters></model></sbml>\n";
+    expect_n(l3, 1, "sbml:01016", 4, "the value \"maybe\" of attribute constant of <parameter>");
+    /* Level 3 names a missing attribute by the element's own rule only */
+    const char *l3_missing = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfParameters>\n"
+                             "<parameter id=\"p\" value=\"1\"/>\n"
+                             "</listOfParameters></model></sbml>\n";
+    expect_n(l3_missing, 0, "sbml:01015", -1, "");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -213,6 +235,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_zero_dimensional_outside);
     tcase_add_test(t, test_level3_unit_that_names_nothing);
     tcase_add_test(t, test_compartment_units_undefined);
+    tcase_add_test(t, test_xml_layer_attribute_errors);
     suite_add_tcase(s, t);
     return s;
 }

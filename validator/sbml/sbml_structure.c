@@ -306,6 +306,14 @@ static const struct {
     {"unit", " kind "},
 };
 
+/* Before Level 3 libSBML's XML layer reports a missing required attribute too
+ * (MissingXMLRequiredAttribute); Level 3 has a rule per element instead. */
+static void missing(walker *w, const xmlNode *n, const char *attr)
+{
+    sbml_report(w->o, "sbml:01015", line_of(n), "<%s> lacks its required attribute %s", nm(n),
+                attr);
+}
+
 static void check_l1_attrs(walker *w, const xmlNode *n)
 {
     for (size_t i = 0; i < sizeof(l1_required) / sizeof(l1_required[0]); i++) {
@@ -313,10 +321,12 @@ static void check_l1_attrs(walker *w, const xmlNode *n)
             continue;
         char word[32];
         for (const char *p = l1_required[i].attrs; sscanf(p, " %31s", word) == 1;) {
-            if (!sbml_has_attr(n, word))
+            if (!sbml_has_attr(n, word)) {
                 sbml_report(w->o, "sbml:10103", line_of(n),
                             "<%s> is missing the attribute %s, which SBML Level 1 requires",
                             nm(n), word);
+                missing(w, n, word);
+            }
             p = strstr(p, word) + strlen(word);
         }
     }
@@ -403,9 +413,12 @@ static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
             word[len] = '\0';
             bool skip = (v2 && strcmp(s->name, "reaction") == 0 && strcmp(word, "fast") == 0) ||
                         (w->level == 1 && strcmp(word, "id") == 0);
-            if (!skip && !sbml_has_attr(n, word))
+            if (!skip && !sbml_has_attr(n, word)) {
                 sbml_report(w->o, rule, line_of(n), "<%s> is missing the required attribute %s",
                             s->name, word);
+                if (w->level < 3)
+                    missing(w, n, word);
+            }
         }
         p = e;
     }
@@ -424,12 +437,18 @@ static void check_types(walker *w, const xmlNode *n)
                                          : valid_int(v);
         if (typed[i].type == 'd' && w->level < 3 && strcmp(typed[i].attr, "exponent") == 0)
             ok = valid_int(v);
-        if (!ok)
+        const char *want = typed[i].type == 'b'   ? "a boolean (true or false)"
+                           : typed[i].type == 'd' ? "a number"
+                                                  : "an integer";
+        if (!ok) {
             sbml_report(w->o, schema_rule(w, typed[i].rule), line_of(n),
                         "the attribute %s=\"%s\" of <%s> must be %s", typed[i].attr, v, nm(n),
-                        typed[i].type == 'b'   ? "a boolean (true or false)"
-                        : typed[i].type == 'd' ? "a number"
-                                               : "an integer");
+                        want);
+            /* what libSBML's XML layer says of the same value (XMLAttributeTypeMismatch) */
+            sbml_report(w->o, "sbml:01016", line_of(n),
+                        "the value \"%s\" of attribute %s of <%s> is not of its type (%s)", v,
+                        typed[i].attr, nm(n), want);
+        }
         free(v);
     }
 }
