@@ -224,6 +224,18 @@ START_TEST(test_xml_layer_attribute_errors)
 }
 END_TEST
 
+START_TEST(test_version_against_namespace)
+{
+    const char *text =
+        "<?xml version=\"1.0\"?>\n"
+        "<sbml xmlns=\"http://www.sbml.org/sbml/level1\" level=\"1\" version=\"3\">\n"
+        "<model><listOfCompartments><compartment name=\"c\"/></listOfCompartments>"
+        "</model></sbml>\n";
+    expect_n(text, 1, "sbml:99101", 2, "SBML Level 1 Version 3 does not exist");
+    expect_n(text, 1, "sbml:20103", 2, "<sbml version=\"3\"> does not agree with its namespace");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -236,6 +248,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_level3_unit_that_names_nothing);
     tcase_add_test(t, test_compartment_units_undefined);
     tcase_add_test(t, test_xml_layer_attribute_errors);
+    tcase_add_test(t, test_version_against_namespace);
     suite_add_tcase(s, t);
     return s;
 }

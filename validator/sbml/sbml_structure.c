@@ -805,9 +805,17 @@ static void check_root(walker *w, const xmlNode *root)
         sbml_report(w->o, "sbml:20102", line, "<sbml> must declare its level");
     if (!vs)
         sbml_report(w->o, "sbml:20103", line, "<sbml> must declare its version");
-    if (ls && vs && !lv_known)
+    if (ls && vs && !lv_known) {
         sbml_report(w->o, "sbml:99101", line, "SBML Level %s Version %s does not exist", ls, vs);
-    else if (!ns_known)
+        /* a namespace of the right level: it is the version that disagrees with it */
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+            if (strcmp(known[i].ns, href) == 0 && known[i].l == w->level) {
+                sbml_report(w->o, "sbml:20103", line,
+                            "<sbml version=\"%s\"> does not agree with its namespace %s", vs,
+                            href);
+                break;
+            }
+    } else if (!ns_known)
         sbml_report(w->o, "sbml:20101", line,
                     "<sbml> is in the namespace \"%s\", which is not an SBML core namespace", href);
     else if (ls && vs && !match) {
