@@ -236,6 +236,24 @@ START_TEST(test_version_against_namespace)
 }
 END_TEST
 
+START_TEST(test_foreign_namespace_outside_annotations)
+{
+    const char *text = "<?xml version=\"1.0\"?>\n"
+                       "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" level=\"3\" "
+                       "version=\"1\" xmlns:x=\"http://example.org/x\">\n"
+                       "<model><listOfCompartments>\n"
+                       "<compartment id=\"c\" constant=\"true\" x:shape=\"circle\"/>\n"
+                       "</listOfCompartments>\n"
+                       "<x:listOfShapes/>\n"
+                       "<annotation><x:kept/></annotation>\n"
+                       "</model></sbml>\n";
+    expect_n(text, 1, "sbml:10102", 6,
+             "<listOfShapes> is in the namespace \"http://example.org/x\"");
+    expect_n(text, 0, "sbml:10102", 7, "");
+    expect_n(text, 1, "sbml:20517", 4, "may not have the attribute x:shape");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -249,6 +267,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_compartment_units_undefined);
     tcase_add_test(t, test_xml_layer_attribute_errors);
     tcase_add_test(t, test_version_against_namespace);
+    tcase_add_test(t, test_foreign_namespace_outside_annotations);
     suite_add_tcase(s, t);
     return s;
 }

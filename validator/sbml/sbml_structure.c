@@ -342,6 +342,13 @@ static void check_l1_attrs(walker *w, const xmlNode *n)
     }
 }
 
+/* A Level 3 package namespace (its elements are the package's to judge). */
+static bool l3_package_ns(const xmlNs *ns)
+{
+    return ns && ns->href &&
+           strncmp((const char *)ns->href, "http://www.sbml.org/sbml/level3/", 32) == 0;
+}
+
 /* Level 2 Version 2 allows sboTerm only on some elements. */
 static bool l2v2_sbo_allowed(const char *elem)
 {
@@ -374,8 +381,18 @@ static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
     int lv = w->level * 10 + w->version;
     for (const xmlAttr *a = n->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
+        if (a->ns && l3 && !l3_package_ns(a->ns) &&
+            !xmlStrEqual(a->ns->href, (const xmlChar *)"http://www.w3.org/XML/1998/namespace")) {
+            /* Level 3 lets packages add attributes, nothing else does */
+            sbml_report(w->o, rule, line_of(n),
+                        "<%s> may not have the attribute %s:%s from the namespace \"%s\", which "
+                        "is no Level 3 package's",
+                        s->name, a->ns->prefix ? (const char *)a->ns->prefix : "", an,
+                        (const char *)a->ns->href);
+            continue;
+        }
         if (a->ns)
-            continue; /* package or other namespaces are not ours to judge */
+            continue; /* package namespaces are not ours to judge */
         if ((w->level == 2 && !l2_attr_exists(s->name, an, lv)) ||
             (lv == 22 && strcmp(an, "sboTerm") == 0 && !l2v2_sbo_allowed(s->name))) {
             sbml_report(w->o, "sbml:10103", line_of(n),
@@ -747,8 +764,16 @@ static void walk(walker *w, const xmlNode *n, int depth)
     if (depth > 200)
         return;
     for (const xmlNode *c = n->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || !sbml_is_sbml(c))
+        if (c->type != XML_ELEMENT_NODE)
             continue;
+        if (!sbml_is_sbml(c)) {
+            if (w->level >= 3 && !sbml_is_math(c) && !l3_package_ns(c->ns))
+                sbml_report(w->o, "sbml:10102", line_of(c),
+                            "<%s> is in the namespace \"%s\", which is neither SBML's nor a "
+                            "Level 3 package's; outside annotations it is not allowed",
+                            nm(c), c->ns ? (const char *)c->ns->href : "");
+            continue;
+        }
         const char *name = nm(c);
         if (strcmp(name, "notes") == 0 || strcmp(name, "annotation") == 0 ||
             strcmp(name, "math") == 0 || strcmp(name, "message") == 0)
