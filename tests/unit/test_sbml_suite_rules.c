@@ -254,6 +254,30 @@ START_TEST(test_foreign_namespace_outside_annotations)
 }
 END_TEST
 
+START_TEST(test_call_argument_types)
+{
+    const char *text = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfFunctionDefinitions>\n"
+                       "<functionDefinition id=\"both\">" MATHML "<lambda>"
+                       "<bvar><ci>x</ci></bvar><bvar><ci>y</ci></bvar>"
+                       "<apply><and/><ci>x</ci><ci>y</ci></apply></lambda></math>"
+                       "</functionDefinition>\n"
+                       "</listOfFunctionDefinitions>\n"
+                       "<listOfCompartments><compartment id=\"cell\" size=\"1\"/>"
+                       "</listOfCompartments>\n"
+                       "<listOfConstraints><constraint>" MATHML "\n"
+                       "<apply><ci>both</ci><true/><ci>cell</ci></apply>\n"
+                       "</math></constraint>\n"
+                       "<constraint>" MATHML "\n"
+                       "<apply><ci>both</ci><true/><false/></apply>\n"
+                       "</math></constraint></listOfConstraints>\n"
+                       "</model></sbml>\n";
+    expect_n(text, 1, "sbml:10209", 8,
+             "the arguments of <and> must be boolean: function \"both\" applies it to its "
+             "argument y");
+    expect_n(text, 1, "sbml:10209", -1, "");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -268,6 +292,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_xml_layer_attribute_errors);
     tcase_add_test(t, test_version_against_namespace);
     tcase_add_test(t, test_foreign_namespace_outside_annotations);
+    tcase_add_test(t, test_call_argument_types);
     suite_add_tcase(s, t);
     return s;
 }

@@ -87,6 +87,44 @@ static bool is_relational(tc_expr_op op)
     return op >= TC_EXPR_EQ && op <= TC_EXPR_LEQ;
 }
 
+/* A logical operator that applies directly to the symbol `name` somewhere in e, or
+ * TC_EXPR_NUMBER (meaning none). */
+static tc_expr_op logical_use(const tc_expr *e, const char *name, int depth)
+{
+    if (!e || depth > 200)
+        return TC_EXPR_NUMBER;
+    for (size_t i = 0; i < e->nargs; i++) {
+        const tc_expr *a = e->args[i];
+        if (is_logical(e->op) && a->op == TC_EXPR_SYMBOL && a->name && strcmp(a->name, name) == 0)
+            return e->op;
+        tc_expr_op op = logical_use(a, name, depth + 1);
+        if (op != TC_EXPR_NUMBER)
+            return op;
+    }
+    return TC_EXPR_NUMBER;
+}
+
+/* A call passes its arguments into the function's body: a number given for an argument
+ * that the body combines with a logical operator breaks that operator's rule (10209). */
+static void call_argument_types(sbml_ctx *c, const tc_expr *e, long at)
+{
+    const tc_sbml_function *f = sbml_function(c, e->name);
+    const tc_expr *l = f ? f->math.expr : NULL;
+    if (!l || l->op != TC_EXPR_LAMBDA || l->nargs - 1 != e->nargs)
+        return;
+    for (size_t i = 0; i < e->nargs; i++) {
+        const char *bv = l->args[i]->name;
+        if (!bv || type_of(c, e->args[i], 0) != T_NUM)
+            continue;
+        tc_expr_op op = logical_use(l->args[l->nargs - 1], bv, 0);
+        if (op != TC_EXPR_NUMBER)
+            sbml_report(&c->out, "sbml:10209", at,
+                        "the arguments of <%s> must be boolean: function \"%s\" applies it to "
+                        "its argument %s, which is given a number here",
+                        tc_expr_op_name(op), e->name, bv);
+    }
+}
+
 static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int depth)
 {
     if (!e || depth > 1000)
@@ -210,6 +248,8 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
     }
     if (e->op == TC_EXPR_RATE_OF)
         return; /* its argument is a reference, checked above */
+    if (s->strict_types && e->op == TC_EXPR_CALL)
+        call_argument_types(c, e, at);
     if (s->strict_types && e->op != TC_EXPR_LAMBDA) {
         for (size_t i = 0; i < e->nargs; i++) {
             const tc_expr *a = e->args[i];
