@@ -278,6 +278,20 @@ START_TEST(test_call_argument_types)
 }
 END_TEST
 
+START_TEST(test_level3v2_operators)
+{
+#define MAX_RULE                                                                                   \
+    "<model><listOfParameters><parameter id=\"p\" constant=\"false\"/></listOfParameters>\n"       \
+    "<listOfRules><assignmentRule variable=\"p\">" MATHML "\n"                                     \
+    "<apply><max/><cn>5</cn><cn>6</cn></apply>\n"                                                  \
+    "</math></assignmentRule></listOfRules></model></sbml>\n"
+    expect_n("<?xml version=\"1.0\"?>\n" L3V1 MAX_RULE, 1, "sbml:10202", 5,
+             "<max> is not in the MathML subset of SBML Level 3 Version 1");
+    expect_n("<?xml version=\"1.0\"?>\n" L3V2 MAX_RULE, 0, "sbml:10202", -1, "");
+#undef MAX_RULE
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -293,6 +307,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_version_against_namespace);
     tcase_add_test(t, test_foreign_namespace_outside_annotations);
     tcase_add_test(t, test_call_argument_types);
+    tcase_add_test(t, test_level3v2_operators);
     suite_add_tcase(s, t);
     return s;
 }

@@ -205,6 +205,18 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
         }
         break;
     }
+    case TC_EXPR_MAX:
+    case TC_EXPR_MIN:
+    case TC_EXPR_QUOTIENT:
+    case TC_EXPR_REM:
+    case TC_EXPR_IMPLIES:
+        /* MathML operators that SBML's subset gained with Level 3 Version 2 */
+        if (c->doc->level < 3 || (c->doc->level == 3 && c->doc->version < 2))
+            sbml_report(o, "sbml:10202", at,
+                        "<%s> is not in the MathML subset of SBML Level %d Version %d (it "
+                        "arrived with Level 3 Version 2)",
+                        tc_expr_op_name(e->op), c->doc->level, c->doc->version);
+        break;
     case TC_EXPR_TIME:
         if (s->lambda)
             sbml_report(o, "sbml:99301", at,
