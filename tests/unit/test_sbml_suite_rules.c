@@ -292,6 +292,22 @@ START_TEST(test_level3v2_operators)
 }
 END_TEST
 
+START_TEST(test_level1_child_order)
+{
+    const char *text =
+        "<?xml version=\"1.0\"?>\n"
+        "<sbml xmlns=\"http://www.sbml.org/sbml/level1\" level=\"1\" version=\"2\">\n"
+        "<model><listOfCompartments><compartment name=\"c\"/></listOfCompartments>\n"
+        "<listOfSpecies><species name=\"s\" compartment=\"c\" initialAmount=\"0\"/>"
+        "</listOfSpecies>\n"
+        "<listOfReactions><reaction name=\"r\">\n"
+        "<kineticLaw formula=\"s\"/>\n"
+        "<listOfReactants><speciesReference species=\"s\"/></listOfReactants>\n"
+        "</reaction></listOfReactions></model></sbml>\n";
+    expect_n(text, 1, "sbml:21102", 7, "<listOfReactants> is out of order inside <reaction>");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -308,6 +324,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_foreign_namespace_outside_annotations);
     tcase_add_test(t, test_call_argument_types);
     tcase_add_test(t, test_level3v2_operators);
+    tcase_add_test(t, test_level1_child_order);
     suite_add_tcase(s, t);
     return s;
 }

@@ -694,7 +694,7 @@ static void check_known_children(walker *w, const xmlNode *n)
                         w->level, w->version, parent);
             continue;
         }
-        if (pos < last && w->level == 2 && !order_reported) {
+        if (pos < last && w->level <= 2 && !order_reported) {
             sbml_report(w->o, order_rule(parent), line_of(c), "<%s> is out of order inside <%s>",
                         cn, parent);
             order_reported = true;
