@@ -308,6 +308,42 @@ START_TEST(test_level1_child_order)
 }
 END_TEST
 
+START_TEST(test_empty_reaction_parts)
+{
+    const char *l2 = "<?xml version=\"1.0\"?>\n" L2V4
+                     "<model><listOfCompartments><compartment id=\"c\"/></listOfCompartments>\n"
+                     "<listOfSpecies><species id=\"s\" compartment=\"c\"/></listOfSpecies>\n"
+                     "<listOfReactions><reaction id=\"r\">\n"
+                     "<listOfProducts><speciesReference species=\"s\"/></listOfProducts>\n"
+                     "<kineticLaw>\n"
+                     "</kineticLaw></reaction></listOfReactions></model></sbml>\n";
+    expect_n(l2, 1, "sbml:21103", 7, "<kineticLaw> is present but empty");
+    const char *l3v1 = "<?xml version=\"1.0\"?>\n" L3V1
+                       "<model><listOfCompartments><compartment id=\"c\" constant=\"true\"/>"
+                       "</listOfCompartments>\n"
+                       "<listOfSpecies><species id=\"s\" compartment=\"c\" "
+                       "hasOnlySubstanceUnits=\"false\" boundaryCondition=\"false\" "
+                       "constant=\"false\"/></listOfSpecies>\n"
+                       "<listOfReactions><reaction id=\"r\" reversible=\"true\" fast=\"false\">\n"
+                       "<listOfReactants/>\n"
+                       "<listOfProducts><speciesReference species=\"s\" constant=\"true\"/>"
+                       "</listOfProducts>\n"
+                       "</reaction></listOfReactions></model></sbml>\n";
+    expect_n(l3v1, 1, "sbml:21103", 6, "<listOfReactants> is present but empty");
+    /* Level 3 Version 2 allows empty lists */
+    static const char from[] = "version1/core\" level=\"3\" version=\"1\"";
+    static const char to[] = "version2/core\" level=\"3\" version=\"2\"";
+    char *l3v2 = tc_xstrdup(l3v1);
+    char *at = strstr(l3v2, from);
+    ck_assert_ptr_nonnull(at);
+    memcpy(at, to, sizeof(to) - 1);
+    expect_n(l3v2, 0, "sbml:21103", -1, "");
+    /* the document was read whole: the practice checks reached its species */
+    expect_n(l3v2, 1, "sbml:80601", 4, "species \"s\" has no initial amount");
+    free(l3v2);
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -325,6 +361,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_call_argument_types);
     tcase_add_test(t, test_level3v2_operators);
     tcase_add_test(t, test_level1_child_order);
+    tcase_add_test(t, test_empty_reaction_parts);
     suite_add_tcase(s, t);
     return s;
 }

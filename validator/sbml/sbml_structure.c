@@ -495,6 +495,15 @@ static const char *empty_list_rule(const xmlNode *list)
 static void check_children(walker *w, const xmlNode *n)
 {
     const char *name = nm(n);
+    /* a kinetic law, when present, is not empty in Level 2 and Level 3 Version 1 (21103;
+     * Level 1 gives it a formula attribute) */
+    if (strcmp(name, "kineticLaw") == 0 && (w->level == 2 || (w->level == 3 && w->version == 1))) {
+        bool any = false;
+        for (const xmlNode *c = n->children; c && !any; c = c->next)
+            any = c->type == XML_ELEMENT_NODE && !is_notes_or_annotation(c);
+        if (!any)
+            sbml_report(w->o, "sbml:21103", line_of(n), "<kineticLaw> is present but empty");
+    }
     if (strcmp(name, "stoichiometryMath") == 0) {
         bool has = false;
         for (const xmlNode *c = n->children; c; c = c->next)
@@ -527,8 +536,11 @@ static void check_children(walker *w, const xmlNode *n)
                             line_of(c),
                             "<%s> may only contain <%s>, not <%s>", name, lists[i].child, nm(c));
         }
-        /* an empty list is a schema error before Level 3 */
-        if (w->level < 3) {
+        /* an empty list is a schema error before Level 3; Level 3 Version 1 still
+         * requires a reaction's lists to hold something (21103) */
+        bool l3v1_reaction_list =
+            w->level == 3 && w->version == 1 && strcmp(empty_list_rule(n), "sbml:21103") == 0;
+        if (w->level < 3 || l3v1_reaction_list) {
             bool any = false;
             for (const xmlNode *c = n->children; c; c = c->next)
                 if (c->type == XML_ELEMENT_NODE && !is_notes_or_annotation(c))
