@@ -344,6 +344,47 @@ START_TEST(test_empty_reaction_parts)
 }
 END_TEST
 
+/* A document of the given level and version whose only unit definition is "volume"
+ * made of one unit (line 4). */
+static char *volume_doc(const char *ns, int level, int version, const char *unit)
+{
+    tc_buf b = TC_BUF_INIT;
+    tc_buf_printf(&b,
+                  "<?xml version=\"1.0\"?>\n"
+                  "<sbml xmlns=\"%s\" level=\"%d\" version=\"%d\">\n"
+                  "<model><listOfUnitDefinitions>\n"
+                  "<unitDefinition %s=\"volume\"><listOfUnits>%s</listOfUnits></unitDefinition>\n"
+                  "</listOfUnitDefinitions></model></sbml>\n",
+                  ns, level, version, level == 1 ? "name" : "id", unit);
+    return tc_buf_detach(&b);
+}
+
+START_TEST(test_volume_redefinitions)
+{
+    const char *l1 = "http://www.sbml.org/sbml/level1", *l2 = "http://www.sbml.org/sbml/level2",
+               *l2v4 = "http://www.sbml.org/sbml/level2/version4";
+    char *t = volume_doc(l1, 1, 1, "<unit kind=\"litre\" exponent=\"2\"/>");
+    expect_n(t, 1, "sbml:20407", 4, "in litres must have exponent 1, not 2");
+    free(t);
+    t = volume_doc(l2, 2, 1, "<unit kind=\"metre\" exponent=\"2\"/>");
+    expect_n(t, 1, "sbml:20408", 4, "in metres must have exponent 3, not 2");
+    expect_n(t, 0, "sbml:20406", -1, "");
+    free(t);
+    t = volume_doc(l1, 1, 2, "<unit kind=\"metre\" exponent=\"3\"/>");
+    expect_n(t, 1, "sbml:20406", 4, "of SBML Level 1 must be in litres");
+    free(t);
+    t = volume_doc(l2, 2, 1, "<unit kind=\"metre\" exponent=\"3\"/>");
+    expect_n(t, 0, "sbml:20406", -1, "");
+    expect_n(t, 0, "sbml:20408", -1, "");
+    free(t);
+    /* from Level 2 Version 4 on, 20406 says all of it */
+    t = volume_doc(l2v4, 2, 4, "<unit kind=\"metre\" exponent=\"2\"/>");
+    expect_n(t, 1, "sbml:20406", 4, "redefines a predefined unit but is not");
+    expect_n(t, 0, "sbml:20408", -1, "");
+    free(t);
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -362,6 +403,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_level3v2_operators);
     tcase_add_test(t, test_level1_child_order);
     tcase_add_test(t, test_empty_reaction_parts);
+    tcase_add_test(t, test_volume_redefinitions);
     suite_add_tcase(s, t);
     return s;
 }

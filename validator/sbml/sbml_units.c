@@ -301,6 +301,37 @@ static void unit_attr(sbml_ctx *c, const char *rule, const char *ref, ukind k,
                 ukind_text[k]);
 }
 
+/* Before Level 2 Version 4 a redefinition of "volume" of one unit had rules of its own:
+ * litre with exponent 1 (20407), or cubic metre (20408; not in Level 1, where volume
+ * is litres only: 20406). True when one of them applied. */
+static bool volume_redefinition(sbml_ctx *c, const tc_sbml_unitdef *d)
+{
+    int l = c->doc->level, v = c->doc->version;
+    if (l > 2 || (l == 2 && v >= 4) || d->nunits != 1 || !d->units[0].kind)
+        return false;
+    const tc_sbml_unit *u = &d->units[0];
+    double exp = u->exponent.set ? u->exponent.v : 1;
+    bool litre = strcmp(u->kind, "litre") == 0 || (l == 1 && strcmp(u->kind, "liter") == 0);
+    bool metre = strcmp(u->kind, "metre") == 0 || (l == 1 && strcmp(u->kind, "meter") == 0);
+    if (litre && exp != 1) {
+        sbml_report(&c->out, "sbml:20407", d->b.line,
+                    "the unit definition \"volume\" in litres must have exponent 1, not %g", exp);
+        return true;
+    }
+    if (metre && l == 1) {
+        sbml_report(&c->out, "sbml:20406", d->b.line,
+                    "the unit definition \"volume\" of SBML Level 1 must be in litres, not "
+                    "metres");
+        return true;
+    }
+    if (metre && exp != 3) {
+        sbml_report(&c->out, "sbml:20408", d->b.line,
+                    "the unit definition \"volume\" in metres must have exponent 3, not %g", exp);
+        return true;
+    }
+    return false;
+}
+
 /* Level 1-2 redefinitions of the predefined units (sbml:20402-20406) must simplify to
  * one unit of the right kind (or dimensionless). */
 static void check_redefinitions(sbml_ctx *c)
@@ -319,12 +350,18 @@ static void check_redefinitions(sbml_ctx *c)
     for (size_t i = 0; i < m->nunitdefs; i++) {
         const tc_sbml_unitdef *d = &m->unitdefs[i];
         uvec u;
-        for (size_t r = 0; d->b.id && r < sizeof(redef) / sizeof(redef[0]); r++)
-            if (strcmp(redef[r].id, d->b.id) == 0 && unit_named(c, d->b.id, &u) &&
-                !u_is(&u, redef[r].kind))
+        if (d->b.id && strcmp(d->b.id, "volume") == 0 && volume_redefinition(c, d))
+            continue;
+        for (size_t r = 0; d->b.id && r < sizeof(redef) / sizeof(redef[0]); r++) {
+            if (strcmp(redef[r].id, d->b.id) != 0)
+                continue;
+            /* a unit that cannot be resolved (an unknown kind) is not of the kind either */
+            bool named = unit_named(c, d->b.id, &u);
+            if ((named && !u_is(&u, redef[r].kind)) || (!named && d->nunits > 0))
                 sbml_report(&c->out, redef[r].rule, d->b.line,
                             "the unit definition \"%s\" redefines a predefined unit but is not %s",
                             d->b.id, ukind_text[redef[r].kind]);
+        }
     }
 }
 
