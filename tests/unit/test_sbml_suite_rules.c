@@ -385,6 +385,27 @@ START_TEST(test_volume_redefinitions)
 }
 END_TEST
 
+START_TEST(test_event_without_trigger)
+{
+#define EVENT_BODY                                                                                 \
+    "<model><listOfParameters><parameter id=\"p\" value=\"1\" constant=\"false\"/>"                \
+    "</listOfParameters>\n"                                                                        \
+    "<listOfEvents><event id=\"e\" useValuesFromTriggerTime=\"true\">\n"                           \
+    "<listOfEventAssignments><eventAssignment variable=\"p\">" MATHML "<cn>2</cn></math>"          \
+    "</eventAssignment></listOfEventAssignments>\n"                                                \
+    "</event></listOfEvents></model></sbml>\n"
+    expect_n("<?xml version=\"1.0\"?>\n" L2V4 EVENT_BODY, 1, "sbml:21201", 4,
+             "<event> must contain a <trigger>");
+    expect_n("<?xml version=\"1.0\"?>\n" L3V1 EVENT_BODY, 1, "sbml:21201", 4,
+             "<event> must contain a <trigger>");
+    expect_n("<?xml version=\"1.0\"?>\n" L3V2 EVENT_BODY, 0, "sbml:21201", -1, "");
+    /* (that document was read whole: its parameter was checked) */
+    expect_n("<?xml version=\"1.0\"?>\n" L3V2 EVENT_BODY, 1, "sbml:20702", 3,
+             "parameter \"p\" has no units");
+#undef EVENT_BODY
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -404,6 +425,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_level1_child_order);
     tcase_add_test(t, test_empty_reaction_parts);
     tcase_add_test(t, test_volume_redefinitions);
+    tcase_add_test(t, test_event_without_trigger);
     suite_add_tcase(s, t);
     return s;
 }

@@ -577,15 +577,15 @@ static void check_children(walker *w, const xmlNode *n)
                 sbml_report(w->o, schema_rule(w, needs_math[i].rule), line_of(n),
                             "<%s> must contain <math>", name);
         }
-        if (strcmp(name, "event") == 0) {
-            bool has = false;
-            for (const xmlNode *c = n->children; c; c = c->next)
-                if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "trigger") == 0)
-                    has = true;
-            if (!has)
-                sbml_report(w->o, schema_rule(w, "sbml:21201"), line_of(n),
-                            "<event> must contain a <trigger>");
-        }
+    }
+    /* an event has a trigger up to Level 3 Version 1; Version 2 made it optional */
+    if (strcmp(name, "event") == 0 && w->level >= 2 && !(w->level == 3 && w->version >= 2)) {
+        bool has = false;
+        for (const xmlNode *c = n->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "trigger") == 0)
+                has = true;
+        if (!has)
+            sbml_report(w->o, "sbml:21201", line_of(n), "<event> must contain a <trigger>");
     }
 }
 
