@@ -406,6 +406,29 @@ START_TEST(test_event_without_trigger)
 }
 END_TEST
 
+START_TEST(test_unit_kind_rules_without_a_unit)
+{
+    const char *empty = "<?xml version=\"1.0\"?>\n" L3V2 "<model timeUnits=\"t\">\n"
+                        "<listOfUnitDefinitions><unitDefinition id=\"t\"><listOfUnits/>"
+                        "</unitDefinition></listOfUnitDefinitions>\n"
+                        "</model></sbml>\n";
+    expect_n(empty, 1, "sbml:20217", 3,
+             "timeUnits=\"t\" of <model> names a unit definition "
+             "without units");
+    const char *l2 = "<?xml version=\"1.0\"?>\n"
+                     "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version2\" level=\"2\" "
+                     "version=\"2\">\n"
+                     "<model><listOfParameters><parameter id=\"p\" value=\"1\" "
+                     "constant=\"false\"/></listOfParameters>\n"
+                     "<listOfEvents><event timeUnits=\"parsec\">\n"
+                     "<trigger>" MATHML "<true/></math></trigger>\n"
+                     "<listOfEventAssignments><eventAssignment variable=\"p\">" MATHML
+                     "<cn>1</cn></math></eventAssignment></listOfEventAssignments>\n"
+                     "</event></listOfEvents></model></sbml>\n";
+    expect_n(l2, 1, "sbml:21204", 4, "timeUnits=\"parsec\" of <event> names no unit");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -426,6 +449,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_empty_reaction_parts);
     tcase_add_test(t, test_volume_redefinitions);
     tcase_add_test(t, test_event_without_trigger);
+    tcase_add_test(t, test_unit_kind_rules_without_a_unit);
     suite_add_tcase(s, t);
     return s;
 }

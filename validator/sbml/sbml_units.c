@@ -284,14 +284,21 @@ static void unit_attr(sbml_ctx *c, const char *rule, const char *ref, ukind k,
     if (!ref)
         return;
     if (!unit_named(c, ref, &u)) {
-        /* Level 3 has no predefined units: a name that is no unit at all is not of the
-         * kind either (beside 10313, which says it names nothing) */
-        if (c->doc->level >= 3 && sbml_is_sid(ref) && !sbml_unitdef(c, ref) &&
-            !sbml_is_base_unit(ref, c->doc->level, c->doc->version))
+        /* a name that is no unit at all is not of the kind either (beside 10313 or,
+         * before Level 3, 99303, which say it names nothing) */
+        const tc_sbml_unitdef *d = sbml_unitdef(c, ref);
+        if (sbml_is_sid(ref) && !d && !sbml_is_base_unit(ref, c->doc->level, c->doc->version))
             sbml_report(&c->out, rule, b->line,
                         "%s=\"%s\" of <%s>%s%s%s names no unit, so it is not %s", attr, ref,
                         b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "",
                         ukind_text[k]);
+        /* nor is a unit definition without units (Level 3 Version 2 allows it empty) */
+        else if (d && d->nunits == 0)
+            sbml_report(&c->out, rule, b->line,
+                        "%s=\"%s\" of <%s>%s%s%s names a unit definition without units, so it "
+                        "is not %s",
+                        attr, ref, b->element, b->id ? " \"" : "", b->id ? b->id : "",
+                        b->id ? "\"" : "", ukind_text[k]);
         return;
     }
     if (u_is(&u, k))
