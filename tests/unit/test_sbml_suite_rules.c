@@ -429,6 +429,23 @@ START_TEST(test_unit_kind_rules_without_a_unit)
 }
 END_TEST
 
+START_TEST(test_empty_model_lists)
+{
+    const char *l3v1 = "<?xml version=\"1.0\"?>\n" L3V1 "<model>\n"
+                       "<listOfUnitDefinitions>\n"
+                       "</listOfUnitDefinitions>\n"
+                       "</model></sbml>\n";
+    expect_n(l3v1, 1, "sbml:20203", 4, "<listOfUnitDefinitions> is present but empty");
+    const char *l2 = "<?xml version=\"1.0\"?>\n"
+                     "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version2\" level=\"2\" "
+                     "version=\"2\">\n"
+                     "<model>\n"
+                     "<listOfSpeciesTypes/>\n"
+                     "</model></sbml>\n";
+    expect_n(l2, 1, "sbml:20203", 4, "<listOfSpeciesTypes> is present but empty");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -450,6 +467,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_volume_redefinitions);
     tcase_add_test(t, test_event_without_trigger);
     tcase_add_test(t, test_unit_kind_rules_without_a_unit);
+    tcase_add_test(t, test_empty_model_lists);
     suite_add_tcase(s, t);
     return s;
 }

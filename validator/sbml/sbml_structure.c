@@ -122,6 +122,8 @@ static const struct {
     {"listOfModifiers", "modifierSpeciesReference", "sbml:21105"},
     {"listOfLocalParameters", "localParameter", "sbml:21128"},
     {"listOfEventAssignments", "eventAssignment", "sbml:21223"},
+    {"listOfCompartmentTypes", "compartmentType", "sbml:10103"}, /* Level 2 only */
+    {"listOfSpeciesTypes", "speciesType", "sbml:10103"},
 };
 
 /* Children that may occur at most once: parent, child, rule. */
@@ -537,10 +539,13 @@ static void check_children(walker *w, const xmlNode *n)
                             "<%s> may only contain <%s>, not <%s>", name, lists[i].child, nm(c));
         }
         /* an empty list is a schema error before Level 3; Level 3 Version 1 still
-         * requires a reaction's lists to hold something (21103) */
-        bool l3v1_reaction_list =
-            w->level == 3 && w->version == 1 && strcmp(empty_list_rule(n), "sbml:21103") == 0;
-        if (w->level < 3 || l3v1_reaction_list) {
+         * requires a model's and a reaction's lists to hold something (20203, 21103) */
+        const char *er = empty_list_rule(n);
+        bool l3v1_list = w->level == 3 && w->version == 1 &&
+                         (strcmp(er, "sbml:21103") == 0 ||
+                          (strcmp(er, "sbml:20203") == 0 && n->parent &&
+                           strcmp(nm(n->parent), "model") == 0));
+        if (w->level < 3 || l3v1_list) {
             bool any = false;
             for (const xmlNode *c = n->children; c; c = c->next)
                 if (c->type == XML_ELEMENT_NODE && !is_notes_or_annotation(c))
