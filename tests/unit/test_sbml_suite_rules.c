@@ -446,6 +446,32 @@ START_TEST(test_empty_model_lists)
 }
 END_TEST
 
+START_TEST(test_undefined_unit_reference_by_version)
+{
+    const char *l2v5 = "<?xml version=\"1.0\"?>\n"
+                       "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version5\" level=\"2\" "
+                       "version=\"5\">\n"
+                       "<model><listOfCompartments>\n"
+                       "<compartment id=\"c\" units=\"mm\"/>\n"
+                       "</listOfCompartments></model></sbml>\n";
+    expect_n(l2v5, 1, "sbml:10313", 4, "units=\"mm\" of <compartment> \"c\" names no unit");
+    expect_n(l2v5, 0, "sbml:99303", -1, "");
+    const char *l2v4 = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfCompartments>\n"
+                       "<compartment id=\"c\" units=\"mm\"/>\n"
+                       "</listOfCompartments></model></sbml>\n";
+    expect_n(l2v4, 1, "sbml:99303", 4, "units=\"mm\" of <compartment> \"c\" names no unit");
+    expect_n(l2v4, 0, "sbml:10313", -1, "");
+    /* one finding of the kind rule, not two */
+    const char *species =
+        "<?xml version=\"1.0\"?>\n" L2V4
+        "<model><listOfCompartments><compartment id=\"c\"/></listOfCompartments>\n"
+        "<listOfSpecies>\n"
+        "<species id=\"s\" compartment=\"c\" substanceUnits=\"mm\"/>\n"
+        "</listOfSpecies></model></sbml>\n";
+    expect_n(species, 1, "sbml:20608", 5, "substanceUnits=\"mm\" of <species> \"s\" names no unit");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -468,6 +494,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_event_without_trigger);
     tcase_add_test(t, test_unit_kind_rules_without_a_unit);
     tcase_add_test(t, test_empty_model_lists);
+    tcase_add_test(t, test_undefined_unit_reference_by_version);
     suite_add_tcase(s, t);
     return s;
 }

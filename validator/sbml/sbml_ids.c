@@ -311,8 +311,10 @@ static void unit_ref(sbml_ctx *c, const char *u, const tc_sbml_base *b, const ch
 {
     if (!u || !sbml_is_sid(u) || unit_known(c, u))
         return;
-    /* before Level 3 libSBML's 99303 (a warning) says it, beside the per-element rules */
-    sbml_report(&c->out, c->doc->level < 3 ? "sbml:99303" : "sbml:10313", b->line,
+    /* rule 10313 arrived with Level 2 Version 5; before, libSBML's 99303 (a warning) says
+     * it, beside the per-element rules */
+    bool rule = c->doc->level >= 3 || (c->doc->level == 2 && c->doc->version >= 5);
+    sbml_report(&c->out, rule ? "sbml:10313" : "sbml:99303", b->line,
                 "%s=\"%s\" of <%s>%s%s%s names no unit definition or base unit", attr, u,
                 b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "");
 }

@@ -539,11 +539,8 @@ static void check_unit_attributes(sbml_ctx *c)
     }
     for (size_t i = 0; i < m->nspecies; i++) {
         const tc_sbml_species *s = &m->species[i];
+        /* (unit_attr also says it when the name is no unit at all) */
         unit_attr(c, "sbml:20608", s->substance_units, UK_SUBSTANCE, &s->b, "substanceUnits");
-        if (l < 3 && s->substance_units && !unit_resolves(c, s->substance_units))
-            sbml_report(&c->out, "sbml:20608", s->b.line,
-                        "substanceUnits=\"%s\" of species \"%s\" names no unit", s->substance_units,
-                        s->b.id ? s->b.id : "");
         const tc_sbml_compartment *x = sbml_compartment(c, s->compartment);
         if (l == 2 && s->spatial_size_units && x) {
             double dims = x->spatial_dimensions.set ? x->spatial_dimensions.v : 3;
@@ -573,12 +570,6 @@ static void check_unit_attributes(sbml_ctx *c)
             continue;
         unit_attr(c, "sbml:99127", k->substance_units, UK_SUBSTANCE, &k->b, "substanceUnits");
         unit_attr(c, "sbml:99128", k->time_units, UK_TIME, &k->b, "timeUnits");
-        if (k->substance_units && !unit_resolves(c, k->substance_units))
-            sbml_report(&c->out, "sbml:99127", k->b.line,
-                        "substanceUnits=\"%s\" of a kinetic law names no unit", k->substance_units);
-        if (k->time_units && !unit_resolves(c, k->time_units))
-            sbml_report(&c->out, "sbml:99128", k->b.line,
-                        "timeUnits=\"%s\" of a kinetic law names no unit", k->time_units);
     }
     for (size_t i = 0; i < m->nevents; i++) {
         const tc_sbml_event *e = &m->events[i];
