@@ -472,6 +472,30 @@ START_TEST(test_undefined_unit_reference_by_version)
 }
 END_TEST
 
+START_TEST(test_ids_of_other_elements)
+{
+    const char *l3v2 = "<?xml version=\"1.0\"?>\n" L3V2 "<model id=\"m\">\n"
+                       "<listOfCompartments id=\"c\">\n"
+                       "<compartment id=\"c\" constant=\"true\"/>\n"
+                       "</listOfCompartments>\n"
+                       "<listOfParameters id=\"L\"/>\n"
+                       "<listOfEvents id=\"L\"/>\n"
+                       "</model></sbml>\n";
+    expect_n(l3v2, 1, "sbml:10301", 4, "the id \"c\" of <listOfCompartments> is already used");
+    expect_n(l3v2, 1, "sbml:10301", 8, "the id \"L\" of <listOfEvents> is already used (line 7)");
+    expect_n(l3v2, 2, "sbml:10301", -1, "");
+    const char *l2 = "<?xml version=\"1.0\"?>\n"
+                     "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version3\" level=\"2\" "
+                     "version=\"3\">\n"
+                     "<model><listOfCompartmentTypes>\n"
+                     "<compartmentType id=\"gg\"/>\n"
+                     "</listOfCompartmentTypes><listOfCompartments>\n"
+                     "<compartment id=\"gg\" compartmentType=\"gg\"/>\n"
+                     "</listOfCompartments></model></sbml>\n";
+    expect_n(l2, 1, "sbml:10301", 4, "the id \"gg\" of <compartmentType> is already used");
+}
+END_TEST
+
 Suite *sbml_suite_rules_suite(void)
 {
     Suite *s = suite_create("sbml_suite_rules");
@@ -495,6 +519,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_unit_kind_rules_without_a_unit);
     tcase_add_test(t, test_empty_model_lists);
     tcase_add_test(t, test_undefined_unit_reference_by_version);
+    tcase_add_test(t, test_ids_of_other_elements);
     suite_add_tcase(s, t);
     return s;
 }

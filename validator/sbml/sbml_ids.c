@@ -181,6 +181,80 @@ static void duplicates(const char *const *ids, size_t n, void (*dup)(void *, siz
     sbml_map_free(&first);
 }
 
+/* Is this element's id in the model's SId namespace without being one of the
+ * components the symbol table holds? Level 2 Versions 2-4 type definitions; in
+ * Level 3 Version 2 every SBase may have an id: the lists, kinetic laws, triggers,
+ * delays, priorities and units too. */
+static bool extra_id_element(const sbml_ctx *c, const char *name)
+{
+    int l = c->doc->level, v = c->doc->version;
+    if (l == 2 && (strcmp(name, "compartmentType") == 0 || strcmp(name, "speciesType") == 0))
+        return true;
+    if (l == 3 && v >= 2)
+        return strncmp(name, "listOf", 6) == 0 || strcmp(name, "kineticLaw") == 0 ||
+               strcmp(name, "trigger") == 0 || strcmp(name, "delay") == 0 ||
+               strcmp(name, "priority") == 0 || strcmp(name, "unit") == 0;
+    return false;
+}
+
+typedef struct extra {
+    sbml_ctx *c;
+    sbml_map seen; /* id -> line of its first extra element */
+    char **keep;   /* the ids (owned) */
+    size_t nkeep, cap;
+} extra;
+
+static void extra_walk(extra *x, const xmlNode *n, int depth)
+{
+    if (depth > 200)
+        return;
+    for (const xmlNode *e = n->children; e; e = e->next) {
+        if (e->type != XML_ELEMENT_NODE || !sbml_is_sbml(e))
+            continue;
+        const char *name = (const char *)e->name;
+        if (strcmp(name, "annotation") == 0 || strcmp(name, "notes") == 0)
+            continue;
+        char *id = extra_id_element(x->c, name) ? sbml_attr(e, "id") : NULL;
+        if (id) {
+            long line = line_of(e);
+            size_t first;
+            const sbml_sym *s = sbml_syms_find(&x->c->syms, id);
+            if (s)
+                sbml_report(&x->c->out, "sbml:10301", line,
+                            "the id \"%s\" of <%s> is already used (line %ld); ids must be "
+                            "unique in a model",
+                            id, name, s->line);
+            else if (x->c->m->b.id && strcmp(x->c->m->b.id, id) == 0)
+                sbml_report(&x->c->out, "sbml:10301", line,
+                            "the id \"%s\" of <%s> is also the model's id", id, name);
+            if (!sbml_map_put(&x->seen, id, (size_t)line, &first)) {
+                sbml_report(&x->c->out, "sbml:10301", line,
+                            "the id \"%s\" of <%s> is already used (line %zu); ids must be "
+                            "unique in a model",
+                            id, name, first);
+                free(id);
+            } else {
+                TC_GROW(x->keep, x->cap, x->nkeep + 1);
+                x->keep[x->nkeep++] = id;
+            }
+        }
+        extra_walk(x, e, depth + 1);
+    }
+}
+
+static void extra_ids(sbml_ctx *c)
+{
+    int l = c->doc->level, v = c->doc->version;
+    if (!(l == 2 && v >= 2 && v <= 4) && !(l == 3 && v >= 2))
+        return;
+    extra x = {.c = c};
+    extra_walk(&x, c->m->b.node, 0);
+    for (size_t i = 0; i < x.nkeep; i++)
+        free(x.keep[i]);
+    free(x.keep);
+    sbml_map_free(&x.seen);
+}
+
 static void check_unique_ids(sbml_ctx *c)
 {
     const sbml_syms *t = &c->syms;
@@ -205,6 +279,7 @@ static void check_unique_ids(sbml_ctx *c)
             for (size_t j = 0; j < m->events[i].nassignments; j++)
                 other_id(c, &m->events[i].assignments[j].b);
     }
+    extra_ids(c);
 }
 
 static void check_unitdefs(sbml_ctx *c)
