@@ -185,6 +185,13 @@ static const struct {
     {"priority", "sbml:21231"},
 };
 
+/* Element names against the tables below, many times per element: most entries
+ * differ in the first character, which is compared without a call. */
+static inline bool same(const char *a, const char *b)
+{
+    return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 static bool in_list(const char *list, const char *word)
 {
     size_t n = strlen(word);
@@ -319,7 +326,7 @@ static void missing(walker *w, const xmlNode *n, const char *attr)
 static void check_l1_attrs(walker *w, const xmlNode *n)
 {
     for (size_t i = 0; i < sizeof(l1_required) / sizeof(l1_required[0]); i++) {
-        if (strcmp(l1_required[i].elem, nm(n)) != 0)
+        if (!same(l1_required[i].elem, nm(n)))
             continue;
         char word[32];
         for (const char *p = l1_required[i].attrs; sscanf(p, " %31s", word) == 1;) {
@@ -333,7 +340,7 @@ static void check_l1_attrs(walker *w, const xmlNode *n)
         }
     }
     for (size_t i = 0; i < sizeof(l1_attrs) / sizeof(l1_attrs[0]); i++) {
-        if (strcmp(l1_attrs[i].elem, nm(n)) != 0)
+        if (!same(l1_attrs[i].elem, nm(n)))
             continue;
         for (const xmlAttr *a = n->properties; a; a = a->next)
             if (!a->ns && !in_list(l1_attrs[i].attrs, (const char *)a->name))
@@ -446,7 +453,7 @@ static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
 static void check_types(walker *w, const xmlNode *n)
 {
     for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
-        if (strcmp(typed[i].elem, nm(n)) != 0)
+        if (!same(typed[i].elem, nm(n)))
             continue;
         char *v = sbml_attr(n, typed[i].attr);
         if (!v)
@@ -514,7 +521,7 @@ static void check_children(walker *w, const xmlNode *n)
             sbml_report(w->o, "sbml:99131", line_of(n), "<stoichiometryMath> has no <math>");
     }
     for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-        if (strcmp(lists[i].list, name) != 0)
+        if (!same(lists[i].list, name))
             continue;
         char allowed[128];
         snprintf(allowed, sizeof(allowed), " %s ", lists[i].child);
@@ -560,7 +567,7 @@ static void check_children(walker *w, const xmlNode *n)
         }
     }
     for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
-        if (strcmp(once[i].parent, name) != 0)
+        if (!same(once[i].parent, name))
             continue;
         int k = 0;
         for (const xmlNode *c = n->children; c; c = c->next)
@@ -572,7 +579,7 @@ static void check_children(walker *w, const xmlNode *n)
      * always accepted its absence there, and the suites' valid files rely on that) */
     if (w->level == 3 && w->version == 1) {
         for (size_t i = 0; i < sizeof(needs_math) / sizeof(needs_math[0]); i++) {
-            if (strcmp(needs_math[i].elem, name) != 0)
+            if (!same(needs_math[i].elem, name))
                 continue;
             bool has = false;
             for (const xmlNode *c = n->children; c; c = c->next)
@@ -675,7 +682,7 @@ static void check_known_children(walker *w, const xmlNode *n)
     /* the table's entries for this parent, looked up once rather than per child */
     size_t mine[sizeof(children) / sizeof(children[0])], nmine = 0;
     for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++)
-        if (strcmp(children[i].parent, parent) == 0)
+        if (same(children[i].parent, parent))
             mine[nmine++] = i;
     if (!nmine)
         return;
@@ -701,7 +708,7 @@ static void check_known_children(walker *w, const xmlNode *n)
         int pos = -1;
         for (size_t k = 0; k < nmine; k++) {
             size_t i = mine[k];
-            if (strcmp(children[i].child, cn) == 0 && lv >= children[i].min_lv &&
+            if (same(children[i].child, cn) && lv >= children[i].min_lv &&
                 lv <= children[i].max_lv)
                 pos = (int)i;
         }
@@ -771,7 +778,7 @@ static void check_l12_namespaces(walker *w, const xmlNode *n, const xmlChar *hre
 static const elem_spec *spec_for(const char *name)
 {
     for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
-        if (strcmp(specs[i].name, name) == 0)
+        if (same(specs[i].name, name))
             return &specs[i];
     return NULL;
 }
