@@ -115,7 +115,7 @@ fi
 if [ ! -d "$suites/sbml-semantic" ] || [ ! -d "$suites/sbml-validation" ]; then
     say "bench: $suites has no SBML test suites; only generated models are measured"
 fi
-for n in 1000 5000 20000; do
+for n in 1000 5000 10000 20000; do
     "$build/bench/sbml-gen" "$n" "$n" "$work/network-$n.xml"
     echo "$work/network-$n.xml" >"$work/network-$n.list"
     small=no

@@ -2,6 +2,7 @@
  * the right kind of object, constant things are not changed, a quantity is not set
  * twice, no circular definitions, and the per-level restrictions on species,
  * compartments, reactions and events. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,10 +103,18 @@ static void check_compartments(sbml_ctx *c)
                             "the outside of compartment \"%s\" is \"%s\", which is no compartment",
                             idn(&x->b), x->outside);
             } else {
-                if (o->spatial_dimensions.set && o->spatial_dimensions.v == 0 && !zero)
+                bool ozero = o->spatial_dimensions.set && o->spatial_dimensions.v == 0;
+                if (ozero && !zero)
                     sbml_report(&c->out, "sbml:20506", x->b.line,
                                 "compartment \"%s\" is inside \"%s\", which has zero dimensions",
                                 idn(&x->b), x->outside);
+                /* and the other way round, as the suite and libSBML read the rule: a
+                 * zero-dimensional compartment only sits inside another such */
+                else if (zero && o->spatial_dimensions.set && !ozero)
+                    sbml_report(&c->out, "sbml:20506", x->b.line,
+                                "compartment \"%s\" has zero dimensions but is inside \"%s\", "
+                                "which has %g",
+                                idn(&x->b), x->outside, o->spatial_dimensions.v);
                 /* follow the chain: a cycle brings us back to x */
                 const tc_sbml_compartment *p = o;
                 for (size_t step = 0; p && step <= m->ncompartments; step++) {
@@ -154,25 +163,13 @@ static bool species_type_exists(const sbml_ctx *c, const char *id)
     return false;
 }
 
-static bool in_reaction_as_participant(const sbml_ctx *c, const char *species)
-{
-    const tc_sbml_model *m = c->m;
-    for (size_t i = 0; i < m->nreactions; i++) {
-        const tc_sbml_reaction *r = &m->reactions[i];
-        for (size_t j = 0; j < r->nreactants; j++)
-            if (r->reactants[j].species && strcmp(r->reactants[j].species, species) == 0)
-                return true;
-        for (size_t j = 0; j < r->nproducts; j++)
-            if (r->products[j].species && strcmp(r->products[j].species, species) == 0)
-                return true;
-    }
-    return false;
-}
-
 static void check_species(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
     int l = c->doc->level, v = c->doc->version;
+    sbml_map pairs = {0}; /* species type and compartment -> first species */
+    char **keys = NULL;
+    size_t nkeys = 0, nkeys_cap = 0;
     for (size_t i = 0; i < m->nspecies; i++) {
         const tc_sbml_species *s = &m->species[i];
         const tc_sbml_compartment *x = s->compartment ? sbml_compartment(c, s->compartment) : NULL;
@@ -214,14 +211,14 @@ static void check_species(sbml_ctx *c)
                         idn(&s->b));
         bool boundary = s->boundary_condition == 1;
         bool constant = s->constant == 1;
-        if (!boundary && !constant && s->b.id && in_reaction_as_participant(c, s->b.id) &&
-            (sbml_rule_for(m, s->b.id, TC_SBML_ASSIGNMENT) ||
-             sbml_rule_for(m, s->b.id, TC_SBML_RATE)))
+        if (!boundary && !constant && s->b.id && sbml_is_participant(c, s->b.id) &&
+            (sbml_rule_for(c, s->b.id, TC_SBML_ASSIGNMENT) ||
+             sbml_rule_for(c, s->b.id, TC_SBML_RATE)))
             sbml_report(&c->out, "sbml:20610", s->b.line,
                         "species \"%s\" is changed both by reactions and by a rule; make it a "
                         "boundary species or drop one",
                         idn(&s->b));
-        if (!boundary && constant && s->b.id && in_reaction_as_participant(c, s->b.id))
+        if (!boundary && constant && s->b.id && sbml_is_participant(c, s->b.id))
             sbml_report(&c->out, "sbml:20611", s->b.line,
                         "species \"%s\" is constant and not a boundary species, so it cannot be "
                         "a reactant or product",
@@ -230,17 +227,22 @@ static void check_species(sbml_ctx *c)
             sbml_report(&c->out, "sbml:20612", s->b.line,
                         "speciesType \"%s\" of species \"%s\" is not defined", s->species_type,
                         idn(&s->b));
-        if (s->species_type && l == 2 && s->compartment)
-            for (size_t j = 0; j < i; j++)
-                if (m->species[j].species_type && m->species[j].compartment &&
-                    strcmp(m->species[j].species_type, s->species_type) == 0 &&
-                    strcmp(m->species[j].compartment, s->compartment) == 0) {
-                    sbml_report(&c->out, "sbml:20613", s->b.line,
-                                "species \"%s\" and \"%s\" have the same species type in the "
-                                "same compartment",
-                                idn(&m->species[j].b), idn(&s->b));
-                    break;
-                }
+        if (s->species_type && l == 2 && s->compartment) {
+            /* the pair as one key (neither part is an SId with a control character) */
+            size_t n = strlen(s->species_type) + strlen(s->compartment) + 2, j;
+            char *key = tc_xmalloc(n);
+            snprintf(key, n, "%s\x1f%s", s->species_type, s->compartment);
+            if (!sbml_map_put(&pairs, key, i, &j)) {
+                sbml_report(&c->out, "sbml:20613", s->b.line,
+                            "species \"%s\" and \"%s\" have the same species type in the "
+                            "same compartment",
+                            idn(&m->species[j].b), idn(&s->b));
+                free(key);
+            } else {
+                TC_GROW(keys, nkeys_cap, nkeys + 1);
+                keys[nkeys++] = key;
+            }
+        }
         if (s->conversion_factor) {
             if (!is_kind(c, s->conversion_factor, SBML_PARAMETER))
                 sbml_report(&c->out, "sbml:20617", s->b.line,
@@ -253,6 +255,10 @@ static void check_species(sbml_ctx *c)
                             s->conversion_factor, idn(&s->b));
         }
     }
+    for (size_t i = 0; i < nkeys; i++)
+        free(keys[i]);
+    free(keys);
+    sbml_map_free(&pairs);
 }
 
 static void check_initial_assignments(sbml_ctx *c)
@@ -271,17 +277,31 @@ static void check_initial_assignments(sbml_ctx *c)
                         "the symbol \"%s\" of an initial assignment is not a compartment, "
                         "species, parameter%s",
                         a->symbol, c->doc->level >= 3 ? " or species reference" : "");
-        for (size_t j = 0; j < i; j++)
-            if (m->initial_assignments[j].symbol &&
-                strcmp(m->initial_assignments[j].symbol, a->symbol) == 0) {
-                sbml_report(&c->out, "sbml:20802", a->b.line,
-                            "\"%s\" has more than one initial assignment", a->symbol);
-                break;
-            }
-        if (sbml_rule_for(m, a->symbol, TC_SBML_ASSIGNMENT))
+        const size_t *same;
+        if (sbml_multi_get(&c->ix.initial, a->symbol, &same) && same[0] < i)
+            sbml_report(&c->out, "sbml:20802", a->b.line,
+                        "\"%s\" has more than one initial assignment", a->symbol);
+        if (sbml_rule_for(c, a->symbol, TC_SBML_ASSIGNMENT))
             sbml_report(&c->out, "sbml:20803", a->b.line,
                         "\"%s\" has both an initial assignment and an assignment rule", a->symbol);
     }
+}
+
+/* The first assignment rule after rule `after` whose variable a math reads. */
+typedef struct later_rule {
+    const sbml_ctx *c;
+    size_t after, first;
+} later_rule;
+
+static void find_later(void *ctx, const char *name)
+{
+    later_rule *w = ctx;
+    const size_t *v;
+    size_t n = sbml_multi_get(&w->c->ix.rules, name, &v);
+    for (size_t i = 0; i < n; i++)
+        if (v[i] > w->after && v[i] < w->first &&
+            w->c->m->rules[v[i]].kind == TC_SBML_ASSIGNMENT)
+            w->first = v[i];
 }
 
 static void check_rules(sbml_ctx *c)
@@ -315,16 +335,14 @@ static void check_rules(sbml_ctx *c)
             const tc_sbml_rule *r = &m->rules[i];
             if (r->kind != TC_SBML_ASSIGNMENT || !r->math.expr)
                 continue;
-            for (size_t j = i + 1; j < m->nrules; j++)
-                if (m->rules[j].kind == TC_SBML_ASSIGNMENT && m->rules[j].variable &&
-                    tc_expr_mentions(r->math.expr, m->rules[j].variable)) {
-                    sbml_report(&c->out, "sbml:99106", r->b.line,
-                                "the rule for \"%s\" uses \"%s\", which a later rule (line %ld) "
-                                "assigns; in this level rules must come in order of use",
-                                r->variable ? r->variable : "", m->rules[j].variable,
-                                m->rules[j].b.line);
-                    break;
-                }
+            later_rule w = {c, i, m->nrules};
+            sbml_expr_symbols(r->math.expr, find_later, &w);
+            if (w.first < m->nrules)
+                sbml_report(&c->out, "sbml:99106", r->b.line,
+                            "the rule for \"%s\" uses \"%s\", which a later rule (line %ld) "
+                            "assigns; in this level rules must come in order of use",
+                            r->variable ? r->variable : "", m->rules[w.first].variable,
+                            m->rules[w.first].b.line);
         }
 }
 
@@ -336,32 +354,43 @@ typedef struct dep_node {
     long line;
     int state;                      /* 0 new, 1 on stack, 2 done */
     const tc_sbml_kinetic_law *law; /* its local parameters hide model ids */
+    size_t next;                    /* the next node with the same id, or SIZE_MAX */
+    size_t last;                    /* in the first node of an id: the last one */
 } dep_node;
 
-static dep_node *find_node(dep_node *n, size_t len, const char *id)
+typedef struct dep_graph {
+    dep_node *nodes;
+    size_t len;
+    sbml_map first; /* id -> its first node */
+} dep_graph;
+
+static void add_node(dep_graph *g, dep_node n)
 {
-    for (size_t i = 0; i < len; i++)
-        if (strcmp(n[i].id, id) == 0)
-            return &n[i];
-    return NULL;
+    size_t at = g->len, i;
+    n.next = SIZE_MAX;
+    n.last = at;
+    g->nodes[g->len++] = n;
+    if (!sbml_map_put(&g->first, n.id, at, &i)) {
+        g->nodes[g->nodes[i].last].next = at;
+        g->nodes[i].last = at;
+    }
 }
 
-static bool dfs(sbml_ctx *c, dep_node *nodes, size_t len, dep_node *at, const tc_expr *e,
-                int depth);
+static bool dfs(sbml_ctx *c, dep_graph *g, dep_node *at, const tc_expr *e, int depth);
 
-static bool visit(sbml_ctx *c, dep_node *nodes, size_t len, dep_node *n, int depth)
+static bool visit(sbml_ctx *c, dep_graph *g, dep_node *n, int depth)
 {
     if (n->state == 2 || depth > 5000)
         return false;
     if (n->state == 1)
         return true;
     n->state = 1;
-    bool cyc = dfs(c, nodes, len, n, n->math, depth);
+    bool cyc = dfs(c, g, n, n->math, depth);
     n->state = 2;
     return cyc;
 }
 
-static bool dfs(sbml_ctx *c, dep_node *nodes, size_t len, dep_node *at, const tc_expr *e, int depth)
+static bool dfs(sbml_ctx *c, dep_graph *g, dep_node *at, const tc_expr *e, int depth)
 {
     if (!e)
         return false;
@@ -369,26 +398,25 @@ static bool dfs(sbml_ctx *c, dep_node *nodes, size_t len, dep_node *at, const tc
         for (size_t i = 0; at->law && i < at->law->nparameters; i++)
             if (at->law->parameters[i].b.id && strcmp(at->law->parameters[i].b.id, e->name) == 0)
                 return false;
-        for (size_t i = 0; i < len; i++)
-            if (strcmp(nodes[i].id, e->name) == 0 && visit(c, nodes, len, &nodes[i], depth + 1))
-                return true;
+        size_t i;
+        if (sbml_map_get(&g->first, e->name, &i))
+            for (; i != SIZE_MAX; i = g->nodes[i].next)
+                if (visit(c, g, &g->nodes[i], depth + 1))
+                    return true;
         /* a concentration depends on the size of its compartment */
         const tc_sbml_species *sp = sbml_species(c, e->name);
-        if (sp && sp->has_only_substance_units != 1 && sp->compartment)
-            for (size_t i = 0; i < len; i++)
-                if (strcmp(nodes[i].id, sp->compartment) == 0 &&
-                    visit(c, nodes, len, &nodes[i], depth + 1))
+        if (sp && sp->has_only_substance_units != 1 && sp->compartment &&
+            sbml_map_get(&g->first, sp->compartment, &i))
+            for (; i != SIZE_MAX; i = g->nodes[i].next)
+                if (visit(c, g, &g->nodes[i], depth + 1))
                     return true;
         return false;
     }
-    if (e->op == TC_EXPR_CALL && e->name) {
-        const tc_sbml_function *f = sbml_function(c, e->name);
-        (void)f; /* function bodies only see their arguments */
-    }
+    /* function bodies only see their arguments: a call depends on what it is given */
     if (e->op == TC_EXPR_RATE_OF)
         return false;
     for (size_t i = 0; i < e->nargs; i++)
-        if (dfs(c, nodes, len, at, e->args[i], depth + 1))
+        if (dfs(c, g, at, e->args[i], depth + 1))
             return true;
     return false;
 }
@@ -397,36 +425,36 @@ static void check_cycles(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
     size_t cap = m->nrules + m->ninitial_assignments + m->nreactions + 1;
-    dep_node *n = tc_xcalloc(cap, sizeof(*n));
-    size_t len = 0;
+    dep_graph g = {.nodes = tc_xcalloc(cap, sizeof(*g.nodes))};
     for (size_t i = 0; i < m->nrules; i++)
         if (m->rules[i].kind == TC_SBML_ASSIGNMENT && m->rules[i].variable && m->rules[i].math.expr)
-            n[len++] = (dep_node){m->rules[i].variable, m->rules[i].math.expr, m->rules[i].b.line,
-                                  0, NULL};
+            add_node(&g, (dep_node){m->rules[i].variable, m->rules[i].math.expr,
+                                    m->rules[i].b.line, 0, NULL, 0, 0});
     for (size_t i = 0; i < m->ninitial_assignments; i++)
         if (m->initial_assignments[i].symbol && m->initial_assignments[i].math.expr &&
-            !find_node(n, len, m->initial_assignments[i].symbol))
-            n[len++] =
-                (dep_node){m->initial_assignments[i].symbol, m->initial_assignments[i].math.expr,
-                           m->initial_assignments[i].b.line, 0, NULL};
+            !sbml_map_get(&g.first, m->initial_assignments[i].symbol, NULL))
+            add_node(&g, (dep_node){m->initial_assignments[i].symbol,
+                                    m->initial_assignments[i].math.expr,
+                                    m->initial_assignments[i].b.line, 0, NULL, 0, 0});
     for (size_t i = 0; i < m->nreactions; i++)
         if (m->reactions[i].b.id && m->reactions[i].kinetic_law &&
             m->reactions[i].kinetic_law->math.expr)
-            n[len++] =
-                (dep_node){m->reactions[i].b.id, m->reactions[i].kinetic_law->math.expr,
-                           m->reactions[i].kinetic_law->b.line, 0, m->reactions[i].kinetic_law};
-    for (size_t i = 0; i < len; i++) {
-        if (n[i].state)
+            add_node(&g, (dep_node){m->reactions[i].b.id, m->reactions[i].kinetic_law->math.expr,
+                                    m->reactions[i].kinetic_law->b.line, 0,
+                                    m->reactions[i].kinetic_law, 0, 0});
+    for (size_t i = 0; i < g.len; i++) {
+        if (g.nodes[i].state)
             continue;
-        if (visit(c, n, len, &n[i], 0)) {
-            sbml_report(&c->out, "sbml:20906", n[i].line,
+        if (visit(c, &g, &g.nodes[i], 0)) {
+            sbml_report(&c->out, "sbml:20906", g.nodes[i].line,
                         "the definition of \"%s\" depends on itself through assignment rules, "
                         "initial assignments or kinetic laws",
-                        n[i].id);
+                        g.nodes[i].id);
             break;
         }
     }
-    free(n);
+    sbml_map_free(&g.first);
+    free(g.nodes);
 }
 
 /* ---- rates that depend on themselves through rateOf (sbml:20912) ---- */
@@ -450,18 +478,14 @@ static bool rate_of_uses(rate_walk *w, const char *id)
         return false;
     }
     bool found = false;
-    const tc_sbml_rule *r = sbml_rule_for(m, id, TC_SBML_RATE);
+    const tc_sbml_rule *r = sbml_rule_for(w->c, id, TC_SBML_RATE);
     if (r)
         found = rate_uses(w, r->math.expr, NULL);
-    for (size_t i = 0; i < m->nreactions && !found; i++) {
-        const tc_sbml_reaction *x = &m->reactions[i];
-        bool part = false;
-        for (size_t j = 0; j < x->nreactants + x->nproducts && !part; j++) {
-            const tc_sbml_speciesref *sr =
-                j < x->nreactants ? &x->reactants[j] : &x->products[j - x->nreactants];
-            part = sr->species && strcmp(sr->species, id) == 0;
-        }
-        if (part && x->kinetic_law)
+    const size_t *rx;
+    size_t n = sbml_multi_get(&w->c->ix.participant, id, &rx);
+    for (size_t i = 0; i < n && !found; i++) {
+        const tc_sbml_reaction *x = &m->reactions[rx[i]];
+        if ((i == 0 || rx[i] != rx[i - 1]) && x->kinetic_law)
             found = rate_uses(w, x->kinetic_law->math.expr, x->kinetic_law);
     }
     w->depth--;
@@ -487,7 +511,7 @@ static bool rate_uses(rate_walk *w, const tc_expr *e, const tc_sbml_kinetic_law 
     if (e->op == TC_EXPR_SYMBOL && e->name) {
         if (is_local_param(law, e->name))
             return false;
-        const tc_sbml_rule *a = sbml_rule_for(w->c->m, e->name, TC_SBML_ASSIGNMENT);
+        const tc_sbml_rule *a = sbml_rule_for(w->c, e->name, TC_SBML_ASSIGNMENT);
         if (a && a->math.expr) {
             w->depth++;
             bool r = rate_uses(w, a->math.expr, NULL);
@@ -535,10 +559,50 @@ static void check_rate_cycles(sbml_ctx *c)
     }
 }
 
+/* The species a math reads, as indexes into the model's species, in document order,
+ * each once. */
+typedef struct species_set {
+    const sbml_ctx *c;
+    size_t *idx;
+    size_t len, cap;
+} species_set;
+
+static void add_species(void *ctx, const char *name)
+{
+    species_set *w = ctx;
+    const tc_sbml_species *sp = sbml_species(w->c, name);
+    if (!sp)
+        return;
+    TC_GROW(w->idx, w->cap, w->len + 1);
+    w->idx[w->len++] = (size_t)(sp - w->c->m->species);
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void species_in(species_set *w, const tc_expr *e)
+{
+    w->len = 0;
+    sbml_expr_symbols(e, add_species, w);
+    if (w->len < 2)
+        return;
+    qsort(w->idx, w->len, sizeof(*w->idx), cmp_size);
+    size_t n = 1;
+    for (size_t i = 1; i < w->len; i++)
+        if (w->idx[i] != w->idx[n - 1])
+            w->idx[n++] = w->idx[i];
+    w->len = n;
+}
+
 static void check_reactions(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
     int l = c->doc->level;
+    species_set seen = {.c = c};
+    sbml_refs refs = {0};
     for (size_t i = 0; i < m->nreactions; i++) {
         const tc_sbml_reaction *r = &m->reactions[i];
         if (l < 3 && r->nreactants + r->nproducts == 0)
@@ -566,22 +630,13 @@ static void check_reactions(sbml_ctx *c)
                             idn(&r->b));
         }
         for (size_t j = 0; j < r->nreactants + r->nproducts; j++) {
-            const tc_sbml_speciesref *sr =
-                j < r->nreactants ? &r->reactants[j] : &r->products[j - r->nreactants];
-            for (size_t s = 0; sr->stoichiometry_math.expr && s < m->nspecies; s++) {
-                const char *sid = m->species[s].b.id;
-                if (!sid || !tc_expr_mentions(sr->stoichiometry_math.expr, sid))
-                    continue;
-                bool listed = false;
-                for (size_t k = 0; k < all && !listed; k++) {
-                    const tc_sbml_speciesref *x =
-                        k < r->nreactants                  ? &r->reactants[k]
-                        : k < r->nreactants + r->nproducts ? &r->products[k - r->nreactants]
-                                                           : &r->modifiers[k - r->nreactants -
-                                                                           r->nproducts];
-                    listed = x->species && strcmp(x->species, sid) == 0;
-                }
-                if (!listed)
+            const tc_sbml_speciesref *sr = sbml_reaction_ref(r, j);
+            if (!sr->stoichiometry_math.expr)
+                continue;
+            species_in(&seen, sr->stoichiometry_math.expr);
+            for (size_t s = 0; s < seen.len; s++) {
+                const char *sid = m->species[seen.idx[s]].b.id;
+                if (!sbml_refs_has(&refs, r, sid, true))
                     sbml_report(&c->out, "sbml:21131", sr->stoichiometry_math.line,
                                 "species \"%s\" appears in a stoichiometryMath of reaction \"%s\" "
                                 "but is not one of its reactants, products or modifiers",
@@ -592,23 +647,13 @@ static void check_reactions(sbml_ctx *c)
         if (!k)
             continue;
         /* species in the rate law must take part in the reaction */
-        for (size_t s = 0; s < m->nspecies; s++) {
-            const char *sid = m->species[s].b.id;
-            if (!sid || !tc_expr_mentions(k->math.expr, sid))
-                continue;
+        species_in(&seen, k->math.expr);
+        for (size_t s = 0; s < seen.len; s++) {
+            const char *sid = m->species[seen.idx[s]].b.id;
             bool local = false;
-            for (size_t p = 0; p < k->nparameters; p++)
-                if (k->parameters[p].b.id && strcmp(k->parameters[p].b.id, sid) == 0)
-                    local = true;
-            bool listed = false;
-            for (size_t j = 0; j < all && !listed; j++) {
-                const tc_sbml_speciesref *x = j < r->nreactants ? &r->reactants[j]
-                                              : j < r->nreactants + r->nproducts
-                                                  ? &r->products[j - r->nreactants]
-                                                  : &r->modifiers[j - r->nreactants - r->nproducts];
-                listed = x->species && strcmp(x->species, sid) == 0;
-            }
-            if (!listed && !local)
+            for (size_t p = 0; p < k->nparameters && !local; p++)
+                local = k->parameters[p].b.id && strcmp(k->parameters[p].b.id, sid) == 0;
+            if (!local && !sbml_refs_has(&refs, r, sid, true))
                 sbml_report(&c->out, "sbml:21121", k->math.line,
                             "species \"%s\" appears in the kinetic law of reaction \"%s\" but is "
                             "not one of its reactants, products or modifiers",
@@ -620,23 +665,15 @@ static void check_reactions(sbml_ctx *c)
                 sbml_report(&c->out, "sbml:21124", lp->b.line,
                             "local parameter \"%s\" of reaction \"%s\" must be constant",
                             idn(&lp->b), idn(&r->b));
-            if ((l > 3 || (l == 3 && c->doc->version >= 2)) && lp->b.id)
-                for (size_t j = 0; j < r->nreactants + r->nproducts + r->nmodifiers; j++) {
-                    const tc_sbml_speciesref *x =
-                        j < r->nreactants ? &r->reactants[j]
-                        : j < r->nreactants + r->nproducts
-                            ? &r->products[j - r->nreactants]
-                            : &r->modifiers[j - r->nreactants - r->nproducts];
-                    if (x->species && strcmp(x->species, lp->b.id) == 0) {
-                        sbml_report(&c->out, "sbml:21173", lp->b.line,
-                                    "local parameter \"%s\" has the id of a species of its "
-                                    "reaction",
-                                    lp->b.id);
-                        break;
-                    }
-                }
+            if ((l > 3 || (l == 3 && c->doc->version >= 2)) && lp->b.id &&
+                sbml_refs_has(&refs, r, lp->b.id, true))
+                sbml_report(&c->out, "sbml:21173", lp->b.line,
+                            "local parameter \"%s\" has the id of a species of its reaction",
+                            lp->b.id);
         }
     }
+    sbml_refs_release(&refs);
+    free(seen.idx);
 }
 
 static void check_events(sbml_ctx *c)

@@ -149,6 +149,112 @@ static void check_metaids(sbml_ctx *c, const xmlNode *root)
     free(s.lines);
 }
 
+/* Level 3 Version 2: the ids of rules, assignments and constraints share the model's
+ * namespace too. */
+static void other_id(sbml_ctx *c, const tc_sbml_base *b)
+{
+    if (b->id && sbml_syms_find(&c->syms, b->id))
+        sbml_report(&c->out, "sbml:10301", b->line,
+                    "the id \"%s\" of <%s> is already used in the model", b->id, b->element);
+}
+
+/* The first earlier entry of ids[0..n) equal to ids[i], for each i in turn: calls
+ * dup(ctx, i, j) for every duplicate i of an earlier j. */
+static void duplicates(const char *const *ids, size_t n, void (*dup)(void *, size_t, size_t),
+                       void *ctx)
+{
+    if (n <= 8) { /* small lists (most kinetic laws, most events) need no table */
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = 0; ids[i] && j < i; j++)
+                if (ids[j] && strcmp(ids[i], ids[j]) == 0) {
+                    dup(ctx, i, j);
+                    break;
+                }
+        return;
+    }
+    sbml_map first = {0};
+    for (size_t i = 0; i < n; i++) {
+        size_t j;
+        if (ids[i] && !sbml_map_put(&first, ids[i], i, &j))
+            dup(ctx, i, j);
+    }
+    sbml_map_free(&first);
+}
+
+/* Is this element's id in the model's SId namespace without being one of the
+ * components the symbol table holds? Level 2 Versions 2-4 type definitions; in
+ * Level 3 Version 2 every SBase may have an id: the lists, kinetic laws, triggers,
+ * delays, priorities and units too. */
+static bool extra_id_element(const sbml_ctx *c, const char *name)
+{
+    int l = c->doc->level, v = c->doc->version;
+    if (l == 2 && (strcmp(name, "compartmentType") == 0 || strcmp(name, "speciesType") == 0))
+        return true;
+    if (l == 3 && v >= 2)
+        return strncmp(name, "listOf", 6) == 0 || strcmp(name, "kineticLaw") == 0 ||
+               strcmp(name, "trigger") == 0 || strcmp(name, "delay") == 0 ||
+               strcmp(name, "priority") == 0 || strcmp(name, "unit") == 0;
+    return false;
+}
+
+typedef struct extra {
+    sbml_ctx *c;
+    sbml_map seen; /* id -> line of its first extra element */
+    char **keep;   /* the ids (owned) */
+    size_t nkeep, cap;
+} extra;
+
+static void extra_walk(extra *x, const xmlNode *n, int depth)
+{
+    if (depth > 200)
+        return;
+    for (const xmlNode *e = n->children; e; e = e->next) {
+        if (e->type != XML_ELEMENT_NODE || !sbml_is_sbml(e))
+            continue;
+        const char *name = (const char *)e->name;
+        if (strcmp(name, "annotation") == 0 || strcmp(name, "notes") == 0)
+            continue;
+        char *id = extra_id_element(x->c, name) ? sbml_attr(e, "id") : NULL;
+        if (id) {
+            long line = line_of(e);
+            size_t first;
+            const sbml_sym *s = sbml_syms_find(&x->c->syms, id);
+            if (s)
+                sbml_report(&x->c->out, "sbml:10301", line,
+                            "the id \"%s\" of <%s> is already used (line %ld); ids must be "
+                            "unique in a model",
+                            id, name, s->line);
+            else if (x->c->m->b.id && strcmp(x->c->m->b.id, id) == 0)
+                sbml_report(&x->c->out, "sbml:10301", line,
+                            "the id \"%s\" of <%s> is also the model's id", id, name);
+            if (!sbml_map_put(&x->seen, id, (size_t)line, &first)) {
+                sbml_report(&x->c->out, "sbml:10301", line,
+                            "the id \"%s\" of <%s> is already used (line %zu); ids must be "
+                            "unique in a model",
+                            id, name, first);
+                free(id);
+            } else {
+                TC_GROW(x->keep, x->cap, x->nkeep + 1);
+                x->keep[x->nkeep++] = id;
+            }
+        }
+        extra_walk(x, e, depth + 1);
+    }
+}
+
+static void extra_ids(sbml_ctx *c)
+{
+    int l = c->doc->level, v = c->doc->version;
+    if (!(l == 2 && v >= 2 && v <= 4) && !(l == 3 && v >= 2))
+        return;
+    extra x = {.c = c};
+    extra_walk(&x, c->m->b.node, 0);
+    for (size_t i = 0; i < x.nkeep; i++)
+        free(x.keep[i]);
+    free(x.keep);
+    sbml_map_free(&x.seen);
+}
+
 static void check_unique_ids(sbml_ctx *c)
 {
     const sbml_syms *t = &c->syms;
@@ -163,57 +269,70 @@ static void check_unique_ids(sbml_ctx *c)
         sbml_report(&c->out, "sbml:10301", sbml_syms_find(t, m->b.id)->line,
                     "the id \"%s\" is also the model's id", m->b.id);
     if (c->doc->level == 3 && c->doc->version >= 2) {
-        const tc_sbml_base *others[4096];
-        size_t n = 0;
-        for (size_t i = 0; i < m->nrules && n < 4096; i++)
-            others[n++] = &m->rules[i].b;
-        for (size_t i = 0; i < m->ninitial_assignments && n < 4096; i++)
-            others[n++] = &m->initial_assignments[i].b;
-        for (size_t i = 0; i < m->nconstraints && n < 4096; i++)
-            others[n++] = &m->constraints[i].b;
+        for (size_t i = 0; i < m->nrules; i++)
+            other_id(c, &m->rules[i].b);
+        for (size_t i = 0; i < m->ninitial_assignments; i++)
+            other_id(c, &m->initial_assignments[i].b);
+        for (size_t i = 0; i < m->nconstraints; i++)
+            other_id(c, &m->constraints[i].b);
         for (size_t i = 0; i < m->nevents; i++)
-            for (size_t j = 0; j < m->events[i].nassignments && n < 4096; j++)
-                others[n++] = &m->events[i].assignments[j].b;
-        for (size_t i = 0; i < n; i++)
-            if (others[i]->id && sbml_syms_find(t, others[i]->id))
-                sbml_report(&c->out, "sbml:10301", others[i]->line,
-                            "the id \"%s\" of <%s> is already used in the model", others[i]->id,
-                            others[i]->element);
+            for (size_t j = 0; j < m->events[i].nassignments; j++)
+                other_id(c, &m->events[i].assignments[j].b);
     }
+    extra_ids(c);
 }
 
 static void check_unitdefs(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
-    for (size_t i = 0; i < m->nunitdefs; i++)
-        for (size_t j = 0; j < i; j++)
-            if (m->unitdefs[i].b.id && m->unitdefs[j].b.id &&
-                strcmp(m->unitdefs[i].b.id, m->unitdefs[j].b.id) == 0) {
-                sbml_report(&c->out, "sbml:10302", m->unitdefs[i].b.line,
-                            "the unit definition id \"%s\" is already used (line %ld)",
-                            m->unitdefs[i].b.id, m->unitdefs[j].b.line);
-                break;
-            }
+    for (size_t i = 0; i < m->nunitdefs; i++) {
+        const size_t *same;
+        if (sbml_multi_get(&c->ix.unitdefs, m->unitdefs[i].b.id, &same) && same[0] < i)
+            sbml_report(&c->out, "sbml:10302", m->unitdefs[i].b.line,
+                        "the unit definition id \"%s\" is already used (line %ld)",
+                        m->unitdefs[i].b.id, m->unitdefs[same[0]].b.line);
+    }
+}
+
+typedef struct dup_ctx {
+    sbml_ctx *c;
+    const tc_sbml_kinetic_law *law;
+    const tc_sbml_event *event;
+} dup_ctx;
+
+static void dup_local(void *ctx, size_t i, size_t j)
+{
+    dup_ctx *d = ctx;
+    (void)j;
+    sbml_report(&d->c->out, "sbml:10303", d->law->parameters[i].b.line,
+                "the local parameter id \"%s\" is already used in this kinetic law",
+                d->law->parameters[i].b.id);
+}
+
+static void dup_event_variable(void *ctx, size_t i, size_t j)
+{
+    dup_ctx *d = ctx;
+    (void)j;
+    sbml_report(&d->c->out, "sbml:10305", d->event->assignments[i].b.line,
+                "the event assigns \"%s\" more than once", d->event->assignments[i].variable);
 }
 
 static void check_local(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
+    const char **ids = NULL;
+    size_t cap = 0;
     for (size_t i = 0; i < m->nreactions; i++) {
         const tc_sbml_kinetic_law *k = m->reactions[i].kinetic_law;
         if (!k)
             continue;
+        TC_GROW(ids, cap, k->nparameters + 1);
         for (size_t a = 0; a < k->nparameters; a++)
-            for (size_t b = 0; b < a; b++)
-                if (k->parameters[a].b.id && k->parameters[b].b.id &&
-                    strcmp(k->parameters[a].b.id, k->parameters[b].b.id) == 0) {
-                    sbml_report(&c->out, "sbml:10303", k->parameters[a].b.line,
-                                "the local parameter id \"%s\" is already used in this kinetic "
-                                "law",
-                                k->parameters[a].b.id);
-                    break;
-                }
+            ids[a] = k->parameters[a].b.id;
+        dup_ctx d = {c, k, NULL};
+        duplicates(ids, k->nparameters, dup_local, &d);
     }
+    free(ids);
 }
 
 static void check_rule_targets(sbml_ctx *c)
@@ -223,42 +342,42 @@ static void check_rule_targets(sbml_ctx *c)
         const tc_sbml_rule *r = &m->rules[i];
         if (!r->variable || r->kind == TC_SBML_ALGEBRAIC)
             continue;
-        for (size_t j = 0; j < i; j++)
-            if (m->rules[j].variable && m->rules[j].kind != TC_SBML_ALGEBRAIC &&
-                strcmp(m->rules[j].variable, r->variable) == 0) {
-                sbml_report(&c->out, "sbml:10304", r->b.line,
-                            "\"%s\" is already the variable of another rule (line %ld)",
-                            r->variable, m->rules[j].b.line);
-                break;
-            }
+        const size_t *same; /* assignment and rate rules of this variable */
+        if (sbml_multi_get(&c->ix.rules, r->variable, &same) && same[0] < i)
+            sbml_report(&c->out, "sbml:10304", r->b.line,
+                        "\"%s\" is already the variable of another rule (line %ld)", r->variable,
+                        m->rules[same[0]].b.line);
     }
+    const char **ids = NULL;
+    size_t cap = 0;
     for (size_t i = 0; i < m->nevents; i++) {
         const tc_sbml_event *e = &m->events[i];
+        TC_GROW(ids, cap, e->nassignments + 1);
+        for (size_t a = 0; a < e->nassignments; a++)
+            ids[a] = e->assignments[a].variable;
+        dup_ctx d = {c, NULL, e};
+        duplicates(ids, e->nassignments, dup_event_variable, &d);
         for (size_t a = 0; a < e->nassignments; a++) {
             const char *v = e->assignments[a].variable;
-            if (!v)
-                continue;
-            for (size_t b = 0; b < a; b++)
-                if (e->assignments[b].variable && strcmp(e->assignments[b].variable, v) == 0) {
-                    sbml_report(&c->out, "sbml:10305", e->assignments[a].b.line,
-                                "the event assigns \"%s\" more than once", v);
-                    break;
-                }
-            if (sbml_rule_for(m, v, TC_SBML_ASSIGNMENT))
+            if (v && sbml_rule_for(c, v, TC_SBML_ASSIGNMENT))
                 sbml_report(&c->out, "sbml:10306", e->assignments[a].b.line,
                             "\"%s\" is assigned by an event and also by an assignment rule", v);
         }
     }
+    free(ids);
 }
 
 static bool unit_known(const sbml_ctx *c, const char *u)
 {
     int l = c->doc->level, v = c->doc->version;
-    if (sbml_is_base_unit(u, l, v) || sbml_unitdef(c->m, u))
+    if (sbml_is_base_unit(u, l, v) || sbml_unitdef(c, u))
         return true;
     /* predefined unit names of Levels 1 and 2 */
     if (l < 3 && (strcmp(u, "substance") == 0 || strcmp(u, "volume") == 0 ||
-                  strcmp(u, "area") == 0 || strcmp(u, "length") == 0 || strcmp(u, "time") == 0))
+                  strcmp(u, "time") == 0))
+        return true;
+    /* area and length arrived with Level 2 */
+    if (l == 2 && (strcmp(u, "area") == 0 || strcmp(u, "length") == 0))
         return true;
     return false;
 }
@@ -267,8 +386,10 @@ static void unit_ref(sbml_ctx *c, const char *u, const tc_sbml_base *b, const ch
 {
     if (!u || !sbml_is_sid(u) || unit_known(c, u))
         return;
-    /* before Level 3 libSBML's 99303 (a warning) says it, beside the per-element rules */
-    sbml_report(&c->out, c->doc->level < 3 ? "sbml:99303" : "sbml:10313", b->line,
+    /* rule 10313 arrived with Level 2 Version 5; before, libSBML's 99303 (a warning) says
+     * it, beside the per-element rules */
+    bool rule = c->doc->level >= 3 || (c->doc->level == 2 && c->doc->version >= 5);
+    sbml_report(&c->out, rule ? "sbml:10313" : "sbml:99303", b->line,
                 "%s=\"%s\" of <%s>%s%s%s names no unit definition or base unit", attr, u,
                 b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "");
 }

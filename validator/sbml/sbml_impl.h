@@ -41,6 +41,19 @@ tc_expr *sbml_math_read(const sbml_out *o, const xmlNode *math, bool in_function
 /* Parse an infix formula; NULL when it is not one. */
 tc_expr *sbml_formula_parse(const char *text, long line);
 
+/* ---- hash indexes (sbml_index.c) ---- */
+/* String -> size_t, keys borrowed; put keeps the first value of a key (returns false
+ * and sets *old when the key was there). */
+typedef struct sbml_map {
+    const char **keys;
+    size_t *vals;
+    size_t cap, len;
+} sbml_map;
+
+bool sbml_map_put(sbml_map *m, const char *key, size_t val, size_t *old);
+bool sbml_map_get(const sbml_map *m, const char *key, size_t *val);
+void sbml_map_free(sbml_map *m);
+
 /* ---- the symbol table (sbml_symbols.c) ---- */
 typedef enum sbml_kind {
     SBML_NONE = 0,
@@ -62,13 +75,61 @@ typedef struct sbml_sym {
 } sbml_sym;
 
 typedef struct sbml_syms {
-    sbml_sym *items; /* sorted by id */
+    sbml_sym *items; /* sorted by id (then line) */
     size_t len;
+    sbml_map first; /* id -> index of its first item */
 } sbml_syms;
 
 void sbml_syms_build(sbml_syms *t, const tc_sbml_model *m);
 void sbml_syms_release(sbml_syms *t);
 const sbml_sym *sbml_syms_find(const sbml_syms *t, const char *id);
+
+/* ---- hash indexes (sbml_index.c), continued ---- */
+/* String -> values in the order added: add everything, seal, then get. */
+typedef struct sbml_multi {
+    sbml_map keys; /* key -> its number */
+    size_t *start; /* key number -> first value in vals (one more entry at the end) */
+    size_t *vals;
+    const char **pkeys; /* pairs before sealing */
+    size_t *pvals;
+    size_t plen, pcap, pvcap;
+} sbml_multi;
+
+void sbml_multi_add(sbml_multi *m, const char *key, size_t val); /* NULL key ignored */
+void sbml_multi_seal(sbml_multi *m);
+size_t sbml_multi_get(const sbml_multi *m, const char *key, const size_t **vals);
+void sbml_multi_free(sbml_multi *m);
+
+/* Call fn for every symbol e reads that no enclosing lambda binds, in tree order. */
+void sbml_expr_symbols(const tc_expr *e, void (*fn)(void *ctx, const char *name), void *ctx);
+
+/* Where each id is used, indexes into the model's arrays. */
+typedef struct sbml_index {
+    sbml_multi rules;       /* variable -> assignment and rate rules */
+    sbml_multi algebraic;   /* symbol -> algebraic rules whose math reads it */
+    sbml_multi initial;     /* symbol -> initial assignments */
+    sbml_multi unitdefs;    /* id -> unit definitions */
+    sbml_multi participant; /* species -> reactions it is a reactant or product of */
+    sbml_multi locals;      /* id -> reactions whose kinetic law has a local parameter so named */
+} sbml_index;
+
+void sbml_index_build(sbml_index *x, const tc_sbml_model *m);
+void sbml_index_release(sbml_index *x);
+
+/* A reaction's species references: reactants, then products, then modifiers. */
+size_t sbml_reaction_nrefs(const tc_sbml_reaction *r);
+const tc_sbml_speciesref *sbml_reaction_ref(const tc_sbml_reaction *r, size_t j);
+
+/* Does reaction r name `species` among its reactants and products (and modifiers when
+ * `modifiers`)? s caches a map of the last large reaction asked about. */
+typedef struct sbml_refs {
+    const tc_sbml_reaction *r;
+    bool modifiers;
+    sbml_map map;
+} sbml_refs;
+
+bool sbml_refs_has(sbml_refs *s, const tc_sbml_reaction *r, const char *species, bool modifiers);
+void sbml_refs_release(sbml_refs *s);
 
 /* Everything a rule family needs. */
 typedef struct sbml_ctx {
@@ -76,6 +137,7 @@ typedef struct sbml_ctx {
     const tc_sbml_doc *doc;
     const tc_sbml_model *m;
     sbml_syms syms;
+    sbml_index ix;
 } sbml_ctx;
 
 /* Look-ups by id. */
@@ -83,9 +145,11 @@ const tc_sbml_compartment *sbml_compartment(const sbml_ctx *c, const char *id);
 const tc_sbml_species *sbml_species(const sbml_ctx *c, const char *id);
 const tc_sbml_parameter *sbml_parameter(const sbml_ctx *c, const char *id);
 const tc_sbml_function *sbml_function(const sbml_ctx *c, const char *id);
-const tc_sbml_unitdef *sbml_unitdef(const tc_sbml_model *m, const char *id);
-/* The assignment rule, rate rule or algebraic-determined variable for `id`. */
-const tc_sbml_rule *sbml_rule_for(const tc_sbml_model *m, const char *id, tc_sbml_rule_kind kind);
+const tc_sbml_unitdef *sbml_unitdef(const sbml_ctx *c, const char *id);
+/* The first assignment or rate rule (`kind`) for `id`. */
+const tc_sbml_rule *sbml_rule_for(const sbml_ctx *c, const char *id, tc_sbml_rule_kind kind);
+/* Is `species` a reactant or product of any reaction? */
+bool sbml_is_participant(const sbml_ctx *c, const char *species);
 
 /* Base unit kinds of SBML (Level-dependent). */
 bool sbml_is_base_unit(const char *kind, int level, int version);

@@ -87,6 +87,44 @@ static bool is_relational(tc_expr_op op)
     return op >= TC_EXPR_EQ && op <= TC_EXPR_LEQ;
 }
 
+/* A logical operator that applies directly to the symbol `name` somewhere in e, or
+ * TC_EXPR_NUMBER (meaning none). */
+static tc_expr_op logical_use(const tc_expr *e, const char *name, int depth)
+{
+    if (!e || depth > 200)
+        return TC_EXPR_NUMBER;
+    for (size_t i = 0; i < e->nargs; i++) {
+        const tc_expr *a = e->args[i];
+        if (is_logical(e->op) && a->op == TC_EXPR_SYMBOL && a->name && strcmp(a->name, name) == 0)
+            return e->op;
+        tc_expr_op op = logical_use(a, name, depth + 1);
+        if (op != TC_EXPR_NUMBER)
+            return op;
+    }
+    return TC_EXPR_NUMBER;
+}
+
+/* A call passes its arguments into the function's body: a number given for an argument
+ * that the body combines with a logical operator breaks that operator's rule (10209). */
+static void call_argument_types(sbml_ctx *c, const tc_expr *e, long at)
+{
+    const tc_sbml_function *f = sbml_function(c, e->name);
+    const tc_expr *l = f ? f->math.expr : NULL;
+    if (!l || l->op != TC_EXPR_LAMBDA || l->nargs - 1 != e->nargs)
+        return;
+    for (size_t i = 0; i < e->nargs; i++) {
+        const char *bv = l->args[i]->name;
+        if (!bv || type_of(c, e->args[i], 0) != T_NUM)
+            continue;
+        tc_expr_op op = logical_use(l->args[l->nargs - 1], bv, 0);
+        if (op != TC_EXPR_NUMBER)
+            sbml_report(&c->out, "sbml:10209", at,
+                        "the arguments of <%s> must be boolean: function \"%s\" applies it to "
+                        "its argument %s, which is given a number here",
+                        tc_expr_op_name(op), e->name, bv);
+    }
+}
+
 static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int depth)
 {
     if (!e || depth > 1000)
@@ -110,11 +148,8 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
         const sbml_sym *sym = sbml_syms_find(&c->syms, n);
         if (!sym) {
             /* a local parameter of some other reaction? */
-            bool local_elsewhere = false;
-            for (size_t i = 0; i < c->m->nreactions && !local_elsewhere; i++) {
-                scope t = {.law = c->m->reactions[i].kinetic_law};
-                local_elsewhere = is_local(&t, n);
-            }
+            const size_t *rx;
+            bool local_elsewhere = sbml_multi_get(&c->ix.locals, n, &rx) > 0;
             sbml_report(o,
                         c->doc->level == 1 ? "sbml:99129"
                         : local_elsewhere  ? "sbml:10216"
@@ -170,6 +205,18 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
         }
         break;
     }
+    case TC_EXPR_MAX:
+    case TC_EXPR_MIN:
+    case TC_EXPR_QUOTIENT:
+    case TC_EXPR_REM:
+    case TC_EXPR_IMPLIES:
+        /* MathML operators that SBML's subset gained with Level 3 Version 2 */
+        if (c->doc->level < 3 || (c->doc->level == 3 && c->doc->version < 2))
+            sbml_report(o, "sbml:10202", at,
+                        "<%s> is not in the MathML subset of SBML Level %d Version %d (it "
+                        "arrived with Level 3 Version 2)",
+                        tc_expr_op_name(e->op), c->doc->level, c->doc->version);
+        break;
     case TC_EXPR_TIME:
         if (s->lambda)
             sbml_report(o, "sbml:99301", at,
@@ -180,29 +227,28 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
     case TC_EXPR_RATE_OF:
         if (e->nargs == 1 && e->args[0]->op == TC_EXPR_SYMBOL && e->args[0]->name) {
             const char *t = e->args[0]->name;
-            const tc_sbml_rule *ar = sbml_rule_for(c->m, t, TC_SBML_ASSIGNMENT);
+            const tc_sbml_rule *ar = sbml_rule_for(c, t, TC_SBML_ASSIGNMENT);
             bool alg = false;
-            for (size_t i = 0; i < c->m->nrules; i++)
-                if (c->m->rules[i].kind == TC_SBML_ALGEBRAIC &&
-                    tc_expr_mentions(c->m->rules[i].math.expr, t)) {
-                    const sbml_sym *sym = sbml_syms_find(&c->syms, t);
-                    bool constant = false;
-                    if (sym && sym->kind == SBML_PARAMETER)
-                        constant = ((const tc_sbml_parameter *)sym->obj)->constant == 1;
-                    if (sym && sym->kind == SBML_COMPARTMENT)
-                        constant = ((const tc_sbml_compartment *)sym->obj)->constant == 1;
-                    if (sym && sym->kind == SBML_SPECIES)
-                        constant = ((const tc_sbml_species *)sym->obj)->constant == 1 ||
-                                   ((const tc_sbml_species *)sym->obj)->boundary_condition != 1;
-                    alg = !constant && !sbml_rule_for(c->m, t, TC_SBML_RATE);
-                }
+            const size_t *in_alg;
+            if (sbml_multi_get(&c->ix.algebraic, t, &in_alg)) {
+                const sbml_sym *sym = sbml_syms_find(&c->syms, t);
+                bool constant = false;
+                if (sym && sym->kind == SBML_PARAMETER)
+                    constant = ((const tc_sbml_parameter *)sym->obj)->constant == 1;
+                if (sym && sym->kind == SBML_COMPARTMENT)
+                    constant = ((const tc_sbml_compartment *)sym->obj)->constant == 1;
+                if (sym && sym->kind == SBML_SPECIES)
+                    constant = ((const tc_sbml_species *)sym->obj)->constant == 1 ||
+                               ((const tc_sbml_species *)sym->obj)->boundary_condition != 1;
+                alg = !constant && !sbml_rule_for(c, t, TC_SBML_RATE);
+            }
             if (ar || alg)
                 sbml_report(o, "sbml:10224", at,
                             "rateOf(%s): \"%s\" is set by %s, so it has no rate of change", t, t,
                             ar ? "an assignment rule" : "an algebraic rule");
             const tc_sbml_species *sp = sbml_species(c, t);
             if (sp && sp->has_only_substance_units != 1 && sp->compartment &&
-                sbml_rule_for(c->m, sp->compartment, TC_SBML_ASSIGNMENT))
+                sbml_rule_for(c, sp->compartment, TC_SBML_ASSIGNMENT))
                 sbml_report(o, "sbml:10225", at,
                             "rateOf(%s): the compartment \"%s\" of this concentration is set by "
                             "an assignment rule",
@@ -214,6 +260,8 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
     }
     if (e->op == TC_EXPR_RATE_OF)
         return; /* its argument is a reference, checked above */
+    if (s->strict_types && e->op == TC_EXPR_CALL)
+        call_argument_types(c, e, at);
     if (s->strict_types && e->op != TC_EXPR_LAMBDA) {
         for (size_t i = 0; i < e->nargs; i++) {
             const tc_expr *a = e->args[i];
@@ -256,7 +304,7 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
             sbml_report(o, "sbml:10311", at, "units=\"%s\" on <cn> is not a valid UnitSId",
                         e->units);
         else if (!sbml_is_base_unit(e->units, c->doc->level, c->doc->version) &&
-                 !sbml_unitdef(c->m, e->units))
+                 !sbml_unitdef(c, e->units))
             sbml_report(o, "sbml:10221", at,
                         "units=\"%s\" on <cn> names no unit definition or base unit", e->units);
     }
@@ -280,6 +328,37 @@ static void check(sbml_ctx *c, const tc_sbml_math *m, const tc_sbml_kinetic_law 
     }
 }
 
+/* The element child of n named `name` in any namespace, or NULL. */
+static const xmlNode *child_named(const xmlNode *n, const char *name)
+{
+    for (const xmlNode *x = n ? n->children : NULL; x; x = x->next)
+        if (x->type == XML_ELEMENT_NODE && strcmp((const char *)x->name, name) == 0)
+            return x;
+    return NULL;
+}
+
+/* A lambda whose body is an <apply> with nothing in it returns neither a number nor a
+ * boolean (20305; the reader has reported the empty apply itself). */
+static void empty_body(sbml_ctx *c, const tc_sbml_function *f)
+{
+    const xmlNode *math = child_named(f->b.node, "math"), *body = NULL;
+    const xmlNode *lambda = child_named(math, "lambda");
+    if (!lambda) /* MathML may wrap it in <semantics> */
+        lambda = child_named(child_named(math, "semantics"), "lambda");
+    for (const xmlNode *x = lambda ? lambda->children : NULL; x; x = x->next)
+        if (x->type == XML_ELEMENT_NODE && strcmp((const char *)x->name, "bvar") != 0)
+            body = x;
+    if (!body || strcmp((const char *)body->name, "apply") != 0)
+        return;
+    for (const xmlNode *x = body->children; x; x = x->next)
+        if (x->type == XML_ELEMENT_NODE)
+            return;
+    sbml_report(&c->out, "sbml:20305", (long)xmlGetLineNo(body),
+                "function \"%s\" returns an empty <apply>, which is neither a number nor a "
+                "boolean",
+                f->b.id ? f->b.id : "");
+}
+
 static void check_functions(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
@@ -287,6 +366,7 @@ static void check_functions(sbml_ctx *c)
     for (size_t i = 0; i < m->nfunctions; i++) {
         const tc_sbml_function *f = &m->functions[i];
         const tc_expr *l = f->math.expr;
+        empty_body(c, f);
         if (!l) {
             continue;
         }

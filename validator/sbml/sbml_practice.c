@@ -7,14 +7,36 @@
 #include "sbml_impl.h"
 
 /* Is `id` given a value by an initial assignment or a rule? */
-static bool assigned(const tc_sbml_model *m, const char *id)
+static bool assigned(const sbml_ctx *c, const char *id)
 {
+    const size_t *v;
     if (!id)
         return false;
-    for (size_t i = 0; i < m->ninitial_assignments; i++)
-        if (m->initial_assignments[i].symbol && strcmp(m->initial_assignments[i].symbol, id) == 0)
-            return true;
-    return sbml_rule_for(m, id, TC_SBML_ASSIGNMENT) || sbml_rule_for(m, id, TC_SBML_RATE);
+    if (sbml_multi_get(&c->ix.initial, id, &v))
+        return true;
+    return sbml_rule_for(c, id, TC_SBML_ASSIGNMENT) || sbml_rule_for(c, id, TC_SBML_RATE);
+}
+
+static const char *kind_name(sbml_kind k)
+{
+    switch (k) {
+    case SBML_COMPARTMENT:
+        return "compartment";
+    case SBML_SPECIES:
+        return "species";
+    case SBML_PARAMETER:
+        return "parameter";
+    case SBML_SPECIESREF:
+        return "species reference";
+    case SBML_REACTION:
+        return "reaction";
+    case SBML_FUNCTION:
+        return "function definition";
+    case SBML_EVENT:
+        return "event";
+    default:
+        return "component";
+    }
 }
 
 static void check_values(sbml_ctx *c)
@@ -23,14 +45,14 @@ static void check_values(sbml_ctx *c)
     for (size_t i = 0; i < m->ncompartments && c->doc->level >= 2; i++) {
         const tc_sbml_compartment *x = &m->compartments[i];
         bool zero = x->spatial_dimensions.set && x->spatial_dimensions.v == 0;
-        if (!x->size.set && !zero && !assigned(m, x->b.id))
+        if (!x->size.set && !zero && !assigned(c, x->b.id))
             sbml_report(&c->out, "sbml:80501", x->b.line,
                         "compartment \"%s\" has no size and nothing assigns one",
                         x->b.id ? x->b.id : "");
     }
     for (size_t i = 0; i < m->nspecies && c->doc->level >= 2; i++) {
         const tc_sbml_species *s = &m->species[i];
-        if (!s->initial_amount.set && !s->initial_concentration.set && !assigned(m, s->b.id))
+        if (!s->initial_amount.set && !s->initial_concentration.set && !assigned(c, s->b.id))
             sbml_report(&c->out, "sbml:80601", s->b.line,
                         "species \"%s\" has no initial amount or concentration and nothing "
                         "assigns one",
@@ -38,11 +60,12 @@ static void check_values(sbml_ctx *c)
     }
     for (size_t i = 0; i < m->nparameters; i++) {
         const tc_sbml_parameter *p = &m->parameters[i];
+        /* Level 3 made this a rule of its own (20702); before, libSBML's practice check */
         if (!p->units)
-            sbml_report(&c->out, "sbml:80701", p->b.line,
+            sbml_report(&c->out, c->doc->level >= 3 ? "sbml:20702" : "sbml:80701", p->b.line,
                         "parameter \"%s\" has no units; declaring them lets its use be checked",
                         p->b.id ? p->b.id : "");
-        if (!p->value.set && !assigned(m, p->b.id))
+        if (!p->value.set && !assigned(c, p->b.id))
             sbml_report(&c->out, "sbml:80702", p->b.line,
                         "parameter \"%s\" has no value and nothing assigns one",
                         p->b.id ? p->b.id : "");
@@ -51,13 +74,23 @@ static void check_values(sbml_ctx *c)
         const tc_sbml_kinetic_law *k = m->reactions[i].kinetic_law;
         for (size_t j = 0; k && j < k->nparameters; j++) {
             const tc_sbml_parameter *p = &k->parameters[j];
+            const char *rid = m->reactions[i].b.id ? m->reactions[i].b.id : "";
+            if (!p->units)
+                sbml_report(&c->out, "sbml:80701", p->b.line,
+                            "local parameter \"%s\" of reaction \"%s\" has no units; declaring "
+                            "them lets its use be checked",
+                            p->b.id ? p->b.id : "", rid);
+            if (!p->value.set)
+                sbml_report(&c->out, "sbml:80702", p->b.line,
+                            "local parameter \"%s\" of reaction \"%s\" has no value",
+                            p->b.id ? p->b.id : "", rid);
+            /* any id of the model: a species, a reaction, a function definition, ... */
             const sbml_sym *s = sbml_syms_find(&c->syms, p->b.id);
-            if (s && (s->kind == SBML_SPECIES || s->kind == SBML_COMPARTMENT ||
-                      s->kind == SBML_PARAMETER))
+            if (s)
                 sbml_report(&c->out, "sbml:81121", p->b.line,
-                            "local parameter \"%s\" of reaction \"%s\" hides the model's \"%s\" "
-                            "inside its kinetic law",
-                            p->b.id, m->reactions[i].b.id ? m->reactions[i].b.id : "", p->b.id);
+                            "local parameter \"%s\" of reaction \"%s\" hides the model's %s "
+                            "\"%s\" inside its kinetic law",
+                            p->b.id, rid, kind_name(s->kind), p->b.id);
         }
     }
 }
@@ -69,7 +102,8 @@ typedef struct bip {
     size_t *nadj, *capadj;
     long *eq_line;
     long *match_var; /* variable -> equation, -1 free */
-    bool *seen;
+    size_t *seen;    /* variable -> 1 + the equation whose search last reached it */
+    size_t stamp;
 } bip;
 
 static void add_edge(bip *g, size_t eq, size_t var)
@@ -84,9 +118,9 @@ static bool augment(bip *g, size_t eq, int depth)
         return false;
     for (size_t i = 0; i < g->nadj[eq]; i++) {
         size_t v = g->adj[eq][i];
-        if (g->seen[v])
+        if (g->seen[v] == g->stamp)
             continue;
-        g->seen[v] = true;
+        g->seen[v] = g->stamp;
         if (g->match_var[v] < 0 || augment(g, (size_t)g->match_var[v], depth + 1)) {
             g->match_var[v] = (long)eq;
             return true;
@@ -98,14 +132,20 @@ static bool augment(bip *g, size_t eq, int depth)
 typedef struct vars {
     const char **ids;
     size_t len, cap;
+    sbml_map index; /* id -> its first position */
 } vars;
+
+static void add_var(vars *v, const char *id)
+{
+    TC_GROW(v->ids, v->cap, v->len + 1);
+    sbml_map_put(&v->index, id, v->len, NULL);
+    v->ids[v->len++] = id;
+}
 
 static long var_index(const vars *v, const char *id)
 {
-    for (size_t i = 0; id && i < v->len; i++)
-        if (strcmp(v->ids[i], id) == 0)
-            return (long)i;
-    return -1;
+    size_t i;
+    return sbml_map_get(&v->index, id, &i) ? (long)i : -1;
 }
 
 static void collect_symbols(const tc_expr *e, const vars *v, bip *g, size_t eq, int depth)
@@ -129,19 +169,16 @@ static void check_overdetermined(sbml_ctx *c)
     for (size_t i = 0; i < m->ncompartments; i++)
         if (m->compartments[i].constant != 1 && m->compartments[i].b.id &&
             !(c->doc->level == 2 && m->compartments[i].constant < 0)) {
-            TC_GROW(v.ids, v.cap, v.len + 1);
-            v.ids[v.len++] = m->compartments[i].b.id;
+            add_var(&v, m->compartments[i].b.id);
         }
     for (size_t i = 0; i < m->nspecies; i++)
         if (m->species[i].constant != 1 && m->species[i].b.id) {
-            TC_GROW(v.ids, v.cap, v.len + 1);
-            v.ids[v.len++] = m->species[i].b.id;
+            add_var(&v, m->species[i].b.id);
         }
     for (size_t i = 0; i < m->nparameters; i++)
         if (m->parameters[i].constant != 1 && m->parameters[i].b.id &&
             !(c->doc->level == 2 && m->parameters[i].constant < 0)) {
-            TC_GROW(v.ids, v.cap, v.len + 1);
-            v.ids[v.len++] = m->parameters[i].b.id;
+            add_var(&v, m->parameters[i].b.id);
         }
     for (size_t i = 0; i < m->nreactions; i++)
         for (size_t j = 0; j < m->reactions[i].nreactants + m->reactions[i].nproducts; j++) {
@@ -149,8 +186,7 @@ static void check_overdetermined(sbml_ctx *c)
             const tc_sbml_speciesref *s =
                 j < r->nreactants ? &r->reactants[j] : &r->products[j - r->nreactants];
             if (c->doc->level >= 3 && s->b.id && s->constant != 1) {
-                TC_GROW(v.ids, v.cap, v.len + 1);
-                v.ids[v.len++] = s->b.id;
+                add_var(&v, s->b.id);
             }
         }
     bip g = {0};
@@ -179,16 +215,7 @@ static void check_overdetermined(sbml_ctx *c)
         const tc_sbml_species *s = &m->species[i];
         if (s->boundary_condition == 1 || s->constant == 1 || !s->b.id)
             continue;
-        bool in_reaction = false;
-        for (size_t r = 0; r < m->nreactions && !in_reaction; r++)
-            for (size_t j = 0; j < m->reactions[r].nreactants + m->reactions[r].nproducts; j++) {
-                const tc_sbml_reaction *x = &m->reactions[r];
-                const tc_sbml_speciesref *sr =
-                    j < x->nreactants ? &x->reactants[j] : &x->products[j - x->nreactants];
-                if (sr->species && strcmp(sr->species, s->b.id) == 0)
-                    in_reaction = true;
-            }
-        if (!in_reaction)
+        if (!sbml_is_participant(c, s->b.id))
             continue;
         size_t eq = g.neq++;
         g.eq_line[eq] = s->b.line;
@@ -197,11 +224,11 @@ static void check_overdetermined(sbml_ctx *c)
             add_edge(&g, eq, (size_t)k);
     }
     g.match_var = tc_xmalloc((v.len ? v.len : 1) * sizeof(*g.match_var));
-    g.seen = tc_xmalloc(v.len ? v.len : 1);
+    g.seen = tc_xcalloc(v.len ? v.len : 1, sizeof(*g.seen));
     for (size_t i = 0; i < v.len; i++)
         g.match_var[i] = -1;
     for (size_t eq = 0; eq < g.neq; eq++) {
-        memset(g.seen, 0, v.len ? v.len : 1);
+        g.stamp = eq + 1;
         if (!augment(&g, eq, 0)) {
             sbml_report(&c->out, "sbml:10601", g.eq_line[eq],
                         "the model is over-determined: this equation has no variable left to "
@@ -218,6 +245,7 @@ static void check_overdetermined(sbml_ctx *c)
     free(g.match_var);
     free(g.seen);
     free(v.ids);
+    sbml_map_free(&v.index);
 }
 
 void sbml_check_practice(sbml_ctx *c)

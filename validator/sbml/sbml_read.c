@@ -95,15 +95,15 @@ bool sbml_has_attr(const xmlNode *n, const char *name)
 /* The SBML core namespaces; a Level 3 package has a namespace of its own. */
 static bool is_sbml_ns(const char *href)
 {
-    static const char *const core[] = {"http://www.sbml.org/sbml/level1",
-                                       "http://www.sbml.org/sbml/level2",
-                                       "http://www.sbml.org/sbml/level2/version2",
-                                       "http://www.sbml.org/sbml/level2/version3",
-                                       "http://www.sbml.org/sbml/level2/version4",
-                                       "http://www.sbml.org/sbml/level2/version5",
-                                       "http://www.sbml.org/sbml/level3/version1/core",
-                                       "http://www.sbml.org/sbml/level3/version2/core"};
-    for (size_t i = 0; href && i < sizeof(core) / sizeof(core[0]); i++)
+    /* asked for every element: the common prefix is compared once */
+    static const char prefix[] = "http://www.sbml.org/sbml/level";
+    static const char *const core[] = {
+        "1",          "2",          "2/version2",      "2/version3",
+        "2/version4", "2/version5", "3/version1/core", "3/version2/core"};
+    if (!href || strncmp(href, prefix, sizeof(prefix) - 1) != 0)
+        return false;
+    href += sizeof(prefix) - 1;
+    for (size_t i = 0; i < sizeof(core) / sizeof(core[0]); i++)
         if (strcmp(href, core[i]) == 0)
             return true;
     return false;

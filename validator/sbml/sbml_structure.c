@@ -122,6 +122,8 @@ static const struct {
     {"listOfModifiers", "modifierSpeciesReference", "sbml:21105"},
     {"listOfLocalParameters", "localParameter", "sbml:21128"},
     {"listOfEventAssignments", "eventAssignment", "sbml:21223"},
+    {"listOfCompartmentTypes", "compartmentType", "sbml:10103"}, /* Level 2 only */
+    {"listOfSpeciesTypes", "speciesType", "sbml:10103"},
 };
 
 /* Children that may occur at most once: parent, child, rule. */
@@ -182,6 +184,13 @@ static const struct {
     {"eventAssignment", "sbml:21213"},
     {"priority", "sbml:21231"},
 };
+
+/* Element names against the tables below, many times per element: most entries
+ * differ in the first character, which is compared without a call. */
+static inline bool same(const char *a, const char *b)
+{
+    return a[0] == b[0] && strcmp(a, b) == 0;
+}
 
 static bool in_list(const char *list, const char *word)
 {
@@ -306,22 +315,32 @@ static const struct {
     {"unit", " kind "},
 };
 
+/* Before Level 3 libSBML's XML layer reports a missing required attribute too
+ * (MissingXMLRequiredAttribute); Level 3 has a rule per element instead. */
+static void missing(walker *w, const xmlNode *n, const char *attr)
+{
+    sbml_report(w->o, "sbml:01015", line_of(n), "<%s> lacks its required attribute %s", nm(n),
+                attr);
+}
+
 static void check_l1_attrs(walker *w, const xmlNode *n)
 {
     for (size_t i = 0; i < sizeof(l1_required) / sizeof(l1_required[0]); i++) {
-        if (strcmp(l1_required[i].elem, nm(n)) != 0)
+        if (!same(l1_required[i].elem, nm(n)))
             continue;
         char word[32];
         for (const char *p = l1_required[i].attrs; sscanf(p, " %31s", word) == 1;) {
-            if (!sbml_has_attr(n, word))
+            if (!sbml_has_attr(n, word)) {
                 sbml_report(w->o, "sbml:10103", line_of(n),
                             "<%s> is missing the attribute %s, which SBML Level 1 requires",
                             nm(n), word);
+                missing(w, n, word);
+            }
             p = strstr(p, word) + strlen(word);
         }
     }
     for (size_t i = 0; i < sizeof(l1_attrs) / sizeof(l1_attrs[0]); i++) {
-        if (strcmp(l1_attrs[i].elem, nm(n)) != 0)
+        if (!same(l1_attrs[i].elem, nm(n)))
             continue;
         for (const xmlAttr *a = n->properties; a; a = a->next)
             if (!a->ns && !in_list(l1_attrs[i].attrs, (const char *)a->name))
@@ -330,6 +349,13 @@ static void check_l1_attrs(walker *w, const xmlNode *n)
                             (const char *)a->name);
         return;
     }
+}
+
+/* A Level 3 package namespace (its elements are the package's to judge). */
+static bool l3_package_ns(const xmlNs *ns)
+{
+    return ns && ns->href &&
+           strncmp((const char *)ns->href, "http://www.sbml.org/sbml/level3/", 32) == 0;
 }
 
 /* Level 2 Version 2 allows sboTerm only on some elements. */
@@ -364,8 +390,18 @@ static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
     int lv = w->level * 10 + w->version;
     for (const xmlAttr *a = n->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
+        if (a->ns && l3 && !l3_package_ns(a->ns) &&
+            !xmlStrEqual(a->ns->href, (const xmlChar *)"http://www.w3.org/XML/1998/namespace")) {
+            /* Level 3 lets packages add attributes, nothing else does */
+            sbml_report(w->o, rule, line_of(n),
+                        "<%s> may not have the attribute %s:%s from the namespace \"%s\", which "
+                        "is no Level 3 package's",
+                        s->name, a->ns->prefix ? (const char *)a->ns->prefix : "", an,
+                        (const char *)a->ns->href);
+            continue;
+        }
         if (a->ns)
-            continue; /* package or other namespaces are not ours to judge */
+            continue; /* package namespaces are not ours to judge */
         if ((w->level == 2 && !l2_attr_exists(s->name, an, lv)) ||
             (lv == 22 && strcmp(an, "sboTerm") == 0 && !l2v2_sbo_allowed(s->name))) {
             sbml_report(w->o, "sbml:10103", line_of(n),
@@ -403,9 +439,12 @@ static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
             word[len] = '\0';
             bool skip = (v2 && strcmp(s->name, "reaction") == 0 && strcmp(word, "fast") == 0) ||
                         (w->level == 1 && strcmp(word, "id") == 0);
-            if (!skip && !sbml_has_attr(n, word))
+            if (!skip && !sbml_has_attr(n, word)) {
                 sbml_report(w->o, rule, line_of(n), "<%s> is missing the required attribute %s",
                             s->name, word);
+                if (w->level < 3)
+                    missing(w, n, word);
+            }
         }
         p = e;
     }
@@ -414,7 +453,7 @@ static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
 static void check_types(walker *w, const xmlNode *n)
 {
     for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
-        if (strcmp(typed[i].elem, nm(n)) != 0)
+        if (!same(typed[i].elem, nm(n)))
             continue;
         char *v = sbml_attr(n, typed[i].attr);
         if (!v)
@@ -424,12 +463,18 @@ static void check_types(walker *w, const xmlNode *n)
                                          : valid_int(v);
         if (typed[i].type == 'd' && w->level < 3 && strcmp(typed[i].attr, "exponent") == 0)
             ok = valid_int(v);
-        if (!ok)
+        const char *want = typed[i].type == 'b'   ? "a boolean (true or false)"
+                           : typed[i].type == 'd' ? "a number"
+                                                  : "an integer";
+        if (!ok) {
             sbml_report(w->o, schema_rule(w, typed[i].rule), line_of(n),
                         "the attribute %s=\"%s\" of <%s> must be %s", typed[i].attr, v, nm(n),
-                        typed[i].type == 'b'   ? "a boolean (true or false)"
-                        : typed[i].type == 'd' ? "a number"
-                                               : "an integer");
+                        want);
+            /* what libSBML's XML layer says of the same value (XMLAttributeTypeMismatch) */
+            sbml_report(w->o, "sbml:01016", line_of(n),
+                        "the value \"%s\" of attribute %s of <%s> is not of its type (%s)", v,
+                        typed[i].attr, nm(n), want);
+        }
         free(v);
     }
 }
@@ -459,6 +504,15 @@ static const char *empty_list_rule(const xmlNode *list)
 static void check_children(walker *w, const xmlNode *n)
 {
     const char *name = nm(n);
+    /* a kinetic law, when present, is not empty in Level 2 and Level 3 Version 1 (21103;
+     * Level 1 gives it a formula attribute) */
+    if (strcmp(name, "kineticLaw") == 0 && (w->level == 2 || (w->level == 3 && w->version == 1))) {
+        bool any = false;
+        for (const xmlNode *c = n->children; c && !any; c = c->next)
+            any = c->type == XML_ELEMENT_NODE && !is_notes_or_annotation(c);
+        if (!any)
+            sbml_report(w->o, "sbml:21103", line_of(n), "<kineticLaw> is present but empty");
+    }
     if (strcmp(name, "stoichiometryMath") == 0) {
         bool has = false;
         for (const xmlNode *c = n->children; c; c = c->next)
@@ -467,7 +521,7 @@ static void check_children(walker *w, const xmlNode *n)
             sbml_report(w->o, "sbml:99131", line_of(n), "<stoichiometryMath> has no <math>");
     }
     for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-        if (strcmp(lists[i].list, name) != 0)
+        if (!same(lists[i].list, name))
             continue;
         char allowed[128];
         snprintf(allowed, sizeof(allowed), " %s ", lists[i].child);
@@ -491,8 +545,14 @@ static void check_children(walker *w, const xmlNode *n)
                             line_of(c),
                             "<%s> may only contain <%s>, not <%s>", name, lists[i].child, nm(c));
         }
-        /* an empty list is a schema error before Level 3 */
-        if (w->level < 3) {
+        /* an empty list is a schema error before Level 3; Level 3 Version 1 still
+         * requires a model's and a reaction's lists to hold something (20203, 21103) */
+        const char *er = empty_list_rule(n);
+        bool l3v1_list = w->level == 3 && w->version == 1 &&
+                         (strcmp(er, "sbml:21103") == 0 ||
+                          (strcmp(er, "sbml:20203") == 0 && n->parent &&
+                           strcmp(nm(n->parent), "model") == 0));
+        if (w->level < 3 || l3v1_list) {
             bool any = false;
             for (const xmlNode *c = n->children; c; c = c->next)
                 if (c->type == XML_ELEMENT_NODE && !is_notes_or_annotation(c))
@@ -507,7 +567,7 @@ static void check_children(walker *w, const xmlNode *n)
         }
     }
     for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
-        if (strcmp(once[i].parent, name) != 0)
+        if (!same(once[i].parent, name))
             continue;
         int k = 0;
         for (const xmlNode *c = n->children; c; c = c->next)
@@ -519,7 +579,7 @@ static void check_children(walker *w, const xmlNode *n)
      * always accepted its absence there, and the suites' valid files rely on that) */
     if (w->level == 3 && w->version == 1) {
         for (size_t i = 0; i < sizeof(needs_math) / sizeof(needs_math[0]); i++) {
-            if (strcmp(needs_math[i].elem, name) != 0)
+            if (!same(needs_math[i].elem, name))
                 continue;
             bool has = false;
             for (const xmlNode *c = n->children; c; c = c->next)
@@ -529,15 +589,15 @@ static void check_children(walker *w, const xmlNode *n)
                 sbml_report(w->o, schema_rule(w, needs_math[i].rule), line_of(n),
                             "<%s> must contain <math>", name);
         }
-        if (strcmp(name, "event") == 0) {
-            bool has = false;
-            for (const xmlNode *c = n->children; c; c = c->next)
-                if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "trigger") == 0)
-                    has = true;
-            if (!has)
-                sbml_report(w->o, schema_rule(w, "sbml:21201"), line_of(n),
-                            "<event> must contain a <trigger>");
-        }
+    }
+    /* an event has a trigger up to Level 3 Version 1; Version 2 made it optional */
+    if (strcmp(name, "event") == 0 && w->level >= 2 && !(w->level == 3 && w->version >= 2)) {
+        bool has = false;
+        for (const xmlNode *c = n->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "trigger") == 0)
+                has = true;
+        if (!has)
+            sbml_report(w->o, "sbml:21201", line_of(n), "<event> must contain a <trigger>");
     }
 }
 
@@ -619,11 +679,12 @@ static const char *order_rule(const char *parent)
 static void check_known_children(walker *w, const xmlNode *n)
 {
     const char *parent = nm(n);
-    bool known_parent = false;
+    /* the table's entries for this parent, looked up once rather than per child */
+    size_t mine[sizeof(children) / sizeof(children[0])], nmine = 0;
     for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++)
-        if (strcmp(children[i].parent, parent) == 0)
-            known_parent = true;
-    if (!known_parent)
+        if (same(children[i].parent, parent))
+            mine[nmine++] = i;
+    if (!nmine)
         return;
     int lv = w->level * 10 + w->version, last = -1;
     bool order_reported = false, seen_content = false;
@@ -645,17 +706,19 @@ static void check_known_children(walker *w, const xmlNode *n)
             continue; /* other namespaces: packages, not ours to judge */
         seen_content = true;
         int pos = -1;
-        for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++)
-            if (strcmp(children[i].parent, parent) == 0 && strcmp(children[i].child, cn) == 0 &&
-                lv >= children[i].min_lv && lv <= children[i].max_lv)
+        for (size_t k = 0; k < nmine; k++) {
+            size_t i = mine[k];
+            if (same(children[i].child, cn) && lv >= children[i].min_lv &&
+                lv <= children[i].max_lv)
                 pos = (int)i;
+        }
         if (pos < 0) {
             sbml_report(w->o, "sbml:10102", line_of(c),
                         "<%s> is not an element SBML Level %d Version %d allows inside <%s>", cn,
                         w->level, w->version, parent);
             continue;
         }
-        if (pos < last && w->level == 2 && !order_reported) {
+        if (pos < last && w->level <= 2 && !order_reported) {
             sbml_report(w->o, order_rule(parent), line_of(c), "<%s> is out of order inside <%s>",
                         cn, parent);
             order_reported = true;
@@ -715,7 +778,7 @@ static void check_l12_namespaces(walker *w, const xmlNode *n, const xmlChar *hre
 static const elem_spec *spec_for(const char *name)
 {
     for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
-        if (strcmp(specs[i].name, name) == 0)
+        if (same(specs[i].name, name))
             return &specs[i];
     return NULL;
 }
@@ -725,8 +788,16 @@ static void walk(walker *w, const xmlNode *n, int depth)
     if (depth > 200)
         return;
     for (const xmlNode *c = n->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || !sbml_is_sbml(c))
+        if (c->type != XML_ELEMENT_NODE)
             continue;
+        if (!sbml_is_sbml(c)) {
+            if (w->level >= 3 && !sbml_is_math(c) && !l3_package_ns(c->ns))
+                sbml_report(w->o, "sbml:10102", line_of(c),
+                            "<%s> is in the namespace \"%s\", which is neither SBML's nor a "
+                            "Level 3 package's; outside annotations it is not allowed",
+                            nm(c), c->ns ? (const char *)c->ns->href : "");
+            continue;
+        }
         const char *name = nm(c);
         if (strcmp(name, "notes") == 0 || strcmp(name, "annotation") == 0 ||
             strcmp(name, "math") == 0 || strcmp(name, "message") == 0)
@@ -783,9 +854,17 @@ static void check_root(walker *w, const xmlNode *root)
         sbml_report(w->o, "sbml:20102", line, "<sbml> must declare its level");
     if (!vs)
         sbml_report(w->o, "sbml:20103", line, "<sbml> must declare its version");
-    if (ls && vs && !lv_known)
+    if (ls && vs && !lv_known) {
         sbml_report(w->o, "sbml:99101", line, "SBML Level %s Version %s does not exist", ls, vs);
-    else if (!ns_known)
+        /* a namespace of the right level: it is the version that disagrees with it */
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+            if (strcmp(known[i].ns, href) == 0 && known[i].l == w->level) {
+                sbml_report(w->o, "sbml:20103", line,
+                            "<sbml version=\"%s\"> does not agree with its namespace %s", vs,
+                            href);
+                break;
+            }
+    } else if (!ns_known)
         sbml_report(w->o, "sbml:20101", line,
                     "<sbml> is in the namespace \"%s\", which is not an SBML core namespace", href);
     else if (ls && vs && !match) {

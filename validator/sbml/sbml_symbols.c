@@ -31,8 +31,7 @@ static int cmp_sym(const void *a, const void *b)
 void sbml_syms_build(sbml_syms *t, const tc_sbml_model *m)
 {
     builder b = {0};
-    t->items = NULL;
-    t->len = 0;
+    *t = (sbml_syms){0};
     if (!m)
         return;
     for (size_t i = 0; i < m->nfunctions; i++)
@@ -59,29 +58,21 @@ void sbml_syms_build(sbml_syms *t, const tc_sbml_model *m)
     t->len = b.len;
     if (t->len)
         qsort(t->items, t->len, sizeof(*t->items), cmp_sym);
+    for (size_t i = 0; i < t->len; i++)
+        sbml_map_put(&t->first, t->items[i].id, i, NULL);
 }
 
 void sbml_syms_release(sbml_syms *t)
 {
     free(t->items);
-    t->items = NULL;
-    t->len = 0;
+    sbml_map_free(&t->first);
+    *t = (sbml_syms){0};
 }
 
 const sbml_sym *sbml_syms_find(const sbml_syms *t, const char *id)
 {
-    if (!id)
-        return NULL;
-    size_t lo = 0, hi = t->len;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(t->items[mid].id, id);
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < t->len && strcmp(t->items[lo].id, id) == 0 ? &t->items[lo] : NULL;
+    size_t i;
+    return sbml_map_get(&t->first, id, &i) ? &t->items[i] : NULL;
 }
 
 static const void *find_kind(const sbml_ctx *c, const char *id, sbml_kind kind)
@@ -113,21 +104,26 @@ const tc_sbml_function *sbml_function(const sbml_ctx *c, const char *id)
     return find_kind(c, id, SBML_FUNCTION);
 }
 
-const tc_sbml_unitdef *sbml_unitdef(const tc_sbml_model *m, const char *id)
+const tc_sbml_unitdef *sbml_unitdef(const sbml_ctx *c, const char *id)
 {
-    for (size_t i = 0; m && id && i < m->nunitdefs; i++)
-        if (m->unitdefs[i].b.id && strcmp(m->unitdefs[i].b.id, id) == 0)
-            return &m->unitdefs[i];
+    const size_t *v;
+    return sbml_multi_get(&c->ix.unitdefs, id, &v) ? &c->m->unitdefs[v[0]] : NULL;
+}
+
+const tc_sbml_rule *sbml_rule_for(const sbml_ctx *c, const char *id, tc_sbml_rule_kind kind)
+{
+    const size_t *v;
+    size_t n = sbml_multi_get(&c->ix.rules, id, &v);
+    for (size_t i = 0; i < n; i++)
+        if (c->m->rules[v[i]].kind == kind)
+            return &c->m->rules[v[i]];
     return NULL;
 }
 
-const tc_sbml_rule *sbml_rule_for(const tc_sbml_model *m, const char *id, tc_sbml_rule_kind kind)
+bool sbml_is_participant(const sbml_ctx *c, const char *species)
 {
-    for (size_t i = 0; m && id && i < m->nrules; i++)
-        if (m->rules[i].kind == kind && m->rules[i].variable &&
-            strcmp(m->rules[i].variable, id) == 0)
-            return &m->rules[i];
-    return NULL;
+    const size_t *v;
+    return sbml_multi_get(&c->ix.participant, species, &v) > 0;
 }
 
 bool sbml_is_base_unit(const char *kind, int level, int version)

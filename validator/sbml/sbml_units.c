@@ -116,7 +116,7 @@ static bool base_unit(const char *kind, uvec *u)
  * name). Returns false when it names nothing known. */
 static bool unit_named(const sbml_ctx *c, const char *ref, uvec *out)
 {
-    const tc_sbml_unitdef *d = sbml_unitdef(c->m, ref);
+    const tc_sbml_unitdef *d = sbml_unitdef(c, ref);
     if (d && d->nunits == 0)
         return false; /* an empty definition declares nothing */
     if (d) {
@@ -145,9 +145,10 @@ static bool unit_named(const sbml_ctx *c, const char *ref, uvec *out)
             return base_unit("litre", out);
         if (strcmp(ref, "time") == 0)
             return base_unit("second", out);
-        if (strcmp(ref, "length") == 0)
+        /* Level 1 predefines substance, time and volume only */
+        if (c->doc->level == 2 && strcmp(ref, "length") == 0)
             return base_unit("metre", out);
-        if (strcmp(ref, "area") == 0) {
+        if (c->doc->level == 2 && strcmp(ref, "area") == 0) {
             base_unit("metre", out);
             out->e[D_METRE] = 2;
             return true;
@@ -280,11 +281,62 @@ static void unit_attr(sbml_ctx *c, const char *rule, const char *ref, ukind k,
                       const tc_sbml_base *b, const char *attr)
 {
     uvec u;
-    if (!ref || !unit_named(c, ref, &u) || u_is(&u, k))
+    if (!ref)
+        return;
+    if (!unit_named(c, ref, &u)) {
+        /* a name that is no unit at all is not of the kind either (beside 10313 or,
+         * before Level 3, 99303, which say it names nothing) */
+        const tc_sbml_unitdef *d = sbml_unitdef(c, ref);
+        if (sbml_is_sid(ref) && !d && !sbml_is_base_unit(ref, c->doc->level, c->doc->version))
+            sbml_report(&c->out, rule, b->line,
+                        "%s=\"%s\" of <%s>%s%s%s names no unit, so it is not %s", attr, ref,
+                        b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "",
+                        ukind_text[k]);
+        /* nor is a unit definition without units (Level 3 Version 2 allows it empty) */
+        else if (d && d->nunits == 0)
+            sbml_report(&c->out, rule, b->line,
+                        "%s=\"%s\" of <%s>%s%s%s names a unit definition without units, so it "
+                        "is not %s",
+                        attr, ref, b->element, b->id ? " \"" : "", b->id ? b->id : "",
+                        b->id ? "\"" : "", ukind_text[k]);
+        return;
+    }
+    if (u_is(&u, k))
         return;
     sbml_report(&c->out, rule, b->line, "%s=\"%s\" of <%s>%s%s%s should be %s", attr, ref,
                 b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "",
                 ukind_text[k]);
+}
+
+/* Before Level 2 Version 4 a redefinition of "volume" of one unit had rules of its own:
+ * litre with exponent 1 (20407), or cubic metre (20408; not in Level 1, where volume
+ * is litres only: 20406). True when one of them applied. */
+static bool volume_redefinition(sbml_ctx *c, const tc_sbml_unitdef *d)
+{
+    int l = c->doc->level, v = c->doc->version;
+    if (l > 2 || (l == 2 && v >= 4) || d->nunits != 1 || !d->units[0].kind)
+        return false;
+    const tc_sbml_unit *u = &d->units[0];
+    double exp = u->exponent.set ? u->exponent.v : 1;
+    bool litre = strcmp(u->kind, "litre") == 0 || (l == 1 && strcmp(u->kind, "liter") == 0);
+    bool metre = strcmp(u->kind, "metre") == 0 || (l == 1 && strcmp(u->kind, "meter") == 0);
+    if (litre && exp != 1) {
+        sbml_report(&c->out, "sbml:20407", d->b.line,
+                    "the unit definition \"volume\" in litres must have exponent 1, not %g", exp);
+        return true;
+    }
+    if (metre && l == 1) {
+        sbml_report(&c->out, "sbml:20406", d->b.line,
+                    "the unit definition \"volume\" of SBML Level 1 must be in litres, not "
+                    "metres");
+        return true;
+    }
+    if (metre && exp != 3) {
+        sbml_report(&c->out, "sbml:20408", d->b.line,
+                    "the unit definition \"volume\" in metres must have exponent 3, not %g", exp);
+        return true;
+    }
+    return false;
 }
 
 /* Level 1-2 redefinitions of the predefined units (sbml:20402-20406) must simplify to
@@ -305,12 +357,18 @@ static void check_redefinitions(sbml_ctx *c)
     for (size_t i = 0; i < m->nunitdefs; i++) {
         const tc_sbml_unitdef *d = &m->unitdefs[i];
         uvec u;
-        for (size_t r = 0; d->b.id && r < sizeof(redef) / sizeof(redef[0]); r++)
-            if (strcmp(redef[r].id, d->b.id) == 0 && unit_named(c, d->b.id, &u) &&
-                !u_is(&u, redef[r].kind))
+        if (d->b.id && strcmp(d->b.id, "volume") == 0 && volume_redefinition(c, d))
+            continue;
+        for (size_t r = 0; d->b.id && r < sizeof(redef) / sizeof(redef[0]); r++) {
+            if (strcmp(redef[r].id, d->b.id) != 0)
+                continue;
+            /* a unit that cannot be resolved (an unknown kind) is not of the kind either */
+            bool named = unit_named(c, d->b.id, &u);
+            if ((named && !u_is(&u, redef[r].kind)) || (!named && d->nunits > 0))
                 sbml_report(&c->out, redef[r].rule, d->b.line,
                             "the unit definition \"%s\" redefines a predefined unit but is not %s",
                             d->b.id, ukind_text[redef[r].kind]);
+        }
     }
 }
 
@@ -345,7 +403,7 @@ static void check_unitdefs(sbml_ctx *c)
 static bool unit_resolves(const sbml_ctx *c, const char *ref)
 {
     uvec u;
-    return unit_named(c, ref, &u) || sbml_unitdef(c->m, ref) ||
+    return unit_named(c, ref, &u) || sbml_unitdef(c, ref) ||
            sbml_is_base_unit(ref, c->doc->level, c->doc->version);
 }
 
@@ -372,6 +430,23 @@ static void check_undeclared_objects(sbml_ctx *c)
                         "the units of compartment \"%s\" are not declared (no units on it, or "
                         "no default for its dimensions on the model)",
                         x->b.id ? x->b.id : "");
+        if (x->units)
+            continue;
+        /* the specification's own rules for the same: per dimension, and without any */
+        const char *id = x->b.id ? x->b.id : "";
+        double d = x->spatial_dimensions.v;
+        if (!x->spatial_dimensions.set)
+            sbml_report(&c->out, "sbml:20518", x->b.line,
+                        "compartment \"%s\" has neither units nor spatialDimensions, so the "
+                        "unit of its size is undefined",
+                        id);
+        else if ((d == 1 && !m->length_units) || (d == 2 && !m->area_units) ||
+                 (d == 3 && !m->volume_units))
+            sbml_report(&c->out, d == 1 ? "sbml:20511" : d == 2 ? "sbml:20512" : "sbml:20513",
+                        x->b.line,
+                        "compartment \"%s\" has no units and the model no %s, so the unit of "
+                        "its size is undefined",
+                        id, d == 1 ? "lengthUnits" : d == 2 ? "areaUnits" : "volumeUnits");
     }
 }
 
@@ -379,7 +454,7 @@ static void check_undeclared_objects(sbml_ctx *c)
 static void empty_unitdef_ref(sbml_ctx *c, const char *ref, const tc_sbml_base *b,
                               const char *what)
 {
-    const tc_sbml_unitdef *d = ref ? sbml_unitdef(c->m, ref) : NULL;
+    const tc_sbml_unitdef *d = ref ? sbml_unitdef(c, ref) : NULL;
     if (d && d->nunits == 0)
         sbml_report(&c->out, "sbml:99508", b->line,
                     "the units of %s \"%s\" are not declared: the unit definition \"%s\" has no "
@@ -403,7 +478,7 @@ static void check_empty_unitdef_refs(sbml_ctx *c)
 
 static bool declared(const sbml_ctx *c, const char *ref)
 {
-    const tc_sbml_unitdef *d = ref ? sbml_unitdef(c->m, ref) : NULL;
+    const tc_sbml_unitdef *d = ref ? sbml_unitdef(c, ref) : NULL;
     return ref && (!d || d->nunits > 0);
 }
 
@@ -464,11 +539,8 @@ static void check_unit_attributes(sbml_ctx *c)
     }
     for (size_t i = 0; i < m->nspecies; i++) {
         const tc_sbml_species *s = &m->species[i];
+        /* (unit_attr also says it when the name is no unit at all) */
         unit_attr(c, "sbml:20608", s->substance_units, UK_SUBSTANCE, &s->b, "substanceUnits");
-        if (l < 3 && s->substance_units && !unit_resolves(c, s->substance_units))
-            sbml_report(&c->out, "sbml:20608", s->b.line,
-                        "substanceUnits=\"%s\" of species \"%s\" names no unit", s->substance_units,
-                        s->b.id ? s->b.id : "");
         const tc_sbml_compartment *x = sbml_compartment(c, s->compartment);
         if (l == 2 && s->spatial_size_units && x) {
             double dims = x->spatial_dimensions.set ? x->spatial_dimensions.v : 3;
@@ -498,12 +570,6 @@ static void check_unit_attributes(sbml_ctx *c)
             continue;
         unit_attr(c, "sbml:99127", k->substance_units, UK_SUBSTANCE, &k->b, "substanceUnits");
         unit_attr(c, "sbml:99128", k->time_units, UK_TIME, &k->b, "timeUnits");
-        if (k->substance_units && !unit_resolves(c, k->substance_units))
-            sbml_report(&c->out, "sbml:99127", k->b.line,
-                        "substanceUnits=\"%s\" of a kinetic law names no unit", k->substance_units);
-        if (k->time_units && !unit_resolves(c, k->time_units))
-            sbml_report(&c->out, "sbml:99128", k->b.line,
-                        "timeUnits=\"%s\" of a kinetic law names no unit", k->time_units);
     }
     for (size_t i = 0; i < m->nevents; i++) {
         const tc_sbml_event *e = &m->events[i];

@@ -44,12 +44,14 @@ void tc_sbml_validate(const tc_sbml_doc *doc, tc_findings *fs)
     if (!doc->model)
         return;
     sbml_syms_build(&c.syms, doc->model);
+    sbml_index_build(&c.ix, doc->model);
     sbml_check_ids(&c);
     sbml_check_math(&c);
     sbml_check_general(&c);
     sbml_check_units(&c);
     sbml_check_sbo(&c);
     sbml_check_practice(&c);
+    sbml_index_release(&c.ix);
     sbml_syms_release(&c.syms);
 }
 

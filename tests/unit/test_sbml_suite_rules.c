@@ -1,0 +1,525 @@
+/* sbml: rules taken from the SBML validation suite's files, on small documents: each
+ * finding's rule, line and message. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../testutil.h"
+#include "sbml/sbml.h"
+
+#define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
+#define L3V1                                                                                       \
+    "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" level=\"3\" version=\"1\">\n"
+#define L3V2                                                                                       \
+    "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" level=\"3\" version=\"2\">\n"
+#define L2V4 "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" level=\"2\" version=\"4\">\n"
+
+static void validate(const char *text, tc_findings *fs)
+{
+    tc_findings_init(fs);
+    tc_sbml_doc *doc = NULL;
+    if (tc_sbml_read(&doc, text, strlen(text), "m.xml", fs) == 0) {
+        tc_sbml_validate(doc, fs);
+        tc_sbml_doc_free(doc);
+    }
+}
+
+static size_t count(const tc_findings *fs, const char *rule, long line, const char *part)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fs->len; i++)
+        if (strcmp(fs->items[i].rule, rule) == 0 && (line < 0 || fs->items[i].line == line) &&
+            strstr(fs->items[i].message, part))
+            n++;
+    return n;
+}
+
+/* Exactly n findings of `rule` on `line` (any line when negative) containing `part`. */
+static void expect_n(const char *text, size_t n, const char *rule, long line, const char *part)
+{
+    tc_findings fs;
+    validate(text, &fs);
+    size_t k = count(&fs, rule, line, part);
+    if (k != n)
+        for (size_t i = 0; i < fs.len; i++)
+            fprintf(stderr, "  have %s line %ld: %s\n", fs.items[i].rule, fs.items[i].line,
+                    fs.items[i].message);
+    ck_assert_msg(k == n, "expected %zu %s on line %ld containing \"%s\", have %zu", n, rule, line,
+                  part, k);
+    tc_findings_release(&fs);
+}
+
+START_TEST(test_parameter_units_and_values)
+{
+    const char *l3 = "<?xml version=\"1.0\"?>\n" L3V1 "<model>\n"
+                     "<listOfParameters>\n"
+                     "<parameter id=\"p\" constant=\"true\"/>\n"
+                     "</listOfParameters></model></sbml>\n";
+    expect_n(l3, 1, "sbml:20702", 5, "parameter \"p\" has no units");
+    expect_n(l3, 0, "sbml:80701", -1, "");
+    const char *l2 = "<?xml version=\"1.0\"?>\n" L2V4 "<model>\n"
+                     "<listOfParameters>\n"
+                     "<parameter id=\"p\" value=\"1\"/>\n"
+                     "</listOfParameters></model></sbml>\n";
+    expect_n(l2, 1, "sbml:80701", 5, "parameter \"p\" has no units");
+    expect_n(l2, 0, "sbml:20702", -1, "");
+    /* local parameters: units and a value */
+    const char *local = "<?xml version=\"1.0\"?>\n" L3V1
+                        "<model><listOfCompartments><compartment id=\"c\" size=\"1\" "
+                        "constant=\"true\"/></listOfCompartments>\n"
+                        "<listOfReactions><reaction id=\"r\" reversible=\"false\" fast=\"false\">\n"
+                        "<kineticLaw>" MATHML "<ci>k</ci></math>\n"
+                        "<listOfLocalParameters>\n"
+                        "<localParameter id=\"k\" units=\"second\"/>\n"
+                        "<localParameter id=\"j\" value=\"1\"/>\n"
+                        "</listOfLocalParameters></kineticLaw></reaction></listOfReactions>\n"
+                        "</model></sbml>\n";
+    expect_n(local, 1, "sbml:80702", 7, "local parameter \"k\" of reaction \"r\" has no value");
+    expect_n(local, 1, "sbml:80701", 8, "local parameter \"j\" of reaction \"r\" has no units");
+    expect_n(local, 0, "sbml:80701", 7, "");
+}
+END_TEST
+
+START_TEST(test_local_parameter_shadows)
+{
+    const char *text = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfFunctionDefinitions>\n"
+                       "<functionDefinition id=\"f\">" MATHML
+                       "<lambda><bvar><ci>x</ci></bvar><ci>x</ci></lambda></math>"
+                       "</functionDefinition></listOfFunctionDefinitions>\n"
+                       "<listOfCompartments><compartment id=\"c\" size=\"1\"/>"
+                       "</listOfCompartments>\n"
+                       "<listOfReactions><reaction id=\"r\" reversible=\"false\">\n"
+                       "<kineticLaw>" MATHML "<apply><times/><ci>r</ci><ci>f</ci></apply></math>\n"
+                       "<listOfParameters>\n"
+                       "<parameter id=\"r\" value=\"1\" units=\"dimensionless\"/>\n"
+                       "<parameter id=\"f\" value=\"1\" units=\"dimensionless\"/>\n"
+                       "<parameter id=\"k\" value=\"1\" units=\"dimensionless\"/>\n"
+                       "</listOfParameters></kineticLaw></reaction></listOfReactions>\n"
+                       "</model></sbml>\n";
+    expect_n(text, 1, "sbml:81121", 9, "hides the model's reaction \"r\"");
+    expect_n(text, 1, "sbml:81121", 10, "hides the model's function definition \"f\"");
+    expect_n(text, 0, "sbml:81121", 11, "");
+}
+END_TEST
+
+START_TEST(test_level1_predefined_units)
+{
+    /* Level 1 predefines substance, time and volume; length and area came with Level 2 */
+    const char *l1 = "<?xml version=\"1.0\"?>\n"
+                     "<sbml xmlns=\"http://www.sbml.org/sbml/level1\" level=\"1\" version=\"2\">\n"
+                     "<model><listOfCompartments><compartment name=\"c\"/></listOfCompartments>\n"
+                     "<listOfParameters>\n"
+                     "<parameter name=\"p\" units=\"length\" value=\"1\"/>\n"
+                     "<parameter name=\"q\" units=\"time\" value=\"1\"/>\n"
+                     "</listOfParameters></model></sbml>\n";
+    expect_n(l1, 1, "sbml:20701", 5, "units=\"length\" of parameter \"p\"");
+    expect_n(l1, 0, "sbml:20701", 6, "");
+    const char *l2 = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfParameters>\n"
+                     "<parameter id=\"p\" units=\"length\" value=\"1\"/>\n"
+                     "</listOfParameters></model></sbml>\n";
+    expect_n(l2, 0, "sbml:20701", -1, "");
+}
+END_TEST
+
+START_TEST(test_function_without_value)
+{
+    const char *plain = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfFunctionDefinitions>\n"
+                        "<functionDefinition id=\"f\">" MATHML "<lambda>\n"
+                        "<bvar><ci>x</ci></bvar>\n"
+                        "<apply/>\n"
+                        "</lambda></math></functionDefinition>\n"
+                        "</listOfFunctionDefinitions></model></sbml>\n";
+    expect_n(plain, 1, "sbml:20305", 6, "function \"f\" returns an empty <apply>");
+    const char *wrapped = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfFunctionDefinitions>\n"
+                          "<functionDefinition id=\"g\">" MATHML "<semantics><lambda>\n"
+                          "<bvar><ci>x</ci></bvar>\n"
+                          "<apply/>\n"
+                          "</lambda></semantics></math></functionDefinition>\n"
+                          "</listOfFunctionDefinitions></model></sbml>\n";
+    expect_n(wrapped, 1, "sbml:20305", 6, "function \"g\" returns an empty <apply>");
+    const char *fine = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfFunctionDefinitions>\n"
+                       "<functionDefinition id=\"f\">" MATHML "<lambda>\n"
+                       "<bvar><ci>x</ci></bvar>\n"
+                       "<apply><plus/><ci>x</ci><cn>1</cn></apply>\n"
+                       "</lambda></math></functionDefinition>\n"
+                       "</listOfFunctionDefinitions></model></sbml>\n";
+    expect_n(fine, 0, "sbml:20305", -1, "");
+}
+END_TEST
+
+START_TEST(test_zero_dimensional_outside)
+{
+    const char *inner = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfCompartments>\n"
+                        "<compartment id=\"a\" spatialDimensions=\"2\"/>\n"
+                        "<compartment id=\"c\" spatialDimensions=\"0\" outside=\"a\"/>\n"
+                        "</listOfCompartments></model></sbml>\n";
+    expect_n(inner, 1, "sbml:20506", 5, "compartment \"c\" has zero dimensions but is inside");
+    const char *outer = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfCompartments>\n"
+                        "<compartment id=\"a\" spatialDimensions=\"0\"/>\n"
+                        "<compartment id=\"c\" spatialDimensions=\"3\" outside=\"a\"/>\n"
+                        "</listOfCompartments></model></sbml>\n";
+    expect_n(outer, 1, "sbml:20506", 5, "is inside \"a\", which has zero dimensions");
+    const char *both = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfCompartments>\n"
+                       "<compartment id=\"a\" spatialDimensions=\"0\"/>\n"
+                       "<compartment id=\"c\" spatialDimensions=\"0\" outside=\"a\"/>\n"
+                       "</listOfCompartments></model></sbml>\n";
+    expect_n(both, 0, "sbml:20506", -1, "");
+}
+END_TEST
+
+START_TEST(test_level3_unit_that_names_nothing)
+{
+    /* Level 3 predefines no "length": the compartment's units are no unit of length */
+    const char *text = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfCompartments>\n"
+                       "<compartment id=\"c\" spatialDimensions=\"1\" units=\"length\" "
+                       "constant=\"true\"/>\n"
+                       "</listOfCompartments></model></sbml>\n";
+    expect_n(text, 1, "sbml:20507", 4, "units=\"length\" of <compartment> \"c\" names no unit");
+    expect_n(text, 1, "sbml:10313", 4, "names no unit definition or base unit");
+    const char *fine = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfCompartments>\n"
+                       "<compartment id=\"c\" spatialDimensions=\"1\" units=\"metre\" "
+                       "constant=\"true\"/>\n"
+                       "</listOfCompartments></model></sbml>\n";
+    expect_n(fine, 0, "sbml:20507", -1, "");
+}
+END_TEST
+
+START_TEST(test_compartment_units_undefined)
+{
+    const char *text =
+        "<?xml version=\"1.0\"?>\n" L3V2 "<model areaUnits=\"metre\"><listOfCompartments>\n"
+        "<compartment id=\"a\" size=\"1\" constant=\"true\"/>\n"
+        "<compartment id=\"b\" spatialDimensions=\"3\" constant=\"true\"/>\n"
+        "<compartment id=\"d\" spatialDimensions=\"2\" constant=\"true\"/>\n"
+        "<compartment id=\"e\" spatialDimensions=\"1\" units=\"metre\" "
+        "constant=\"true\"/>\n"
+        "</listOfCompartments></model></sbml>\n";
+    expect_n(text, 1, "sbml:20518", 4, "compartment \"a\" has neither units nor");
+    expect_n(text, 1, "sbml:20513", 5,
+             "compartment \"b\" has no units and the model no volumeUnits");
+    expect_n(text, 0, "sbml:20512", -1, "");
+    expect_n(text, 0, "sbml:20511", -1, "");
+}
+END_TEST
+
+START_TEST(test_xml_layer_attribute_errors)
+{
+    const char *l2 = "<?xml version=\"1.0\"?>\n"
+                     "<sbml xmlns=\"http://www.sbml.org/sbml/level2\" level=\"2\" version=\"1\">\n"
+                     "<model><listOfParameters>\n"
+                     "<parameter id=\"p\" value=\"1\" constant=\"false\"/>\n"
+                     "</listOfParameters><listOfRules>\n"
+                     "<assignmentRule>" MATHML "<cn>1</cn></math></assignmentRule>\n"
+                     "</listOfRules></model></sbml>\n";
+    expect_n(l2, 1, "sbml:01015", 6, "<assignmentRule> lacks its required attribute variable");
+    const char *l3 = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfParameters>\n"
+                     "<parameter id=\"p\" value=\"1\" constant=\"maybe\"/>\n"
+                     "</listOfParameters></model></sbml>\n";
+    expect_n(l3, 1, "sbml:01016", 4, "the value \"maybe\" of attribute constant of <parameter>");
+    /* Level 3 names a missing attribute by the element's own rule only */
+    const char *l3_missing = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfParameters>\n"
+                             "<parameter id=\"p\" value=\"1\"/>\n"
+                             "</listOfParameters></model></sbml>\n";
+    expect_n(l3_missing, 0, "sbml:01015", -1, "");
+}
+END_TEST
+
+START_TEST(test_version_against_namespace)
+{
+    const char *text =
+        "<?xml version=\"1.0\"?>\n"
+        "<sbml xmlns=\"http://www.sbml.org/sbml/level1\" level=\"1\" version=\"3\">\n"
+        "<model><listOfCompartments><compartment name=\"c\"/></listOfCompartments>"
+        "</model></sbml>\n";
+    expect_n(text, 1, "sbml:99101", 2, "SBML Level 1 Version 3 does not exist");
+    expect_n(text, 1, "sbml:20103", 2, "<sbml version=\"3\"> does not agree with its namespace");
+}
+END_TEST
+
+START_TEST(test_foreign_namespace_outside_annotations)
+{
+    const char *text = "<?xml version=\"1.0\"?>\n"
+                       "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" level=\"3\" "
+                       "version=\"1\" xmlns:x=\"http://example.org/x\">\n"
+                       "<model><listOfCompartments>\n"
+                       "<compartment id=\"c\" constant=\"true\" x:shape=\"circle\"/>\n"
+                       "</listOfCompartments>\n"
+                       "<x:listOfShapes/>\n"
+                       "<annotation><x:kept/></annotation>\n"
+                       "</model></sbml>\n";
+    expect_n(text, 1, "sbml:10102", 6,
+             "<listOfShapes> is in the namespace \"http://example.org/x\"");
+    expect_n(text, 0, "sbml:10102", 7, "");
+    expect_n(text, 1, "sbml:20517", 4, "may not have the attribute x:shape");
+}
+END_TEST
+
+START_TEST(test_call_argument_types)
+{
+    const char *text = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfFunctionDefinitions>\n"
+                       "<functionDefinition id=\"both\">" MATHML "<lambda>"
+                       "<bvar><ci>x</ci></bvar><bvar><ci>y</ci></bvar>"
+                       "<apply><and/><ci>x</ci><ci>y</ci></apply></lambda></math>"
+                       "</functionDefinition>\n"
+                       "</listOfFunctionDefinitions>\n"
+                       "<listOfCompartments><compartment id=\"cell\" size=\"1\"/>"
+                       "</listOfCompartments>\n"
+                       "<listOfConstraints><constraint>" MATHML "\n"
+                       "<apply><ci>both</ci><true/><ci>cell</ci></apply>\n"
+                       "</math></constraint>\n"
+                       "<constraint>" MATHML "\n"
+                       "<apply><ci>both</ci><true/><false/></apply>\n"
+                       "</math></constraint></listOfConstraints>\n"
+                       "</model></sbml>\n";
+    expect_n(text, 1, "sbml:10209", 8,
+             "the arguments of <and> must be boolean: function \"both\" applies it to its "
+             "argument y");
+    expect_n(text, 1, "sbml:10209", -1, "");
+}
+END_TEST
+
+START_TEST(test_level3v2_operators)
+{
+#define MAX_RULE                                                                                   \
+    "<model><listOfParameters><parameter id=\"p\" constant=\"false\"/></listOfParameters>\n"       \
+    "<listOfRules><assignmentRule variable=\"p\">" MATHML "\n"                                     \
+    "<apply><max/><cn>5</cn><cn>6</cn></apply>\n"                                                  \
+    "</math></assignmentRule></listOfRules></model></sbml>\n"
+    expect_n("<?xml version=\"1.0\"?>\n" L3V1 MAX_RULE, 1, "sbml:10202", 5,
+             "<max> is not in the MathML subset of SBML Level 3 Version 1");
+    expect_n("<?xml version=\"1.0\"?>\n" L3V2 MAX_RULE, 0, "sbml:10202", -1, "");
+#undef MAX_RULE
+}
+END_TEST
+
+START_TEST(test_level1_child_order)
+{
+    const char *text =
+        "<?xml version=\"1.0\"?>\n"
+        "<sbml xmlns=\"http://www.sbml.org/sbml/level1\" level=\"1\" version=\"2\">\n"
+        "<model><listOfCompartments><compartment name=\"c\"/></listOfCompartments>\n"
+        "<listOfSpecies><species name=\"s\" compartment=\"c\" initialAmount=\"0\"/>"
+        "</listOfSpecies>\n"
+        "<listOfReactions><reaction name=\"r\">\n"
+        "<kineticLaw formula=\"s\"/>\n"
+        "<listOfReactants><speciesReference species=\"s\"/></listOfReactants>\n"
+        "</reaction></listOfReactions></model></sbml>\n";
+    expect_n(text, 1, "sbml:21102", 7, "<listOfReactants> is out of order inside <reaction>");
+}
+END_TEST
+
+START_TEST(test_empty_reaction_parts)
+{
+    const char *l2 = "<?xml version=\"1.0\"?>\n" L2V4
+                     "<model><listOfCompartments><compartment id=\"c\"/></listOfCompartments>\n"
+                     "<listOfSpecies><species id=\"s\" compartment=\"c\"/></listOfSpecies>\n"
+                     "<listOfReactions><reaction id=\"r\">\n"
+                     "<listOfProducts><speciesReference species=\"s\"/></listOfProducts>\n"
+                     "<kineticLaw>\n"
+                     "</kineticLaw></reaction></listOfReactions></model></sbml>\n";
+    expect_n(l2, 1, "sbml:21103", 7, "<kineticLaw> is present but empty");
+    const char *l3v1 = "<?xml version=\"1.0\"?>\n" L3V1
+                       "<model><listOfCompartments><compartment id=\"c\" constant=\"true\"/>"
+                       "</listOfCompartments>\n"
+                       "<listOfSpecies><species id=\"s\" compartment=\"c\" "
+                       "hasOnlySubstanceUnits=\"false\" boundaryCondition=\"false\" "
+                       "constant=\"false\"/></listOfSpecies>\n"
+                       "<listOfReactions><reaction id=\"r\" reversible=\"true\" fast=\"false\">\n"
+                       "<listOfReactants/>\n"
+                       "<listOfProducts><speciesReference species=\"s\" constant=\"true\"/>"
+                       "</listOfProducts>\n"
+                       "</reaction></listOfReactions></model></sbml>\n";
+    expect_n(l3v1, 1, "sbml:21103", 6, "<listOfReactants> is present but empty");
+    /* Level 3 Version 2 allows empty lists */
+    static const char from[] = "version1/core\" level=\"3\" version=\"1\"";
+    static const char to[] = "version2/core\" level=\"3\" version=\"2\"";
+    char *l3v2 = tc_xstrdup(l3v1);
+    char *at = strstr(l3v2, from);
+    ck_assert_ptr_nonnull(at);
+    memcpy(at, to, sizeof(to) - 1);
+    expect_n(l3v2, 0, "sbml:21103", -1, "");
+    /* the document was read whole: the practice checks reached its species */
+    expect_n(l3v2, 1, "sbml:80601", 4, "species \"s\" has no initial amount");
+    free(l3v2);
+}
+END_TEST
+
+/* A document of the given level and version whose only unit definition is "volume"
+ * made of one unit (line 4). */
+static char *volume_doc(const char *ns, int level, int version, const char *unit)
+{
+    tc_buf b = TC_BUF_INIT;
+    tc_buf_printf(&b,
+                  "<?xml version=\"1.0\"?>\n"
+                  "<sbml xmlns=\"%s\" level=\"%d\" version=\"%d\">\n"
+                  "<model><listOfUnitDefinitions>\n"
+                  "<unitDefinition %s=\"volume\"><listOfUnits>%s</listOfUnits></unitDefinition>\n"
+                  "</listOfUnitDefinitions></model></sbml>\n",
+                  ns, level, version, level == 1 ? "name" : "id", unit);
+    return tc_buf_detach(&b);
+}
+
+START_TEST(test_volume_redefinitions)
+{
+    const char *l1 = "http://www.sbml.org/sbml/level1", *l2 = "http://www.sbml.org/sbml/level2",
+               *l2v4 = "http://www.sbml.org/sbml/level2/version4";
+    char *t = volume_doc(l1, 1, 1, "<unit kind=\"litre\" exponent=\"2\"/>");
+    expect_n(t, 1, "sbml:20407", 4, "in litres must have exponent 1, not 2");
+    free(t);
+    t = volume_doc(l2, 2, 1, "<unit kind=\"metre\" exponent=\"2\"/>");
+    expect_n(t, 1, "sbml:20408", 4, "in metres must have exponent 3, not 2");
+    expect_n(t, 0, "sbml:20406", -1, "");
+    free(t);
+    t = volume_doc(l1, 1, 2, "<unit kind=\"metre\" exponent=\"3\"/>");
+    expect_n(t, 1, "sbml:20406", 4, "of SBML Level 1 must be in litres");
+    free(t);
+    t = volume_doc(l2, 2, 1, "<unit kind=\"metre\" exponent=\"3\"/>");
+    expect_n(t, 0, "sbml:20406", -1, "");
+    expect_n(t, 0, "sbml:20408", -1, "");
+    free(t);
+    /* from Level 2 Version 4 on, 20406 says all of it */
+    t = volume_doc(l2v4, 2, 4, "<unit kind=\"metre\" exponent=\"2\"/>");
+    expect_n(t, 1, "sbml:20406", 4, "redefines a predefined unit but is not");
+    expect_n(t, 0, "sbml:20408", -1, "");
+    free(t);
+}
+END_TEST
+
+START_TEST(test_event_without_trigger)
+{
+#define EVENT_BODY                                                                                 \
+    "<model><listOfParameters><parameter id=\"p\" value=\"1\" constant=\"false\"/>"                \
+    "</listOfParameters>\n"                                                                        \
+    "<listOfEvents><event id=\"e\" useValuesFromTriggerTime=\"true\">\n"                           \
+    "<listOfEventAssignments><eventAssignment variable=\"p\">" MATHML "<cn>2</cn></math>"          \
+    "</eventAssignment></listOfEventAssignments>\n"                                                \
+    "</event></listOfEvents></model></sbml>\n"
+    expect_n("<?xml version=\"1.0\"?>\n" L2V4 EVENT_BODY, 1, "sbml:21201", 4,
+             "<event> must contain a <trigger>");
+    expect_n("<?xml version=\"1.0\"?>\n" L3V1 EVENT_BODY, 1, "sbml:21201", 4,
+             "<event> must contain a <trigger>");
+    expect_n("<?xml version=\"1.0\"?>\n" L3V2 EVENT_BODY, 0, "sbml:21201", -1, "");
+    /* (that document was read whole: its parameter was checked) */
+    expect_n("<?xml version=\"1.0\"?>\n" L3V2 EVENT_BODY, 1, "sbml:20702", 3,
+             "parameter \"p\" has no units");
+#undef EVENT_BODY
+}
+END_TEST
+
+START_TEST(test_unit_kind_rules_without_a_unit)
+{
+    const char *empty = "<?xml version=\"1.0\"?>\n" L3V2 "<model timeUnits=\"t\">\n"
+                        "<listOfUnitDefinitions><unitDefinition id=\"t\"><listOfUnits/>"
+                        "</unitDefinition></listOfUnitDefinitions>\n"
+                        "</model></sbml>\n";
+    expect_n(empty, 1, "sbml:20217", 3,
+             "timeUnits=\"t\" of <model> names a unit definition "
+             "without units");
+    const char *l2 = "<?xml version=\"1.0\"?>\n"
+                     "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version2\" level=\"2\" "
+                     "version=\"2\">\n"
+                     "<model><listOfParameters><parameter id=\"p\" value=\"1\" "
+                     "constant=\"false\"/></listOfParameters>\n"
+                     "<listOfEvents><event timeUnits=\"parsec\">\n"
+                     "<trigger>" MATHML "<true/></math></trigger>\n"
+                     "<listOfEventAssignments><eventAssignment variable=\"p\">" MATHML
+                     "<cn>1</cn></math></eventAssignment></listOfEventAssignments>\n"
+                     "</event></listOfEvents></model></sbml>\n";
+    expect_n(l2, 1, "sbml:21204", 4, "timeUnits=\"parsec\" of <event> names no unit");
+}
+END_TEST
+
+START_TEST(test_empty_model_lists)
+{
+    const char *l3v1 = "<?xml version=\"1.0\"?>\n" L3V1 "<model>\n"
+                       "<listOfUnitDefinitions>\n"
+                       "</listOfUnitDefinitions>\n"
+                       "</model></sbml>\n";
+    expect_n(l3v1, 1, "sbml:20203", 4, "<listOfUnitDefinitions> is present but empty");
+    const char *l2 = "<?xml version=\"1.0\"?>\n"
+                     "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version2\" level=\"2\" "
+                     "version=\"2\">\n"
+                     "<model>\n"
+                     "<listOfSpeciesTypes/>\n"
+                     "</model></sbml>\n";
+    expect_n(l2, 1, "sbml:20203", 4, "<listOfSpeciesTypes> is present but empty");
+}
+END_TEST
+
+START_TEST(test_undefined_unit_reference_by_version)
+{
+    const char *l2v5 = "<?xml version=\"1.0\"?>\n"
+                       "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version5\" level=\"2\" "
+                       "version=\"5\">\n"
+                       "<model><listOfCompartments>\n"
+                       "<compartment id=\"c\" units=\"mm\"/>\n"
+                       "</listOfCompartments></model></sbml>\n";
+    expect_n(l2v5, 1, "sbml:10313", 4, "units=\"mm\" of <compartment> \"c\" names no unit");
+    expect_n(l2v5, 0, "sbml:99303", -1, "");
+    const char *l2v4 = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfCompartments>\n"
+                       "<compartment id=\"c\" units=\"mm\"/>\n"
+                       "</listOfCompartments></model></sbml>\n";
+    expect_n(l2v4, 1, "sbml:99303", 4, "units=\"mm\" of <compartment> \"c\" names no unit");
+    expect_n(l2v4, 0, "sbml:10313", -1, "");
+    /* one finding of the kind rule, not two */
+    const char *species =
+        "<?xml version=\"1.0\"?>\n" L2V4
+        "<model><listOfCompartments><compartment id=\"c\"/></listOfCompartments>\n"
+        "<listOfSpecies>\n"
+        "<species id=\"s\" compartment=\"c\" substanceUnits=\"mm\"/>\n"
+        "</listOfSpecies></model></sbml>\n";
+    expect_n(species, 1, "sbml:20608", 5, "substanceUnits=\"mm\" of <species> \"s\" names no unit");
+}
+END_TEST
+
+START_TEST(test_ids_of_other_elements)
+{
+    const char *l3v2 = "<?xml version=\"1.0\"?>\n" L3V2 "<model id=\"m\">\n"
+                       "<listOfCompartments id=\"c\">\n"
+                       "<compartment id=\"c\" constant=\"true\"/>\n"
+                       "</listOfCompartments>\n"
+                       "<listOfParameters id=\"L\"/>\n"
+                       "<listOfEvents id=\"L\"/>\n"
+                       "</model></sbml>\n";
+    expect_n(l3v2, 1, "sbml:10301", 4, "the id \"c\" of <listOfCompartments> is already used");
+    expect_n(l3v2, 1, "sbml:10301", 8, "the id \"L\" of <listOfEvents> is already used (line 7)");
+    expect_n(l3v2, 2, "sbml:10301", -1, "");
+    const char *l2 = "<?xml version=\"1.0\"?>\n"
+                     "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version3\" level=\"2\" "
+                     "version=\"3\">\n"
+                     "<model><listOfCompartmentTypes>\n"
+                     "<compartmentType id=\"gg\"/>\n"
+                     "</listOfCompartmentTypes><listOfCompartments>\n"
+                     "<compartment id=\"gg\" compartmentType=\"gg\"/>\n"
+                     "</listOfCompartments></model></sbml>\n";
+    expect_n(l2, 1, "sbml:10301", 4, "the id \"gg\" of <compartmentType> is already used");
+}
+END_TEST
+
+Suite *sbml_suite_rules_suite(void)
+{
+    Suite *s = suite_create("sbml_suite_rules");
+    TCase *t = tcase_create("core");
+    tcase_add_test(t, test_parameter_units_and_values);
+    tcase_add_test(t, test_local_parameter_shadows);
+    tcase_add_test(t, test_level1_predefined_units);
+    tcase_add_test(t, test_function_without_value);
+    tcase_add_test(t, test_zero_dimensional_outside);
+    tcase_add_test(t, test_level3_unit_that_names_nothing);
+    tcase_add_test(t, test_compartment_units_undefined);
+    tcase_add_test(t, test_xml_layer_attribute_errors);
+    tcase_add_test(t, test_version_against_namespace);
+    tcase_add_test(t, test_foreign_namespace_outside_annotations);
+    tcase_add_test(t, test_call_argument_types);
+    tcase_add_test(t, test_level3v2_operators);
+    tcase_add_test(t, test_level1_child_order);
+    tcase_add_test(t, test_empty_reaction_parts);
+    tcase_add_test(t, test_volume_redefinitions);
+    tcase_add_test(t, test_event_without_trigger);
+    tcase_add_test(t, test_unit_kind_rules_without_a_unit);
+    tcase_add_test(t, test_empty_model_lists);
+    tcase_add_test(t, test_undefined_unit_reference_by_version);
+    tcase_add_test(t, test_ids_of_other_elements);
+    suite_add_tcase(s, t);
+    return s;
+}
