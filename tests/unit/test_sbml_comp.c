@@ -145,6 +145,63 @@ START_TEST(test_flatten_replaced_by_keeps_the_owner_identity)
 }
 END_TEST
 
+/* A replacedBy through two levels: inside sub2, p4 is replaced by sub1's p8 (which
+ * takes the name p4); the main model's p2 is replaced by sub2/sub1/p8, the same
+ * element, found by the name it had before. */
+static const char nested_replaced_by[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<sbml xmlns:comp=\"http://www.sbml.org/sbml/level3/version1/comp/version1\" "
+    "xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" level=\"3\" version=\"2\" "
+    "comp:required=\"true\">\n"
+    "  <model id=\"top\">\n"
+    "    <listOfParameters>\n"
+    "      <parameter id=\"p2\" value=\"2\" constant=\"false\">\n"
+    "        <comp:replacedBy comp:idRef=\"sub1\" comp:submodelRef=\"sub2\">\n"
+    "          <comp:sBaseRef comp:idRef=\"p8\"/>\n"
+    "        </comp:replacedBy>\n"
+    "      </parameter>\n"
+    "    </listOfParameters>\n"
+    "    <comp:listOfSubmodels>\n"
+    "      <comp:submodel comp:id=\"sub2\" comp:modelRef=\"outer\"/>\n"
+    "    </comp:listOfSubmodels>\n"
+    "  </model>\n"
+    "  <comp:listOfModelDefinitions>\n"
+    "    <comp:modelDefinition id=\"inner\">\n"
+    "      <listOfParameters>\n"
+    "        <parameter id=\"p8\" value=\"8\" constant=\"false\"/>\n"
+    "      </listOfParameters>\n"
+    "    </comp:modelDefinition>\n"
+    "    <comp:modelDefinition id=\"outer\">\n"
+    "      <listOfParameters>\n"
+    "        <parameter id=\"p4\" value=\"4\" constant=\"false\">\n"
+    "          <comp:replacedBy comp:idRef=\"p8\" comp:submodelRef=\"sub1\"/>\n"
+    "        </parameter>\n"
+    "      </listOfParameters>\n"
+    "      <comp:listOfSubmodels>\n"
+    "        <comp:submodel comp:id=\"sub1\" comp:modelRef=\"inner\"/>\n"
+    "      </comp:listOfSubmodels>\n"
+    "    </comp:modelDefinition>\n"
+    "  </comp:listOfModelDefinitions>\n"
+    "</sbml>\n";
+
+START_TEST(test_flatten_nested_replaced_by_finds_the_former_name)
+{
+    tc_findings fs;
+    tc_sbml_doc *doc = read_doc(nested_replaced_by, &fs);
+    ck_assert_int_eq(tc_sbml_flatten(doc, NULL, &fs), 0);
+    const tc_sbml_model *m = doc->model;
+    /* one parameter left: sub1's p8 (value 8), under the top owner's id */
+    ck_assert_uint_eq(m->nparameters, 1);
+    ck_assert_str_eq(m->parameters[0].b.id, "p2");
+    ck_assert_double_eq(m->parameters[0].value.v, 8);
+    for (size_t i = 0; i < fs.len; i++)
+        ck_assert_msg(fs.items[i].severity < TC_ERROR, "unexpected %s: %s", fs.items[i].rule,
+                      fs.items[i].message);
+    tc_sbml_doc_free(doc);
+    tc_findings_release(&fs);
+}
+END_TEST
+
 START_TEST(test_flatten_reports_broken_references)
 {
     char *bad = tc_xstrdup(composed);
@@ -259,6 +316,7 @@ Suite *sbml_comp_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_flatten_renames_replaces_deletes_and_scales);
     tcase_add_test(tc, test_flatten_replaced_by_keeps_the_owner_identity);
+    tcase_add_test(tc, test_flatten_nested_replaced_by_finds_the_former_name);
     tcase_add_test(tc, test_flatten_reports_broken_references);
     tcase_add_test(tc, test_external_definition_needs_resolver_and_stays_inside);
     tcase_add_test(tc, test_semantic_case_three_levels);

@@ -367,6 +367,54 @@ static xmlNode *find_target(xmlNode *n, const comp_ref *r, int depth)
     return NULL;
 }
 
+/* An element a replacedBy renamed keeps the name it had in its submodel in the comp
+ * attribute "former" (space-separated; removed with the other comp attributes at the
+ * end), so that a path through an enclosing submodel still finds it. */
+static void remember_former(xmlNode *t, const char *name)
+{
+    xmlNs *ns = xmlSearchNsByHref(t->doc, t, (const xmlChar *)COMP_NS);
+    if (!ns)
+        ns = xmlNewNs(t, (const xmlChar *)COMP_NS, (const xmlChar *)"comp");
+    xmlChar *old = xmlGetNsProp(t, (const xmlChar *)"former", (const xmlChar *)COMP_NS);
+    char *all = old ? tc_xasprintf("%s %s", (const char *)old, name) : tc_xstrdup(name);
+    xmlSetNsProp(t, ns, (const xmlChar *)"former", (const xmlChar *)all);
+    free(all);
+    xmlFree(old);
+}
+
+static bool was_named(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"former", (const xmlChar *)COMP_NS);
+    bool hit = false;
+    size_t len = strlen(name);
+    for (const char *p = (const char *)v; p && *p && !hit;) {
+        const char *end = strchr(p, ' ');
+        size_t n_len = end ? (size_t)(end - p) : strlen(p);
+        hit = n_len == len && strncmp(p, name, len) == 0;
+        p = end ? end + 1 : NULL;
+    }
+    xmlFree(v);
+    return hit;
+}
+
+static xmlNode *find_former(xmlNode *n, const comp_ref *r, int depth)
+{
+    if (depth > 200 || r->kind == REF_META)
+        return NULL;
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || !sbml_is_sbml(c))
+            continue;
+        if (was_named(c, r->name))
+            return c;
+        if (strcmp(nm(c), "kineticLaw") == 0)
+            continue;
+        xmlNode *x = find_former(c, r, depth + 1);
+        if (x)
+            return x;
+    }
+    return NULL;
+}
+
 static void drop(xmlNode *n)
 {
     xmlUnlinkNode(n);
@@ -735,6 +783,8 @@ static void on_replaced(comp_ctx *c, xmlNode *owner, xmlNode *x, void *arg)
     if (!r.name)
         return;
     xmlNode *t = find_target(st->flat, &r, 0);
+    if (!t)
+        t = find_former(st->flat, &r, 0);
     if (!t) {
         fail(c, r.kind == REF_UNIT ? "sbml:comp-20703" : r.kind == REF_META ? "sbml:comp-20704"
                                                                            : "sbml:comp-20702",
@@ -778,6 +828,8 @@ static void on_replaced_by(comp_ctx *c, xmlNode *owner, xmlNode *x, void *arg)
     if (!r.name)
         return;
     xmlNode *t = find_target(st->flat, &r, 0);
+    if (!t)
+        t = find_former(st->flat, &r, 0);
     if (!t) {
         fail(c, "sbml:comp-20702", x, "the replacing element \"%s\" is not in submodel \"%s\"",
              r.name, st->sid);
@@ -796,6 +848,12 @@ static void on_replaced_by(comp_ctx *c, xmlNode *owner, xmlNode *x, void *arg)
     if (oid)
         renames_add(st->rn, idk, tid ? (const char *)tid : (const char *)oid, (const char *)oid,
                     NULL);
+    if (oid && tid) { /* the name it would have had in the containing model */
+        char *prefixed = tc_xasprintf("%s__%s", st->sid, (const char *)tid);
+        if (strcmp(prefixed, (const char *)oid) != 0)
+            remember_former(t, prefixed);
+        free(prefixed);
+    }
     if (ometa && !tmeta)
         xmlSetProp(t, (const xmlChar *)"metaid", ometa);
     if (ometa)
