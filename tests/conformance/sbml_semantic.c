@@ -739,8 +739,8 @@ int main(int argc, char **argv)
                       "integrators at rtol 1e-9, atol 1e-14, each case in a child process "
                       "limited to %.0f s and %ld steps, and compares every value with the "
                       "case's results under its own tolerances. Hierarchical (comp) models "
-                      "count as failures (\"not supported: comp\") until they can be "
-                      "flattened. Cases that do not pass, with "
+                      "are flattened first, with the external model files of the case's "
+                      "folder. Cases that do not pass, with "
                       "the reason: [conformance-sbml-semantic-failures.md]"
                       "(conformance-sbml-semantic-failures.md).\n\n%s",
                       CASE_WALL_SECONDS, CASE_MAX_STEPS, sum);
