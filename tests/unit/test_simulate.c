@@ -272,7 +272,8 @@ START_TEST(test_mapping_errors)
     ck_assert_int_eq(tc_sbml_sim_new(&sim, doc), TC_EUSAGE);
     ck_assert_ptr_null(sim);
     ck_assert_str_eq(tc_error_last(),
-                     "c.xml: not supported: comp (hierarchical models are not flattened yet)");
+                     "c.xml: not supported: comp (a composed model is simulated once flattened, "
+                     "with tc_sbml_flatten)");
     tc_sbml_doc_free(doc);
 
     doc = NULL;

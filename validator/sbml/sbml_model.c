@@ -958,8 +958,8 @@ int tc_sbml_sim_new(tc_sbml_sim **out, const tc_sbml_doc *doc)
                             doc && doc->file ? doc->file : "SBML");
     for (size_t i = 0; i < doc->npackages; i++)
         if (strcmp(doc->packages[i], "comp") == 0)
-            return tc_error_set(TC_EUSAGE, "%s: not supported: comp (hierarchical models are "
-                                "not flattened yet)", doc->file);
+            return tc_error_set(TC_EUSAGE, "%s: not supported: comp (a composed model is "
+                                "simulated once flattened, with tc_sbml_flatten)", doc->file);
     if (doc->level == 1)
         for (size_t i = 0; i < m->nreactions; i++)
             if (m->reactions[i].kinetic_law && !m->reactions[i].kinetic_law->math.expr)
