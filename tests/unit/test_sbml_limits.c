@@ -50,11 +50,38 @@ START_TEST(test_level_beyond_int)
 }
 END_TEST
 
+/* An algebraic rule that determines no variable (once qsort was handed NULL while
+ * matching rules to variables) makes the model inconsistent, said in a message. */
+START_TEST(test_algebraic_rule_without_candidate)
+{
+    static const char text[] =
+        "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" level=\"3\" "
+        "version=\"2\"><model>\n"
+        "<listOfParameters><parameter id=\"k\" value=\"1\" constant=\"true\"/>"
+        "</listOfParameters>\n"
+        "<listOfRules><algebraicRule><math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
+        "<apply><minus/><ci>k</ci><cn>1</cn></apply></math></algebraicRule></listOfRules>\n"
+        "</model></sbml>";
+    tc_findings fs;
+    tc_findings_init(&fs);
+    tc_sbml_doc *doc = NULL;
+    ck_assert_int_eq(tc_sbml_read(&doc, text, strlen(text), "m.xml", &fs), 0);
+    tc_sbml_sim *sim = NULL;
+    int rc = tc_sbml_sim_new(&sim, doc);
+    ck_assert_int_eq(rc, TC_EINVAL);
+    ck_assert_ptr_null(sim);
+    ck_assert_msg(strstr(tc_error_last(), "algebraic") != NULL, "%s", tc_error_last());
+    tc_sbml_doc_free(doc);
+    tc_findings_release(&fs);
+}
+END_TEST
+
 Suite *sbml_limits_suite(void)
 {
     Suite *s = suite_create("sbml_limits");
     TCase *tc = tcase_create("fuzz");
     tcase_add_test(tc, test_level_beyond_int);
+    tcase_add_test(tc, test_algebraic_rule_without_candidate);
     suite_add_tcase(s, tc);
     return s;
 }
