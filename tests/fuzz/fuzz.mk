@@ -13,6 +13,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS ?= -O1 -g -fno-omit-frame-pointer
+# More libFuzzer options or seed folders, given after the corpus folders.
 FUZZ_ARGS ?=
 ALL_TARGETS := $(sort $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c)))
 FUZZ_TARGETS ?= $(ALL_TARGETS)
@@ -64,4 +65,4 @@ fuzz-run-%: $(FUZZ_DIR)/% fuzz-seeds-% FORCE
 	@echo "== fuzz $* for $(FUZZ_SECONDS) s"
 	@$(FUZZ_DIR)/$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 		-max_len=65536 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/artifacts/$*/ \
-		$(FUZZ_ARGS) $(FUZZ_DIR)/corpus/$* tests/fuzz/corpus/$* $(FUZZ_DIR)/seeds/$*
+		$(FUZZ_DIR)/corpus/$* tests/fuzz/corpus/$* $(FUZZ_DIR)/seeds/$* $(FUZZ_ARGS)
