@@ -47,12 +47,12 @@ static void verify(const void *cert, size_t len)
 static void canonical(const uint8_t *data, size_t size)
 {
     json_error_t err;
-    json_t *v = json_loadb((const char *)data, size, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+    json_t *v = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES,
                            &err);
     char *a = NULL, *b = NULL;
     size_t alen = 0, blen = 0;
     if (v && tc_jcs_serialize(v, &a, &alen) == 0) {
-        json_t *again = json_loadb(a, alen, JSON_DECODE_ANY, &err);
+        json_t *again = tc_jcs_load(a, alen, &err);
         if (!again || tc_jcs_serialize(again, &b, &blen) != 0 || alen != blen ||
             memcmp(a, b, alen) != 0)
             abort(); /* canonical JSON must read back to itself */

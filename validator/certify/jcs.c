@@ -362,3 +362,11 @@ int tc_jcs_serialize(const json_t *value, char **out, size_t *len)
     *out = tc_buf_detach(&b);
     return 0;
 }
+
+json_t *tc_jcs_load(const void *text, size_t len, json_error_t *err)
+{
+    json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, err);
+    if (!v && json_error_code(err) == json_error_numeric_overflow)
+        v = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, err);
+    return v;
+}
