@@ -91,11 +91,13 @@ END_TEST
  * error, say) could not be verified (found by fuzzing). tc_jcs_load reads it. */
 START_TEST(test_jcs_large_reals_read_back)
 {
-    json_t *v = json_pack("{s:[f,f,i]}", "e", 1.7997631e20, 5e-324, (json_int_t)3);
+    json_t *v = json_pack("{s:[f,f,i,f],s:f}", "e", 1.7997631e20, 5e-324, (json_int_t)3, 1e16,
+                          "f", -1e16);
     char *text = NULL;
     size_t len = 0;
     ck_assert_int_eq(tc_jcs_serialize(v, &text, &len), 0);
-    ck_assert_str_eq(text, "{\"e\":[179976310000000000000,5e-324,3]}");
+    ck_assert_str_eq(text, "{\"e\":[179976310000000000000,5e-324,3,10000000000000000],"
+                           "\"f\":-10000000000000000}");
     json_error_t err;
     json_t *back = tc_jcs_load(text, len, &err);
     ck_assert_ptr_nonnull(back);
@@ -103,6 +105,8 @@ START_TEST(test_jcs_large_reals_read_back)
     ck_assert(json_is_real(json_array_get(e, 0)));
     ck_assert(json_real_value(json_array_get(e, 0)) == 1.7997631e20);
     ck_assert(json_number_value(json_array_get(e, 2)) == 3.0);
+    ck_assert(json_is_real(json_array_get(e, 3)));
+    ck_assert(json_is_real(json_object_get(back, "f")));
     char *again = NULL;
     size_t again_len = 0;
     ck_assert_int_eq(tc_jcs_serialize(back, &again, &again_len), 0);
