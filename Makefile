@@ -6,6 +6,7 @@
 #   make install PREFIX=/usr/local
 #   make docs            regenerate docs/rules.md from the rule catalogue
 #   make bench           time solvers and SBML validation against CVODE and libSBML
+#   make fuzz            build the libFuzzer targets (clang) and run each (docs/fuzzing.md)
 #
 # Policy: C11, strict warnings; DEVELOPER=1 adds -Werror; SANITIZE=address,undefined
 # builds with sanitizers; V=1 shows the full commands. Missing Debian packages are
@@ -61,7 +62,7 @@ LIB_SRC := $(sort $(filter-out validator/cli/%,$(wildcard validator/*/*.c)) \
 	$(wildcard reference-solvers/*.c reference-solvers/*/*.c))
 CLI_SRC := $(sort $(wildcard validator/cli/*.c))
 GEN_SRC := $(BUILD)/gen/rules_data.c
-TEST_SRC := $(sort $(wildcard tests/unit/*.c tests/integration/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/*.c tests/integration/*.c tests/fuzz/*.c))
 RULE_FILES := $(sort $(wildcard rules/catalogue/*.tsv)) rules/formats.tsv rules/kisao.tsv \
 	rules/sbml/sbo.tsv
 PACK_FILES := $(sort $(wildcard rules/credibility/*.json))
@@ -78,7 +79,7 @@ TEST_BIN := $(BUILD)/run-tests
 all: $(BIN)
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# *//'
+	@sed -n '3,10p' Makefile | sed 's/^# *//'
 
 $(BUILD)/gen/rules_data.c: scripts/embed.sh $(RULE_FILES) $(PACK_FILES)
 	$(Q)mkdir -p $(@D)
@@ -177,6 +178,11 @@ $(BUILD)/bench/sbml-check-libsbml: bench/sbml_check.c $(BUILD)/config.mk | bench
 
 bench: bench-deps $(BENCH_BIN)
 	$(Q)./bench/run.sh $(BUILD) ../shared/testsuites docs/benchmarks.md
+
+# Fuzzing with clang and libFuzzer: the rules are in tests/fuzz/fuzz.mk.
+.PHONY: fuzz fuzz-build
+fuzz fuzz-build: $(BUILD)/config.mk $(FIXTURE_ZIPS)
+	$(Q)$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk BUILD=$(BUILD) $@
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/twincheck/rules \

@@ -86,6 +86,67 @@ START_TEST(test_jcs_edge_numbers)
 }
 END_TEST
 
+/* JCS writes a real below 1e21 without an exponent; beyond json_int_t jansson
+ * would refuse it as an integer, so a certificate carrying one (a large relative
+ * error, say) could not be verified (found by fuzzing). tc_jcs_load reads it. */
+START_TEST(test_jcs_large_reals_read_back)
+{
+    json_t *v = json_pack("{s:[f,f,i,f],s:f}", "e", 1.7997631e20, 5e-324, (json_int_t)3, 1e16,
+                          "f", -1e16);
+    char *text = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(tc_jcs_serialize(v, &text, &len), 0);
+    ck_assert_str_eq(text, "{\"e\":[179976310000000000000,5e-324,3,10000000000000000],"
+                           "\"f\":-10000000000000000}");
+    json_error_t err;
+    json_t *back = tc_jcs_load(text, len, &err);
+    ck_assert_ptr_nonnull(back);
+    json_t *e = json_object_get(back, "e");
+    ck_assert(json_is_real(json_array_get(e, 0)));
+    ck_assert(json_real_value(json_array_get(e, 0)) == 1.7997631e20);
+    ck_assert(json_number_value(json_array_get(e, 2)) == 3.0);
+    ck_assert(json_is_real(json_array_get(e, 3)));
+    ck_assert(json_is_real(json_object_get(back, "f")));
+    char *again = NULL;
+    size_t again_len = 0;
+    ck_assert_int_eq(tc_jcs_serialize(back, &again, &again_len), 0);
+    ck_assert_str_eq(again, text);
+    /* other errors are still errors */
+    ck_assert_ptr_null(tc_jcs_load("{\"a\":1,\"a\":2}", 13, &err));
+    ck_assert_ptr_null(tc_jcs_load("[1e999]", 7, &err));
+
+    /* and a signed statement carrying such a number verifies */
+    tc_key *key = NULL;
+    ck_assert_int_eq(tc_key_generate(&key, TC_KEY_ED25519), 0);
+    char *st = tc_xasprintf(
+        "{\"_type\":\"" TC_INTOTO_STATEMENT_V1 "\",\"predicateType\":\"" TC_PREDICATE_TYPE "\","
+        "\"subject\":[{\"name\":\"m.xml\",\"digest\":{\"sha256\":\"%064d\"}}],"
+        "\"predicate\":{\"issuer\":{\"keyId\":\"%s\"},\"verdict\":\"failed\","
+        "\"issuedAt\":\"2025-01-01T00:00:00Z\",\"expiresAt\":\"2026-01-01T00:00:00Z\","
+        "\"reruns\":{\"entries\":[{\"max_rel_error\":179976310000000000000}]}}}",
+        0, tc_key_id(key));
+    char *cert = NULL;
+    size_t cert_len = 0;
+    ck_assert_int_eq(
+        tc_dsse_sign(key, TC_DSSE_STATEMENT_TYPE, st, strlen(st), &cert, &cert_len), 0);
+    tc_trust *trust = tc_trust_of_key(key, "test");
+    tc_verify_options opt = {.trust = trust, .at = 1748736000 /* 2025-06-01 */};
+    tc_verification ver;
+    tc_verification_init(&ver);
+    ck_assert_int_eq(tc_verify(&ver, cert, cert_len, &opt), 0);
+    ck_assert_msg(ver.checks[TC_VERIFY_STATEMENT].result == TC_CHECK_PASS, "%s",
+                  ver.checks[TC_VERIFY_STATEMENT].message);
+    tc_verification_release(&ver);
+    tc_trust_free(trust);
+    free(cert);
+    free(st);
+    free(again);
+    json_decref(back);
+    free(text);
+    json_decref(v);
+}
+END_TEST
+
 START_TEST(test_jcs_rejects_nan_and_infinity)
 {
     char out[TC_JCS_NUMBER_MAX];
@@ -804,6 +865,7 @@ Suite *certify_suite(void)
                         sizeof rfc8785_numbers / sizeof *rfc8785_numbers);
     tcase_add_loop_test(tc, test_jcs_edge_numbers, 0, sizeof edge_numbers / sizeof *edge_numbers);
     tcase_add_test(tc, test_jcs_rejects_nan_and_infinity);
+    tcase_add_test(tc, test_jcs_large_reals_read_back);
     tcase_add_test(tc, test_jcs_rfc8785_example);
     tcase_add_test(tc, test_jcs_sorts_by_utf16_code_units);
     tcase_add_test(tc, test_jcs_strings_integers_nesting);

@@ -291,6 +291,50 @@ START_TEST(test_manifest_parsed)
 }
 END_TEST
 
+/* A manifest listing many files the package lacks: each is added as missing,
+ * which moves the package's file table; the manifest's own entry was then updated
+ * through a stale pointer (a use after free found by fuzzing). */
+START_TEST(test_manifest_many_missing_files)
+{
+    char *dir = make_tmp();
+    tc_buf man = TC_BUF_INIT;
+    tc_buf_puts(&man, "<omexManifest xmlns=\"http://identifiers.org/combine.specifications/"
+                      "omex-manifest\">\n<content location=\".\" "
+                      "format=\"http://identifiers.org/combine.specifications/omex\"/>\n");
+    for (int i = 0; i < 40; i++)
+        tc_buf_printf(&man, "<content location=\"gone%02d.csv\" format=\"text/csv\"/>\n", i);
+    tc_buf_puts(&man, "</omexManifest>\n");
+    put_file(dir, "manifest.xml", man.data);
+    tc_findings fs;
+    tc_findings_init(&fs);
+    tc_package *pkg = NULL;
+    tc_limits limits = TC_LIMITS_DEFAULT;
+    ck_assert_int_eq(tc_package_open(&pkg, dir, &limits, &fs), 0);
+    ck_assert_uint_eq(pkg->nfiles, 41);
+    const tc_file *mf = tc_package_find(pkg, "manifest.xml");
+    ck_assert_ptr_nonnull(mf);
+    ck_assert(mf->listed && mf->present);
+    size_t missing = 0;
+    for (size_t i = 0; i < fs.len; i++) {
+        const tc_finding *f = &fs.items[i];
+        ck_assert_msg(strcmp(f->rule, "omex:unlisted-file") != 0, "%s", f->message);
+        if (strcmp(f->rule, "omex:missing-file") == 0) {
+            ck_assert_str_eq(f->file, "manifest.xml");
+            ck_assert_int_eq(f->line, (long)missing + 3);
+            missing++;
+        }
+    }
+    ck_assert_uint_eq(missing, 40);
+    const tc_file *gone = tc_package_find(pkg, "gone39.csv");
+    ck_assert(gone && gone->listed && !gone->present);
+    tc_package_free(pkg);
+    tc_findings_release(&fs);
+    tc_buf_release(&man);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_manifest_wrong_root_and_master)
 {
     char *dir = make_tmp();
@@ -655,6 +699,7 @@ Suite *intake_suite(void)
     tcase_add_test(tc, test_sniff_root_and_hdf5);
     tcase_add_test(tc, test_format_lookup);
     tcase_add_test(tc, test_manifest_parsed);
+    tcase_add_test(tc, test_manifest_many_missing_files);
     tcase_add_test(tc, test_manifest_wrong_root_and_master);
     tcase_add_test(tc, test_limits_in_folders);
     tcase_add_test(tc, test_ratio_limit_on_inflated_bytes);

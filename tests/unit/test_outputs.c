@@ -86,6 +86,39 @@ START_TEST(test_csv_malformed)
 }
 END_TEST
 
+/* Repeated column ids are reported once per id with their count, and only the first
+ * ten ids: a header of 20000 empty ids (found by fuzzing) once gave a finding per
+ * pair, some 200 million of them. */
+START_TEST(test_csv_duplicate_header_bounded)
+{
+    tc_buf b = TC_BUF_INIT;
+    tc_buf_puts(&b, "a,b,a,c,a");
+    for (int i = 0; i < 12; i++)
+        tc_buf_printf(&b, ",d%d,d%d", i, i);
+    for (int i = 0; i < 20000; i++)
+        tc_buf_puts(&b, ",");
+    tc_buf_puts(&b, "\n");
+    tc_findings fs;
+    tc_findings_init(&fs);
+    tc_csv csv;
+    ck_assert_int_eq(tc_csv_parse(&csv, (const unsigned char *)b.data, b.len, "h.csv",
+                                  "sedml:output-unreadable", &fs),
+                     0);
+    ck_assert_int_eq(csv.ncols, 5 + 24 + 20000);
+    ck_assert_ptr_nonnull(finding(&fs, "sedml:output-unreadable", 1,
+                                  "h.csv: column '' appears 20000 times in the header"));
+    ck_assert_ptr_nonnull(finding(&fs, "sedml:output-unreadable", 1,
+                                  "h.csv: column 'a' appears 3 times in the header"));
+    ck_assert_ptr_null(finding(&fs, "sedml:output-unreadable", 1, "column 'b' appears"));
+    ck_assert_ptr_nonnull(finding(&fs, "sedml:output-unreadable", 1,
+                                  "h.csv: 4 more column ids appear more than once"));
+    ck_assert_int_eq(fs.len, 11);
+    tc_csv_release(&csv);
+    tc_findings_release(&fs);
+    tc_buf_release(&b);
+}
+END_TEST
+
 /* ---- HDF5 -------------------------------------------------------------------------- */
 
 START_TEST(test_hdf5_biosimulators)
@@ -286,6 +319,7 @@ Suite *outputs_suite(void)
     TCase *tc = tcase_create("csv");
     tcase_add_test(tc, test_csv_convention);
     tcase_add_test(tc, test_csv_malformed);
+    tcase_add_test(tc, test_csv_duplicate_header_bounded);
     tcase_add_test(tc, test_csv_report_mismatch);
     suite_add_tcase(s, tc);
     tc = tcase_create("hdf5");

@@ -37,6 +37,12 @@ int tc_jcs_number(double v, char out[TC_JCS_NUMBER_MAX]);
  * whitespace, JCS string escapes. *out is NUL-terminated; the caller frees it.
  * TC_EINVAL for an integer beyond +-2^53 (not exact as an IEEE double). */
 int tc_jcs_serialize(const json_t *value, char **out, size_t *len);
+/* Read JSON that tc_jcs_serialize may have written (duplicate keys rejected). JCS
+ * writes reals below 1e21 without an exponent ("179976310000000000000"): jansson
+ * refuses those beyond json_int_t (the document is then read with every number as
+ * a real, as JCS means them), and integers beyond +-2^53 are made reals again, so
+ * that the value serialises to the same text. NULL with *err set otherwise. */
+json_t *tc_jcs_load(const void *text, size_t len, json_error_t *err);
 
 /* ---- base64 and times ----------------------------------------------------------------- */
 /* Standard alphabet, padded. The caller frees the result. */

@@ -362,3 +362,43 @@ int tc_jcs_serialize(const json_t *value, char **out, size_t *len)
     *out = tc_buf_detach(&b);
     return 0;
 }
+
+/* Integers beyond +-2^53 in JCS text are doubles written without an exponent
+ * (1e16 becomes 10000000000000000): make them reals again, so that they serialise
+ * as they were written. */
+static void integers_to_reals(json_t *v, int depth)
+{
+    const json_int_t exact = (json_int_t)1 << 53;
+    if (depth > 4096) /* jansson stops at 2048 levels */
+        return;
+    if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            json_t *e = json_array_get(v, i);
+            if (json_is_integer(e) &&
+                (json_integer_value(e) > exact || json_integer_value(e) < -exact))
+                json_array_set_new(v, i, json_real((double)json_integer_value(e)));
+            else
+                integers_to_reals(e, depth + 1);
+        }
+    } else if (json_is_object(v)) {
+        const char *key;
+        json_t *e;
+        json_object_foreach(v, key, e)
+        {
+            if (json_is_integer(e) &&
+                (json_integer_value(e) > exact || json_integer_value(e) < -exact))
+                json_object_set_new(v, key, json_real((double)json_integer_value(e)));
+            else
+                integers_to_reals(e, depth + 1);
+        }
+    }
+}
+
+json_t *tc_jcs_load(const void *text, size_t len, json_error_t *err)
+{
+    json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, err);
+    if (!v && json_error_code(err) == json_error_numeric_overflow)
+        v = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, err);
+    integers_to_reals(v, 0);
+    return v;
+}

@@ -127,7 +127,7 @@ int tc_revocations_open(tc_revocations *out, const void *text, size_t len, const
         rc = tc_error_set(TC_ESIGNATURE, "it is not signed by issuer %s", tc_key_id(issuer));
         goto cleanup;
     }
-    root = json_loadb((const char *)env.payload, env.payload_len, JSON_REJECT_DUPLICATES, &jerr);
+    root = tc_jcs_load(env.payload, env.payload_len, &jerr);
     const char *type = json_string_value(json_object_get(root, "_type"));
     const char *who = json_string_value(json_object_get(root, "issuer"));
     const char *when = json_string_value(json_object_get(root, "issuedAt"));

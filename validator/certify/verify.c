@@ -361,7 +361,7 @@ int tc_verify(tc_verification *v, const void *cert, size_t len, const tc_verify_
 
     json_error_t jerr;
     v->statement =
-        json_loadb((const char *)env.payload, env.payload_len, JSON_REJECT_DUPLICATES, &jerr);
+        tc_jcs_load(env.payload, env.payload_len, &jerr);
     if (!v->statement) {
         set_check(v, TC_VERIFY_STATEMENT, TC_CHECK_FAIL,
                   "the payload is not JSON (line %d, "

@@ -482,7 +482,11 @@ static bool check_manifest(tc_intake *in, tc_file *mf)
         tc_finding_add(fs, "omex:master-not-boolean", m.cased_at, "%s%s", m.cased_text,
                        m.ncased > 1 ? " (the same holds for the other entries written so)" : "");
 cleanup:
-    mf->listed = true; /* listing the manifest itself is optional */
+    /* Listing the manifest itself is optional. Files the manifest lists but the
+     * package lacks were added above, which may have moved pkg->files: mf is stale. */
+    mf = find_file(in, MANIFEST);
+    if (mf)
+        mf->listed = true;
     free(m.first_master);
     free(m.cased_text);
     xmlFreeDoc(doc);

@@ -243,7 +243,8 @@ static int match_algebraic(tc_sbml_sim *s, const tc_sbml_model *m)
         }
         free(all);
         /* in document order: of two candidates, the one declared first is determined */
-        qsort(mt.adj[r], mt.nadj[r], sizeof(long), cmp_long);
+        if (mt.nadj[r] > 1) /* none: adj[r] is NULL, which qsort must not be given */
+            qsort(mt.adj[r], mt.nadj[r], sizeof(long), cmp_long);
         r++;
     }
     r = 0;

@@ -165,6 +165,15 @@ static tc_sbml_num num_attr(const xmlNode *n, const char *name)
     return r;
 }
 
+/* A level or version as an int: 0 when absent or not a number; values beyond any
+ * real level are clamped (still unsupported) so that the conversion is defined. */
+static int level_number(tc_sbml_num n)
+{
+    if (!n.set || isnan(n.v))
+        return 0;
+    return n.v > 1e6 ? 1000000 : n.v < -1e6 ? -1000000 : (int)n.v;
+}
+
 static tc_sbml_bool bool_attr(const xmlNode *n, const char *name)
 {
     char *s = sbml_attr(n, name);
@@ -753,8 +762,8 @@ int tc_sbml_read(tc_sbml_doc **out, const void *data, size_t len, const char *fi
     doc->xml = xml;
     doc->file = tc_xstrdup(file);
     tc_sbml_num l = num_attr(root, "level"), v = num_attr(root, "version");
-    doc->level = l.set ? (int)l.v : 0;
-    doc->version = v.set ? (int)v.v : 0;
+    doc->level = level_number(l);
+    doc->version = level_number(v);
     size_t cap = 0;
     for (xmlNsPtr ns = root->nsDef; ns; ns = ns->next) {
         if (!ns->prefix || !ns->href)
