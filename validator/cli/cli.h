@@ -48,6 +48,31 @@ void tc_cli_help(const tc_cli_command *cmd, FILE *out);
 int tc_cli_usage_error(const tc_cli_command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The report options of every command whose result is a report (validate,
+ * assess, rerun), for the start of its option table. */
+#define TC_CLI_REPORT_OPTIONS                                                                      \
+    {"format", 'f', "FORMAT", "report format: text (default), json, sarif or junit"},             \
+        {"output", 'o', "FILE", "write the report to FILE instead of standard output"},           \
+        {"fail-on", 0, "LEVEL",                                                                    \
+         "exit 1 when a finding is at or above LEVEL: error (default), warning, info or fatal"}
+
+/* What such a command gathers from its options. */
+typedef struct tc_cli_report_args {
+    const tc_cli_command *cmd;
+    tc_format format;
+    const char *output;
+    tc_options opt;
+} tc_cli_report_args;
+
+void tc_cli_report_args_init(tc_cli_report_args *r, const tc_cli_command *cmd);
+/* Handle --format, --output or --fail-on: 0 when handled, TC_EXIT_USAGE after a
+ * usage error, 1 when the option is none of them. */
+int tc_cli_report_option(tc_cli_report_args *r, int index, const char *arg);
+/* Parse the options (on_option gets `r` as its context), require at least one
+ * operand (`what` names it in the error), run the pipeline and write the report. */
+int tc_cli_report_main(tc_cli_report_args *r, int argc, char **argv, tc_cli_option_fn on_option,
+                       const char *what);
+
 /* Run the pipeline over the targets and write its report in `format` to `output`
  * ("-": standard output); returns the exit status (input errors 2, a report that
  * cannot be written 3, findings at the fail level 1). */

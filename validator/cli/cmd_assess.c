@@ -1,51 +1,25 @@
 /* twincheck assess: validate packages and assess their credibility dossiers
  * against a rule pack. */
-#include <stdlib.h>
-#include <string.h>
-
-#include "assess/assess.h"
 #include "cli.h"
-#include "pipeline/pipeline.h"
-#include "report/report.h"
 
 static const tc_cli_option options[] = {
+    TC_CLI_REPORT_OPTIONS,
     {"pack", 'p', "PACK",
      "rule pack: a built-in id (vv40, tsr) or a pack file (JSON); default: "
      "the pack the dossier names, else vv40"},
-    {"format", 'f', "FORMAT", "report format: text (default), json, sarif or junit"},
-    {"output", 'o', "FILE", "write the report to FILE instead of standard output"},
-    {"fail-on", 0, "LEVEL",
-     "exit 1 when a finding is at or above LEVEL: error (default), "
-     "warning, info or fatal"},
     {0},
 };
 
-enum { OPT_PACK, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON };
-
-typedef struct assess_args {
-    const tc_cli_command *cmd;
-    tc_format format;
-    const char *output;
-    tc_options opt;
-} assess_args;
+enum { OPT_PACK = 3 };
 
 static int on_option(void *ctx, int index, const char *arg)
 {
-    assess_args *a = ctx;
-    switch (index) {
-    case OPT_PACK:
+    tc_cli_report_args *a = ctx;
+    int rc = tc_cli_report_option(a, index, arg);
+    if (rc != 1)
+        return rc;
+    if (index == OPT_PACK) {
         a->opt.pack = arg;
-        return 0;
-    case OPT_FORMAT:
-        if (tc_format_parse(arg, &a->format) != 0)
-            return tc_cli_usage_error(a->cmd, "%s", tc_error_last());
-        return 0;
-    case OPT_OUTPUT:
-        a->output = arg;
-        return 0;
-    case OPT_FAIL_ON:
-        if (tc_severity_parse(arg, &a->opt.fail_on) != 0)
-            return tc_cli_usage_error(a->cmd, "%s", tc_error_last());
         return 0;
     }
     return -1;
@@ -53,19 +27,11 @@ static int on_option(void *ctx, int index, const char *arg)
 
 static int run(const tc_cli_command *cmd, int argc, char **argv)
 {
-    assess_args a = {.cmd = cmd, .format = TC_FORMAT_TEXT, .output = "-", .opt = TC_OPTIONS_INIT};
+    tc_cli_report_args a;
+    tc_cli_report_args_init(&a, cmd);
     a.opt.assess = true;
     a.opt.rerun = true; /* the re-run's results are evidence for the assessment */
-    int first = tc_cli_parse(cmd, argc, argv, on_option, &a);
-    if (first == -2)
-        return TC_EXIT_OK;
-    if (first < 0)
-        return TC_EXIT_USAGE;
-    if (first >= argc)
-        return tc_cli_usage_error(cmd, "no PKG to assess");
-
-    return tc_cli_run_and_report(cmd, &a.opt, argv + first, (size_t)(argc - first), a.format,
-                                 a.output);
+    return tc_cli_report_main(&a, argc, argv, on_option, "PKG");
 }
 
 const tc_cli_command tc_cmd_assess = {

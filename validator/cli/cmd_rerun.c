@@ -6,15 +6,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pipeline/pipeline.h"
-#include "report/report.h"
-#include "rerun/rerun.h"
 
 static const tc_cli_option options[] = {
-    {"format", 'f', "FORMAT", "report format: text (default), json, sarif or junit"},
-    {"output", 'o', "FILE", "write the report to FILE instead of standard output"},
-    {"fail-on", 0, "LEVEL",
-     "exit 1 when a finding is at or above LEVEL: error (default), warning, info or fatal"},
+    TC_CLI_REPORT_OPTIONS,
     {"atol", 0, "A",
      "absolute comparison tolerance when the dossier gives none (default 1e-9)"},
     {"rtol", 0, "R",
@@ -24,16 +18,9 @@ static const tc_cli_option options[] = {
     {0},
 };
 
-enum { OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_ATOL, OPT_RTOL, OPT_MAX_STEPS, OPT_MAX_SECONDS };
+enum { OPT_ATOL = 3, OPT_RTOL, OPT_MAX_STEPS, OPT_MAX_SECONDS };
 
-typedef struct rerun_args {
-    const tc_cli_command *cmd;
-    tc_format format;
-    const char *output;
-    tc_options opt;
-} rerun_args;
-
-static int positive(const rerun_args *a, const char *opt, const char *arg, double *out)
+static int positive(const tc_cli_report_args *a, const char *opt, const char *arg, double *out)
 {
     char *end;
     errno = 0;
@@ -46,20 +33,12 @@ static int positive(const rerun_args *a, const char *opt, const char *arg, doubl
 
 static int on_option(void *ctx, int index, const char *arg)
 {
-    rerun_args *a = ctx;
+    tc_cli_report_args *a = ctx;
+    int rc = tc_cli_report_option(a, index, arg);
+    if (rc != 1)
+        return rc;
     double v;
     switch (index) {
-    case OPT_FORMAT:
-        if (tc_format_parse(arg, &a->format) != 0)
-            return tc_cli_usage_error(a->cmd, "%s", tc_error_last());
-        return 0;
-    case OPT_OUTPUT:
-        a->output = arg;
-        return 0;
-    case OPT_FAIL_ON:
-        if (tc_severity_parse(arg, &a->opt.fail_on) != 0)
-            return tc_cli_usage_error(a->cmd, "%s", tc_error_last());
-        return 0;
     case OPT_ATOL:
         return positive(a, "atol", arg, &a->opt.rerun_atol);
     case OPT_RTOL:
@@ -79,18 +58,10 @@ static int on_option(void *ctx, int index, const char *arg)
 
 static int run(const tc_cli_command *cmd, int argc, char **argv)
 {
-    rerun_args a = {.cmd = cmd, .format = TC_FORMAT_TEXT, .output = "-", .opt = TC_OPTIONS_INIT};
+    tc_cli_report_args a;
+    tc_cli_report_args_init(&a, cmd);
     a.opt.rerun = true;
-    int first = tc_cli_parse(cmd, argc, argv, on_option, &a);
-    if (first == -2)
-        return TC_EXIT_OK;
-    if (first < 0)
-        return TC_EXIT_USAGE;
-    if (first >= argc)
-        return tc_cli_usage_error(cmd, "no PKG to re-run");
-
-    return tc_cli_run_and_report(cmd, &a.opt, argv + first, (size_t)(argc - first), a.format,
-                                 a.output);
+    return tc_cli_report_main(&a, argc, argv, on_option, "PKG");
 }
 
 const tc_cli_command tc_cmd_rerun = {

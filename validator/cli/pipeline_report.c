@@ -62,3 +62,43 @@ cleanup:
     tc_run_release(&run);
     return status;
 }
+
+void tc_cli_report_args_init(tc_cli_report_args *r, const tc_cli_command *cmd)
+{
+    *r = (tc_cli_report_args){.cmd = cmd, .format = TC_FORMAT_TEXT, .output = "-",
+                              .opt = TC_OPTIONS_INIT};
+}
+
+int tc_cli_report_option(tc_cli_report_args *r, int index, const char *arg)
+{
+    const char *name = r->cmd->options[index].name;
+    if (strcmp(name, "format") == 0) {
+        if (tc_format_parse(arg, &r->format) != 0)
+            return tc_cli_usage_error(r->cmd, "%s", tc_error_last());
+        return 0;
+    }
+    if (strcmp(name, "output") == 0) {
+        r->output = arg;
+        return 0;
+    }
+    if (strcmp(name, "fail-on") == 0) {
+        if (tc_severity_parse(arg, &r->opt.fail_on) != 0)
+            return tc_cli_usage_error(r->cmd, "%s", tc_error_last());
+        return 0;
+    }
+    return 1;
+}
+
+int tc_cli_report_main(tc_cli_report_args *r, int argc, char **argv, tc_cli_option_fn on_option,
+                       const char *what)
+{
+    int first = tc_cli_parse(r->cmd, argc, argv, on_option, r);
+    if (first == -2)
+        return TC_EXIT_OK;
+    if (first < 0)
+        return TC_EXIT_USAGE;
+    if (first >= argc)
+        return tc_cli_usage_error(r->cmd, "no %s to %s", what, r->cmd->name);
+    return tc_cli_run_and_report(r->cmd, &r->opt, argv + first, (size_t)(argc - first), r->format,
+                                 r->output);
+}
