@@ -188,6 +188,25 @@ START_TEST(test_malformed_xml_has_sbml_id)
     const tc_finding *f = tc_test_find(&fs, "sbml:01009", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 4);
+    ck_assert_int_eq(f->column, 8);
+    ck_assert(strstr(f->message, "Opening and ending tag mismatch: model"));
+    ck_assert_uint_eq(fs.len, 1); /* once, not again as a plain XML error */
+    tc_findings_release(&fs);
+}
+END_TEST
+
+START_TEST(test_xml_safety_keeps_its_id_in_sbml)
+{
+    const char *text = "<?xml version=\"1.0\"?>\n"
+                       "<!DOCTYPE sbml [<!ENTITY a \"&b;\"><!ENTITY b \"&a;\">]>\n"
+                       "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" "
+                       "level=\"3\" version=\"2\">&a;</sbml>\n";
+    tc_findings fs;
+    ck_assert_int_ne(validate(text, &fs), 0);
+    const tc_finding *f = tc_test_find(&fs, "xml:entity-expansion", NULL);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(f->line, 3);
+    ck_assert(strstr(f->message, "entity references expand without bound"));
     tc_findings_release(&fs);
 }
 END_TEST
@@ -336,6 +355,7 @@ Suite *sbml_suite(void)
     Suite *s = suite_create("sbml");
     TCase *tc = tcase_create("sbml");
     tcase_add_test(tc, test_reads_model_with_lines_and_math);
+    tcase_add_test(tc, test_xml_safety_keeps_its_id_in_sbml);
     tcase_add_test(tc, test_duplicate_id_reported_with_line);
     tcase_add_test(tc, test_undefined_symbol_in_math);
     tcase_add_test(tc, test_unit_mismatch_is_a_warning);

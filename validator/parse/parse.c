@@ -330,8 +330,10 @@ void tc_parse_check_package(const tc_package *pkg, tc_findings *fs)
 {
     for (size_t i = 0; i < pkg->nfiles; i++) {
         const tc_file *f = &pkg->files[i];
-        /* intake already read the manifest and reported its well-formedness */
-        if (!f->present || f->rejected || f->kind == TC_KIND_MANIFEST)
+        /* intake already read the manifest and reported its well-formedness; the SBML
+         * stage reads SBML with the same reader and reports its XML errors as SBML's */
+        if (!f->present || f->rejected || f->kind == TC_KIND_MANIFEST ||
+            f->kind == TC_KIND_SBML)
             continue;
         if (tc_kind_is_xml(f->kind)) {
             xmlDocPtr doc = tc_parse_xml(f, fs);
