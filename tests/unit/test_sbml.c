@@ -195,6 +195,27 @@ START_TEST(test_malformed_xml_has_sbml_id)
 }
 END_TEST
 
+START_TEST(test_level1_rule_on_undeclared_variable)
+{
+    const char *text = "<?xml version=\"1.0\"?>\n"
+                       "<sbml xmlns=\"http://www.sbml.org/sbml/level1\" level=\"1\" "
+                       "version=\"2\">\n<model name=\"m\">\n"
+                       "<listOfCompartments><compartment name=\"c\"/></listOfCompartments>\n"
+                       "<listOfParameters><parameter name=\"k\" value=\"1\"/>"
+                       "</listOfParameters>\n"
+                       "<listOfRules><parameterRule name=\"k2\" formula=\"k*2\"/>"
+                       "</listOfRules>\n</model>\n</sbml>\n";
+    tc_findings fs;
+    validate(text, &fs);
+    const tc_finding *f = tc_test_find(&fs, "sbml:20901", NULL);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(f->line, 6);
+    ck_assert_str_eq(f->message, "the variable \"k2\" of an assignment rule is not the id of a "
+                                 "compartment, species or parameter");
+    tc_findings_release(&fs);
+}
+END_TEST
+
 START_TEST(test_xml_safety_keeps_its_id_in_sbml)
 {
     const char *text = "<?xml version=\"1.0\"?>\n"
@@ -356,6 +377,7 @@ Suite *sbml_suite(void)
     TCase *tc = tcase_create("sbml");
     tcase_add_test(tc, test_reads_model_with_lines_and_math);
     tcase_add_test(tc, test_xml_safety_keeps_its_id_in_sbml);
+    tcase_add_test(tc, test_level1_rule_on_undeclared_variable);
     tcase_add_test(tc, test_duplicate_id_reported_with_line);
     tcase_add_test(tc, test_undefined_symbol_in_math);
     tcase_add_test(tc, test_unit_mismatch_is_a_warning);

@@ -312,14 +312,12 @@ static void check_rules(sbml_ctx *c)
         if (r->kind == TC_SBML_ALGEBRAIC || !r->variable)
             continue;
         bool rate = r->kind == TC_SBML_RATE;
-        bool ok = settable(c, r->variable);
-        if (!ok && c->doc->level == 3 && c->doc->version >= 2)
-            ok = false;
-        if (!ok) {
+        if (!settable(c, r->variable)) {
             sbml_report(&c->out, rate ? "sbml:20902" : "sbml:20901", r->b.line,
-                        "the variable \"%s\" of a%s rule is not a compartment, species, "
-                        "parameter%s",
+                        "the variable \"%s\" of a%s rule is not the id of a compartment, "
+                        "species%s parameter%s",
                         r->variable, rate ? " rate" : "n assignment",
+                        c->doc->level >= 3 ? "," : " or",
                         c->doc->level >= 3 ? " or species reference" : "");
             continue;
         }
