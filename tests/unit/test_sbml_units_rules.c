@@ -1,7 +1,7 @@
 /* sbml: unit rules that need values or defaults (10513, 10541, 10542, 20701), what
  * makes a unit check incomplete (99505, 99508, 99509), rule order in early levels
- * (99106), a species' compartment (20614) and obsolete SBO terms (99702): each finding's
- * rule, line and message, on small documents. */
+ * (99106), a species' compartment (20614), obsolete SBO terms (99702) and rateOf of an
+ * algebraic variable (10224): each finding's rule, line and message, on small documents. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,6 +330,24 @@ START_TEST(test_obsolete_sbo_term)
 }
 END_TEST
 
+/* rateOf of a variable an algebraic rule determines is an error (10224); when the rule
+ * reads another variable it could determine instead, it does not say which. */
+#define RATEOF_DOC(p2_constant)                                                                   \
+    L3V2 "<model><listOfParameters><parameter id=\"p\" value=\"1\" constant=\"false\" "         \
+         "units=\"dimensionless\"/><parameter id=\"p2\" value=\"1\" constant=\"" p2_constant  \
+         "\" units=\"second\"/></listOfParameters>\n<listOfRules><algebraicRule>" MATHML         \
+         "<apply><times/><ci> p2 </ci>\n<apply><csymbol encoding=\"text\" "                     \
+         "definitionURL=\"http://www.sbml.org/sbml/symbols/rateOf\"> rateOf </csymbol>"         \
+         "<ci> p </ci></apply></apply></math></algebraicRule></listOfRules></model></sbml>\n"
+
+START_TEST(test_rate_of_algebraic_variable)
+{
+    expect(RATEOF_DOC("true"), "sbml:10224", 5,
+           "rateOf(p): \"p\" is set by an algebraic rule, so it has no rate of change");
+    expect_none(RATEOF_DOC("false"), "sbml:10224");
+}
+END_TEST
+
 Suite *sbml_units_rules_suite(void)
 {
     Suite *s = suite_create("sbml_units_rules");
@@ -343,6 +361,7 @@ Suite *sbml_units_rules_suite(void)
     tcase_add_test(tc, test_parameters_without_usable_units);
     tcase_add_test(tc, test_missing_math_in_function_and_trigger);
     tcase_add_test(tc, test_obsolete_sbo_term);
+    tcase_add_test(tc, test_rate_of_algebraic_variable);
     suite_add_tcase(s, tc);
     return s;
 }
