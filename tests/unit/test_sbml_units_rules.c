@@ -10,8 +10,8 @@
 #include "sbml/sbml.h"
 
 #define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
-#define HEAD(ns, l, v)                                                                            \
-    "<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/" ns "\" level=\"" l       \
+#define HEAD(ns, l, v)                                                                             \
+    "<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/" ns "\" level=\"" l          \
     "\" version=\"" v "\">\n"
 #define L1V2 HEAD("level1", "1", "2")
 #define L2V1 HEAD("level2", "2", "1")
@@ -124,17 +124,17 @@ END_TEST
 
 /* A root's degree given by a constant parameter (or a sum of them) has a value, so the
  * result's units are known and compared (10513), with no 99504. */
-#define ROOT_DOC(head, result_units, degree)                                                     \
-    head "<model><listOfUnitDefinitions><unitDefinition id=\"area\"><listOfUnits>"               \
-         "<unit kind=\"metre\" exponent=\"2\"/></listOfUnits></unitDefinition>"                  \
-         "</listOfUnitDefinitions>\n<listOfParameters>"                                          \
-         "<parameter id=\"r\" value=\"0\" constant=\"false\" units=\"" result_units "\"/>"       \
-         "<parameter id=\"a\" value=\"9\" constant=\"true\" units=\"area\"/>"                    \
-         "<parameter id=\"one\" value=\"1\" constant=\"true\" units=\"dimensionless\"/>"         \
-         "<parameter id=\"two\" value=\"2\" units=\"dimensionless\"/>"                           \
-         "<parameter id=\"three\" value=\"3\" constant=\"true\" units=\"dimensionless\"/>"       \
-         "</listOfParameters>\n<listOfRules><assignmentRule variable=\"r\">\n" MATHML            \
-         "<apply><root/><degree>" degree "</degree><ci>a</ci></apply></math>"                    \
+#define ROOT_DOC(head, result_units, degree)                                                       \
+    head "<model><listOfUnitDefinitions><unitDefinition id=\"area\"><listOfUnits>"                 \
+         "<unit kind=\"metre\" exponent=\"2\"/></listOfUnits></unitDefinition>"                    \
+         "</listOfUnitDefinitions>\n<listOfParameters>"                                            \
+         "<parameter id=\"r\" value=\"0\" constant=\"false\" units=\"" result_units "\"/>"         \
+         "<parameter id=\"a\" value=\"9\" constant=\"true\" units=\"area\"/>"                      \
+         "<parameter id=\"one\" value=\"1\" constant=\"true\" units=\"dimensionless\"/>"           \
+         "<parameter id=\"two\" value=\"2\" units=\"dimensionless\"/>"                             \
+         "<parameter id=\"three\" value=\"3\" constant=\"true\" units=\"dimensionless\"/>"         \
+         "</listOfParameters>\n<listOfRules><assignmentRule variable=\"r\">\n" MATHML              \
+         "<apply><root/><degree>" degree "</degree><ci>a</ci></apply></math>"                      \
          "</assignmentRule></listOfRules></model></sbml>\n"
 
 START_TEST(test_root_degree_from_parameters)
@@ -144,8 +144,8 @@ START_TEST(test_root_degree_from_parameters)
            "the units of the math of the assignment rule for \"r\" do not match the units of "
            "\"r\"");
     expect_none(three, "sbml:99504");
-    const char *sum = ROOT_DOC(
-        L2V3, "metre", "<apply><plus/><ci>one</ci><ci>one</ci><ci>one</ci></apply>");
+    const char *sum =
+        ROOT_DOC(L2V3, "metre", "<apply><plus/><ci>one</ci><ci>one</ci><ci>one</ci></apply>");
     expect(sum, "sbml:10513", 5, "do not match the units of \"r\"");
     /* the square root of an area is a length; Level 2 parameters are constant by default */
     expect_none(ROOT_DOC(L2V3, "metre", "<ci>two</ci>"), "sbml:10513");
@@ -156,17 +156,17 @@ END_TEST
 /* A parameter that an initial assignment sets has no known value: nothing is compared. */
 START_TEST(test_assigned_degree_is_not_a_value)
 {
-    const char *doc =
-        L3V1 "<model><listOfParameters>"
-             "<parameter id=\"r\" value=\"0\" constant=\"false\" units=\"dimensionless\"/>"
-             "<parameter id=\"a\" value=\"9\" constant=\"true\" units=\"metre\"/>"
-             "<parameter id=\"n\" value=\"2\" constant=\"true\" units=\"dimensionless\"/>"
-             "</listOfParameters>\n<listOfInitialAssignments><initialAssignment symbol=\"n\">"
-             MATHML "<cn type=\"integer\" xmlns:sbml=\"http://www.sbml.org/sbml/level3/version1/"
-             "core\" sbml:units=\"dimensionless\">3</cn></math></initialAssignment>"
-             "</listOfInitialAssignments>\n<listOfRules><assignmentRule variable=\"r\">\n" MATHML
-             "<apply><power/><ci>a</ci><ci>n</ci></apply></math>"
-             "</assignmentRule></listOfRules></model></sbml>\n";
+    const char *doc = L3V1
+        "<model><listOfParameters>"
+        "<parameter id=\"r\" value=\"0\" constant=\"false\" units=\"dimensionless\"/>"
+        "<parameter id=\"a\" value=\"9\" constant=\"true\" units=\"metre\"/>"
+        "<parameter id=\"n\" value=\"2\" constant=\"true\" units=\"dimensionless\"/>"
+        "</listOfParameters>\n<listOfInitialAssignments><initialAssignment symbol=\"n\">" MATHML
+        "<cn type=\"integer\" xmlns:sbml=\"http://www.sbml.org/sbml/level3/version1/"
+        "core\" sbml:units=\"dimensionless\">3</cn></math></initialAssignment>"
+        "</listOfInitialAssignments>\n<listOfRules><assignmentRule variable=\"r\">\n" MATHML
+        "<apply><power/><ci>a</ci><ci>n</ci></apply></math>"
+        "</assignmentRule></listOfRules></model></sbml>\n";
     expect_none(doc, "sbml:10513");
 }
 END_TEST
@@ -195,22 +195,23 @@ START_TEST(test_kinetic_law_power_of_parameter)
 END_TEST
 
 /* Extent units times a conversion factor's units must be the species' substance units. */
-#define CF_DOC(model_cf, species_cf, cf_units)                                                   \
-    L3V2 "<model extentUnits=\"mole\" timeUnits=\"second\"" model_cf ">\n"                      \
-         "<listOfCompartments><compartment id=\"c\" size=\"1\" units=\"litre\" "                 \
-         "constant=\"true\"/></listOfCompartments><listOfSpecies>\n"                             \
-         "<species id=\"s1\" compartment=\"c\" initialAmount=\"1\" substanceUnits=\"mole\" "     \
-         "hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\"" species_cf \
-         "/>\n<species id=\"s2\" compartment=\"c\" initialAmount=\"1\" substanceUnits=\"gram\" " \
-         "hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\"/>\n"     \
-         "<species id=\"s3\" compartment=\"c\" initialAmount=\"1\" substanceUnits=\"gram\" "     \
-         "hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\"/>\n"     \
-         "</listOfSpecies><listOfParameters><parameter id=\"cf\" value=\"2\" units=\"" cf_units  \
-         "\" constant=\"true\"/></listOfParameters>\n<listOfReactions><reaction id=\"r\" "       \
-         "reversible=\"false\"><listOfReactants><speciesReference species=\"s1\" "               \
-         "stoichiometry=\"1\" constant=\"true\"/></listOfReactants><listOfProducts>"             \
-         "<speciesReference species=\"s2\" stoichiometry=\"1\" constant=\"true\"/>"              \
-         "</listOfProducts></reaction></listOfReactions></model></sbml>\n"
+#define CF_DOC(model_cf, species_cf, cf_units)                                                     \
+    L3V2                                                                                           \
+        "<model extentUnits=\"mole\" timeUnits=\"second\"" model_cf ">\n"                          \
+        "<listOfCompartments><compartment id=\"c\" size=\"1\" units=\"litre\" "                    \
+        "constant=\"true\"/></listOfCompartments><listOfSpecies>\n"                                \
+        "<species id=\"s1\" compartment=\"c\" initialAmount=\"1\" substanceUnits=\"mole\" "        \
+        "hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\"" species_cf \
+        "/>\n<species id=\"s2\" compartment=\"c\" initialAmount=\"1\" substanceUnits=\"gram\" "    \
+        "hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\"/>\n"        \
+        "<species id=\"s3\" compartment=\"c\" initialAmount=\"1\" substanceUnits=\"gram\" "        \
+        "hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\"/>\n"        \
+        "</listOfSpecies><listOfParameters><parameter id=\"cf\" value=\"2\" units=\"" cf_units     \
+        "\" constant=\"true\"/></listOfParameters>\n<listOfReactions><reaction id=\"r\" "          \
+        "reversible=\"false\"><listOfReactants><speciesReference species=\"s1\" "                  \
+        "stoichiometry=\"1\" constant=\"true\"/></listOfReactants><listOfProducts>"                \
+        "<speciesReference species=\"s2\" stoichiometry=\"1\" constant=\"true\"/>"                 \
+        "</listOfProducts></reaction></listOfReactions></model></sbml>\n"
 
 START_TEST(test_conversion_factor_units)
 {
@@ -233,8 +234,8 @@ START_TEST(test_conversion_factor_units)
                              "exponent=\"1\" scale=\"0\" multiplier=\"1\"/><unit kind=\"mole\" "
                              "exponent=\"-1\" scale=\"0\" multiplier=\"1\"/></listOfUnits>"
                              "</unitDefinition></listOfUnitDefinitions>";
-    char *text = tc_xasprintf("%s%s", model,
-                              strstr(CF_DOC("", "", "g_per_mol"), "<listOfCompartments>"));
+    char *text =
+        tc_xasprintf("%s%s", model, strstr(CF_DOC("", "", "g_per_mol"), "<listOfCompartments>"));
     expect(text, "sbml:10542", 5, "conversion factor \"cf\", which are not its substance units");
     tc_findings fs;
     validate(text, &fs);
@@ -291,12 +292,13 @@ END_TEST
  * are unknown (99509), and so are those of what calls the function (99505). */
 START_TEST(test_missing_math_in_function_and_trigger)
 {
-    const char *fn = L3V2 "<model timeUnits=\"second\"><listOfFunctionDefinitions>\n"
-                          "<functionDefinition id=\"f\"/>\n</listOfFunctionDefinitions>"
-                          "<listOfCompartments><compartment id=\"c\" size=\"1\" constant=\"true\" "
-                          "units=\"litre\"/></listOfCompartments><listOfConstraints><constraint>\n"
-                          MATHML "<apply><ci> f </ci><ci> c </ci></apply></math></constraint>"
-                          "</listOfConstraints></model></sbml>\n";
+    const char *fn =
+        L3V2 "<model timeUnits=\"second\"><listOfFunctionDefinitions>\n"
+             "<functionDefinition id=\"f\"/>\n</listOfFunctionDefinitions>"
+             "<listOfCompartments><compartment id=\"c\" size=\"1\" constant=\"true\" "
+             "units=\"litre\"/></listOfCompartments><listOfConstraints><constraint>\n" MATHML
+             "<apply><ci> f </ci><ci> c </ci></apply></math></constraint>"
+             "</listOfConstraints></model></sbml>\n";
     expect(fn, "sbml:99509", 4,
            "<functionDefinition> \"f\" has no math, so its units cannot be checked");
     expect(fn, "sbml:99505", 6, "the units of a constraint cannot be fully checked");
@@ -332,12 +334,12 @@ END_TEST
 
 /* rateOf of a variable an algebraic rule determines is an error (10224); when the rule
  * reads another variable it could determine instead, it does not say which. */
-#define RATEOF_DOC(p2_constant)                                                                   \
-    L3V2 "<model><listOfParameters><parameter id=\"p\" value=\"1\" constant=\"false\" "         \
-         "units=\"dimensionless\"/><parameter id=\"p2\" value=\"1\" constant=\"" p2_constant  \
-         "\" units=\"second\"/></listOfParameters>\n<listOfRules><algebraicRule>" MATHML         \
-         "<apply><times/><ci> p2 </ci>\n<apply><csymbol encoding=\"text\" "                     \
-         "definitionURL=\"http://www.sbml.org/sbml/symbols/rateOf\"> rateOf </csymbol>"         \
+#define RATEOF_DOC(p2_constant)                                                                    \
+    L3V2 "<model><listOfParameters><parameter id=\"p\" value=\"1\" constant=\"false\" "            \
+         "units=\"dimensionless\"/><parameter id=\"p2\" value=\"1\" constant=\"" p2_constant       \
+         "\" units=\"second\"/></listOfParameters>\n<listOfRules><algebraicRule>" MATHML           \
+         "<apply><times/><ci> p2 </ci>\n<apply><csymbol encoding=\"text\" "                        \
+         "definitionURL=\"http://www.sbml.org/sbml/symbols/rateOf\"> rateOf </csymbol>"            \
          "<ci> p </ci></apply></apply></math></algebraicRule></listOfRules></model></sbml>\n"
 
 START_TEST(test_rate_of_algebraic_variable)

@@ -175,8 +175,8 @@ static void check_species(sbml_ctx *c)
         const tc_sbml_compartment *x = s->compartment ? sbml_compartment(c, s->compartment) : NULL;
         if (!s->compartment) {
             if (l >= 2)
-                sbml_report(&c->out, "sbml:20614", s->b.line,
-                            "species \"%s\" names no compartment", idn(&s->b));
+                sbml_report(&c->out, "sbml:20614", s->b.line, "species \"%s\" names no compartment",
+                            idn(&s->b));
         } else if (!x) {
             sbml_report(&c->out, "sbml:20601", s->b.line,
                         "the compartment \"%s\" of species \"%s\" does not exist", s->compartment,
