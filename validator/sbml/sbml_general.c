@@ -175,8 +175,8 @@ static void check_species(sbml_ctx *c)
         const tc_sbml_compartment *x = s->compartment ? sbml_compartment(c, s->compartment) : NULL;
         if (!s->compartment) {
             if (l >= 2)
-                sbml_report(&c->out, l >= 3 ? "sbml:20623" : "sbml:20614", s->b.line,
-                            "species \"%s\" names no compartment", idn(&s->b));
+                sbml_report(&c->out, "sbml:20614", s->b.line, "species \"%s\" names no compartment",
+                            idn(&s->b));
         } else if (!x) {
             sbml_report(&c->out, "sbml:20601", s->b.line,
                         "the compartment \"%s\" of species \"%s\" does not exist", s->compartment,
@@ -287,10 +287,12 @@ static void check_initial_assignments(sbml_ctx *c)
     }
 }
 
-/* The first assignment rule after rule `after` whose variable a math reads. */
+/* The first assignment rule after rule `after` whose variable a math reads, and
+ * whether it reads the variable of rule `after` itself. */
 typedef struct later_rule {
     const sbml_ctx *c;
     size_t after, first;
+    bool self;
 } later_rule;
 
 static void find_later(void *ctx, const char *name)
@@ -298,10 +300,13 @@ static void find_later(void *ctx, const char *name)
     later_rule *w = ctx;
     const size_t *v;
     size_t n = sbml_multi_get(&w->c->ix.rules, name, &v);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == w->after)
+            w->self = true;
         if (v[i] > w->after && v[i] < w->first &&
             w->c->m->rules[v[i]].kind == TC_SBML_ASSIGNMENT)
             w->first = v[i];
+    }
 }
 
 static void check_rules(sbml_ctx *c)
@@ -326,15 +331,21 @@ static void check_rules(sbml_ctx *c)
                         "\"%s\" is constant and so cannot be the variable of a%s rule", r->variable,
                         rate ? " rate" : "n assignment");
     }
-    /* Level 1 and Level 2 Version 1 evaluate assignment rules in order: a rule may not use
-     * a value that a later rule assigns (libSBML's 99106) */
+    /* Level 1 and Level 2 Version 1 evaluate assignment rules in order: a rule may use
+     * neither a value that a later rule assigns nor the value it assigns itself (L1V2
+     * section 4.6; libSBML's 99106) */
     if (c->doc->level == 1 || (c->doc->level == 2 && c->doc->version == 1))
         for (size_t i = 0; i < m->nrules; i++) {
             const tc_sbml_rule *r = &m->rules[i];
             if (r->kind != TC_SBML_ASSIGNMENT || !r->math.expr)
                 continue;
-            later_rule w = {c, i, m->nrules};
+            later_rule w = {c, i, m->nrules, false};
             sbml_expr_symbols(r->math.expr, find_later, &w);
+            if (w.self)
+                sbml_report(&c->out, "sbml:99106", r->b.line,
+                            "the rule for \"%s\" uses \"%s\" itself; in this level a rule may "
+                            "not use the value it assigns",
+                            r->variable, r->variable);
             if (w.first < m->nrules)
                 sbml_report(&c->out, "sbml:99106", r->b.line,
                             "the rule for \"%s\" uses \"%s\", which a later rule (line %ld) "

@@ -125,6 +125,57 @@ static void call_argument_types(sbml_ctx *c, const tc_expr *e, long at)
     }
 }
 
+/* Could an algebraic rule be what determines `id`: a variable that is not constant and
+ * that no assignment or rate rule (nor, for a species, a reaction) sets? */
+static bool algebraic_candidate(const sbml_ctx *c, const char *id)
+{
+    const sbml_sym *sym = sbml_syms_find(&c->syms, id);
+    bool constant = true, l2 = c->doc->level == 2; /* where an unset constant means true */
+    if (sym && sym->kind == SBML_PARAMETER) {
+        tc_sbml_bool k = ((const tc_sbml_parameter *)sym->obj)->constant;
+        constant = k == 1 || (k < 0 && l2);
+    }
+    if (sym && sym->kind == SBML_COMPARTMENT) {
+        tc_sbml_bool k = ((const tc_sbml_compartment *)sym->obj)->constant;
+        constant = k == 1 || (k < 0 && l2);
+    }
+    if (sym && sym->kind == SBML_SPECIES)
+        constant = ((const tc_sbml_species *)sym->obj)->constant == 1 ||
+                   ((const tc_sbml_species *)sym->obj)->boundary_condition != 1;
+    return !constant && !sbml_rule_for(c, id, TC_SBML_RATE) &&
+           !sbml_rule_for(c, id, TC_SBML_ASSIGNMENT);
+}
+
+typedef struct other_candidate {
+    const sbml_ctx *c;
+    const char *id;
+    bool found;
+} other_candidate;
+
+static void find_other_candidate(void *ctx, const char *name)
+{
+    other_candidate *w = ctx;
+    if (!w->found && strcmp(name, w->id) != 0 && algebraic_candidate(w->c, name))
+        w->found = true;
+}
+
+/* `id` is determined by an algebraic rule when one that reads it has no other variable
+ * it could determine; with another candidate, which one it determines is open. */
+static bool set_by_algebraic_rule(const sbml_ctx *c, const char *id)
+{
+    const size_t *in_alg;
+    size_t n = sbml_multi_get(&c->ix.algebraic, id, &in_alg);
+    if (!n || !algebraic_candidate(c, id))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        other_candidate w = {c, id, false};
+        sbml_expr_symbols(c->m->rules[in_alg[i]].math.expr, find_other_candidate, &w);
+        if (!w.found)
+            return true;
+    }
+    return false;
+}
+
 static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int depth)
 {
     if (!e || depth > 1000)
@@ -228,20 +279,7 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
         if (e->nargs == 1 && e->args[0]->op == TC_EXPR_SYMBOL && e->args[0]->name) {
             const char *t = e->args[0]->name;
             const tc_sbml_rule *ar = sbml_rule_for(c, t, TC_SBML_ASSIGNMENT);
-            bool alg = false;
-            const size_t *in_alg;
-            if (sbml_multi_get(&c->ix.algebraic, t, &in_alg)) {
-                const sbml_sym *sym = sbml_syms_find(&c->syms, t);
-                bool constant = false;
-                if (sym && sym->kind == SBML_PARAMETER)
-                    constant = ((const tc_sbml_parameter *)sym->obj)->constant == 1;
-                if (sym && sym->kind == SBML_COMPARTMENT)
-                    constant = ((const tc_sbml_compartment *)sym->obj)->constant == 1;
-                if (sym && sym->kind == SBML_SPECIES)
-                    constant = ((const tc_sbml_species *)sym->obj)->constant == 1 ||
-                               ((const tc_sbml_species *)sym->obj)->boundary_condition != 1;
-                alg = !constant && !sbml_rule_for(c, t, TC_SBML_RATE);
-            }
+            bool alg = !ar && set_by_algebraic_rule(c, t);
             if (ar || alg)
                 sbml_report(o, "sbml:10224", at,
                             "rateOf(%s): \"%s\" is set by %s, so it has no rate of change", t, t,

@@ -12,6 +12,8 @@ typedef struct sbo_table {
     int *term, *parent;
     size_t len;
     int highest; /* ids above this name no term */
+    int *obsolete;
+    size_t nobsolete;
 } sbo_table;
 
 static sbo_table load(void)
@@ -25,6 +27,15 @@ static sbo_table load(void)
             char *line = tc_xstrndup(p, n), *tab = strchr(line, '\t');
             if (tab && strncmp(line, "highest", 7) == 0) {
                 t.highest = atoi(tab + 1);
+            } else if (tab && strncmp(line, "obsolete", 8) == 0) {
+                size_t ocap = 0;
+                for (char *q = tab + 1, *end; *q; q = end) {
+                    long id = strtol(q, &end, 10);
+                    if (end == q)
+                        break;
+                    TC_GROW(t.obsolete, ocap, t.nobsolete + 1);
+                    t.obsolete[t.nobsolete++] = (int)id;
+                }
             } else if (tab) {
                 *tab = '\0';
                 TC_GROW(t.term, cap, t.len + 1);
@@ -74,10 +85,19 @@ static void expect(sbo_check *s, const tc_sbml_base *b, const char *rule, int ro
                     b->sbo, b->element);
         return;
     }
-    int r = is_a(&s->t, b->sbo, root);
+    /* an obsolete term is in no branch: it is reported, and so is the branch rule */
+    bool obsolete = false;
+    for (size_t i = 0; i < s->t.nobsolete && !obsolete; i++)
+        obsolete = s->t.obsolete[i] == b->sbo;
+    if (obsolete)
+        sbml_report(&s->c->out, "sbml:99702", b->line,
+                    "sboTerm SBO:%07d of <%s>%s%s%s is an obsolete term of the Systems Biology "
+                    "Ontology",
+                    b->sbo, b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "");
+    int r = obsolete ? 0 : is_a(&s->t, b->sbo, root);
     if (r != 0)
         return;
-    if (alt >= 0 && is_a(&s->t, b->sbo, alt) != 0)
+    if (alt >= 0 && !obsolete && is_a(&s->t, b->sbo, alt) != 0)
         return;
     sbml_report(&s->c->out, rule, b->line,
                 "sboTerm SBO:%07d of <%s>%s%s%s should be a term for %s (below SBO:%07d)", b->sbo,
@@ -162,4 +182,5 @@ void sbml_check_sbo(sbml_ctx *c)
     }
     free(s.t.term);
     free(s.t.parent);
+    free(s.t.obsolete);
 }

@@ -421,6 +421,14 @@ static void check_undeclared_objects(sbml_ctx *c)
                         "the substance units of species \"%s\" are not declared (no "
                         "substanceUnits on it or on the model)",
                         s->b.id ? s->b.id : "");
+        /* a concentration also needs the units of its compartment */
+        else if (species_units(c, s).undeclared &&
+                 (!s->compartment || !sbml_compartment(c, s->compartment)))
+            sbml_report(&c->out, "sbml:99508", s->b.line,
+                        "the units of species \"%s\" are not declared: it is a concentration "
+                        "and names no existing compartment whose size units would divide its "
+                        "amount",
+                        s->b.id ? s->b.id : "");
     }
     for (size_t i = 0; i < m->ncompartments; i++) {
         const tc_sbml_compartment *x = &m->compartments[i];
@@ -467,8 +475,15 @@ static void check_empty_unitdef_refs(sbml_ctx *c)
     const tc_sbml_model *m = c->m;
     if (c->doc->level < 3)
         return;
-    for (size_t i = 0; i < m->nparameters; i++)
-        empty_unitdef_ref(c, m->parameters[i].units, &m->parameters[i].b, "parameter");
+    for (size_t i = 0; i < m->nparameters; i++) {
+        const tc_sbml_parameter *p = &m->parameters[i];
+        empty_unitdef_ref(c, p->units, &p->b, "parameter");
+        /* (compartments and species with such units are reported with their defaults) */
+        if (p->units && !unit_resolves(c, p->units))
+            sbml_report(&c->out, "sbml:99508", p->b.line,
+                        "the units of parameter \"%s\" are not declared: \"%s\" names no unit",
+                        p->b.id ? p->b.id : "", p->units);
+    }
     for (size_t i = 0; i < m->ncompartments; i++)
         empty_unitdef_ref(c, m->compartments[i].units, &m->compartments[i].b, "compartment");
     for (size_t i = 0; i < m->nspecies; i++)
@@ -555,7 +570,8 @@ static void check_unit_attributes(sbml_ctx *c)
                           "spatialSizeUnits");
         }
     }
-    if (l < 3)
+    /* Level 3 Version 1 keeps this rule; Version 2 replaced it with 10313 */
+    if (l < 3 || (l == 3 && c->doc->version == 1))
         for (size_t i = 0; i < m->nparameters; i++) {
             const tc_sbml_parameter *p = &m->parameters[i];
             if (p->units && !unit_resolves(c, p->units))
@@ -657,24 +673,74 @@ static uvec same_units(uctx *u, const tc_expr *e, size_t from, size_t step, cons
     return first;
 }
 
-static bool constant_value(const tc_expr *e, double *v)
+/* The value of a parameter that keeps the value it declares: constant, and set by no
+ * initial assignment (a constant one can have no rule or event either). Kinetic law
+ * parameters are constant always. */
+static bool fixed_parameter(const uctx *u, const char *name, double *v)
 {
+    const sbml_ctx *c = u->c;
+    for (size_t i = 0; u->law && i < u->law->nparameters; i++)
+        if (u->law->parameters[i].b.id && strcmp(u->law->parameters[i].b.id, name) == 0) {
+            *v = u->law->parameters[i].value.v;
+            return u->law->parameters[i].value.set;
+        }
+    const sbml_sym *s = sbml_syms_find(&c->syms, name);
+    if (!s || s->kind != SBML_PARAMETER)
+        return false;
+    const tc_sbml_parameter *p = s->obj;
+    bool constant = p->constant == 1 || (p->constant < 0 && c->doc->level == 2);
+    const size_t *ia;
+    if (!constant || !p->value.set || sbml_multi_get(&c->ix.initial, name, &ia))
+        return false;
+    *v = p->value.v;
+    return true;
+}
+
+/* The value of an expression of numbers and fixed parameters, when it has one. */
+static bool constant_value_at(const uctx *u, const tc_expr *e, double *v, int depth)
+{
+    if (!e || depth > 200)
+        return false;
     if (e->op == TC_EXPR_NUMBER) {
         *v = e->value;
         return true;
     }
-    if (e->op == TC_EXPR_MINUS && e->nargs == 1 && constant_value(e->args[0], v)) {
+    if (e->op == TC_EXPR_SYMBOL && e->name) {
+        /* a function's bound variable has no value of its own */
+        for (size_t i = 0; u->lambda && i + 1 < u->lambda->nargs; i++)
+            if (u->lambda->args[i]->name && strcmp(u->lambda->args[i]->name, e->name) == 0)
+                return false;
+        return fixed_parameter(u, e->name, v);
+    }
+    if (e->op == TC_EXPR_MINUS && e->nargs == 1 && constant_value_at(u, e->args[0], v, depth + 1)) {
         *v = -*v;
         return true;
     }
-    if (e->op == TC_EXPR_DIVIDE && e->nargs == 2) {
-        double a, b;
-        if (constant_value(e->args[0], &a) && constant_value(e->args[1], &b) && b != 0) {
+    double a, b;
+    if ((e->op == TC_EXPR_DIVIDE || e->op == TC_EXPR_MINUS) && e->nargs == 2 &&
+        constant_value_at(u, e->args[0], &a, depth + 1) &&
+        constant_value_at(u, e->args[1], &b, depth + 1)) {
+        if (e->op == TC_EXPR_MINUS)
+            *v = a - b;
+        else if (b != 0)
             *v = a / b;
-            return true;
+        return e->op == TC_EXPR_MINUS || b != 0;
+    }
+    if ((e->op == TC_EXPR_PLUS || e->op == TC_EXPR_TIMES) && e->nargs > 0) {
+        *v = e->op == TC_EXPR_PLUS ? 0 : 1;
+        for (size_t i = 0; i < e->nargs; i++) {
+            if (!constant_value_at(u, e->args[i], &a, depth + 1))
+                return false;
+            *v = e->op == TC_EXPR_PLUS ? *v + a : *v * a;
         }
+        return isfinite(*v);
     }
     return false;
+}
+
+static bool constant_value(const uctx *u, const tc_expr *e, double *v)
+{
+    return constant_value_at(u, e, v, 0);
 }
 
 static uvec dimensionless_args(uctx *u, const tc_expr *e)
@@ -796,7 +862,7 @@ static uvec expr_units(uctx *u, const tc_expr *e)
                                 "result cannot be checked",
                                 u->where);
             }
-            bool integral = constant_value(e->args[1], &p) && p == floor(p);
+            bool integral = constant_value(u, e->args[1], &p) && p == floor(p);
             if (!b.undeclared && !u_dimensionless(&b) && !integral)
                 inconsistent(u, e, "a quantity with units is raised to a power that is not a "
                                    "whole number");
@@ -805,7 +871,7 @@ static uvec expr_units(uctx *u, const tc_expr *e)
                             "in %s a quantity with units is raised to a power that is not a "
                             "whole number; its units cannot be checked",
                             u->where);
-            if (constant_value(e->args[1], &p)) {
+            if (constant_value(u, e->args[1], &p)) {
                 r = U_NONE;
                 u_mul(&r, &b, p);
             } else if (!b.undeclared && u_dimensionless(&b)) {
@@ -821,7 +887,7 @@ static uvec expr_units(uctx *u, const tc_expr *e)
         if (e->nargs == 2) {
             uvec b = expr_units(u, e->args[1]);
             double d;
-            bool integral = constant_value(e->args[0], &d) && d == floor(d);
+            bool integral = constant_value(u, e->args[0], &d) && d == floor(d);
             uvec deg = expr_units(u, e->args[0]);
             if (!deg.undeclared && !u_dimensionless(&deg))
                 inconsistent(u, e, "the degree of root must be dimensionless");
@@ -830,7 +896,7 @@ static uvec expr_units(uctx *u, const tc_expr *e)
                             "in %s a root is taken whose degree is not a whole number; its units "
                             "cannot be checked",
                             u->where);
-            if (constant_value(e->args[0], &d) && d != 0) {
+            if (constant_value(u, e->args[0], &d) && d != 0) {
                 r = U_NONE;
                 u_mul(&r, &b, 1.0 / d);
             } else {
@@ -910,8 +976,9 @@ static uvec expr_units(uctx *u, const tc_expr *e)
 }
 
 /* ---- the rules ---- */
-/* Does the expression use a parameter or a number without units? Those are what
- * make a unit check incomplete. */
+/* Does the expression use a parameter or a number without units, or a function
+ * without math? Those are what make a unit check incomplete. A parameter whose units
+ * name an empty unit definition (or nothing) has no units either. */
 static bool has_undeclared_leaf(const sbml_ctx *c, const tc_sbml_kinetic_law *law, const tc_expr *e,
                                 int depth)
 {
@@ -922,9 +989,14 @@ static bool has_undeclared_leaf(const sbml_ctx *c, const tc_sbml_kinetic_law *la
     if (e->op == TC_EXPR_SYMBOL && e->name) {
         for (size_t i = 0; law && i < law->nparameters; i++)
             if (law->parameters[i].b.id && strcmp(law->parameters[i].b.id, e->name) == 0)
-                return !law->parameters[i].units;
+                return unit_or_undeclared(c, law->parameters[i].units).undeclared;
         const tc_sbml_parameter *p = sbml_parameter(c, e->name);
-        return p && !p->units;
+        return p && unit_or_undeclared(c, p->units).undeclared;
+    }
+    if (e->op == TC_EXPR_CALL) {
+        const tc_sbml_function *f = sbml_function(c, e->name);
+        if (f && (!f->math.expr || f->math.expr->op != TC_EXPR_LAMBDA))
+            return true;
     }
     for (size_t i = 0; i < e->nargs; i++)
         if (has_undeclared_leaf(c, law, e->args[i], depth + 1))
@@ -940,7 +1012,7 @@ static uvec math_units(sbml_ctx *c, const tc_sbml_math *m, const tc_sbml_kinetic
     if (m->expr && has_undeclared_leaf(c, law, m->expr, 0))
         sbml_report(&c->out, "sbml:99505", m->line,
                     "the units of %s cannot be fully checked: it uses numbers or parameters "
-                    "whose units are not declared",
+                    "whose units are not declared, or a function without math",
                     where);
     return r;
 }
@@ -1000,7 +1072,44 @@ static void no_math(sbml_ctx *c, const tc_sbml_base *b, const tc_sbml_math *m)
     if (m->expr || c->doc->level < 3)
         return;
     sbml_report(&c->out, "sbml:99509", b->line,
-                "<%s> has no math, so the units of what it sets cannot be checked", b->element);
+                "<%s>%s%s%s has no math, so its units cannot be checked", b->element,
+                b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "");
+}
+
+/* Level 3: a reaction changes a species by extent times its conversion factor, so that
+ * product must have the species' substance units (sbml:10542). */
+static void check_conversion_factors(sbml_ctx *c)
+{
+    const tc_sbml_model *m = c->m;
+    if (c->doc->level < 3)
+        return;
+    uvec extent = extent_units(c);
+    if (extent.undeclared)
+        return;
+    for (size_t i = 0; i < m->nspecies; i++) {
+        const tc_sbml_species *s = &m->species[i];
+        if (!s->b.id || !sbml_is_participant(c, s->b.id))
+            continue;
+        const char *cf = s->conversion_factor ? s->conversion_factor : m->conversion_factor;
+        uvec want = extent, have = substance_units(c, s), f = U_NONE;
+        if (cf) {
+            const tc_sbml_parameter *p = sbml_parameter(c, cf);
+            f = p ? unit_or_undeclared(c, p->units) : u_undeclared();
+        }
+        u_mul(&want, &f, 1);
+        if (want.undeclared || have.undeclared || u_equal(&want, &have))
+            continue;
+        if (cf)
+            sbml_report(&c->out, "sbml:10542", s->b.line,
+                        "species \"%s\" is changed by reactions in extent units times its "
+                        "conversion factor \"%s\", which are not its substance units",
+                        s->b.id, cf);
+        else
+            sbml_report(&c->out, "sbml:10542", s->b.line,
+                        "species \"%s\" is changed by reactions in extent units, which are not "
+                        "its substance units, and it has no conversion factor",
+                        s->b.id);
+    }
 }
 
 void sbml_check_units(sbml_ctx *c)
@@ -1011,9 +1120,11 @@ void sbml_check_units(sbml_ctx *c)
     static const char *rate[4] = {"sbml:10531", "sbml:10532", "sbml:10533", "sbml:10534"};
     static const char *event[4] = {"sbml:10561", "sbml:10562", "sbml:10563", "sbml:10564"};
     check_unit_attributes(c);
+    check_conversion_factors(c);
     for (size_t i = 0; i < m->nfunctions; i++) {
         const tc_sbml_function *f = &m->functions[i];
         const tc_expr *l = f->math.expr;
+        no_math(c, &f->b, &f->math); /* (what calls it has no units then either) */
         if (!l || l->op != TC_EXPR_LAMBDA)
             continue;
         uctx u = {.c = c, .lambda = l, .line = f->math.line, .where = "a function definition"};
@@ -1081,8 +1192,10 @@ void sbml_check_units(sbml_ctx *c)
     }
     for (size_t i = 0; i < m->nevents; i++) {
         const tc_sbml_event *e = &m->events[i];
-        if (e->trigger)
+        if (e->trigger) {
+            no_math(c, &e->trigger->b, &e->trigger->math);
             math_units(c, &e->trigger->math, NULL, "a trigger");
+        }
         if (e->delay)
             no_math(c, &e->delay->b, &e->delay->math);
         if (e->priority)
