@@ -5,6 +5,7 @@
 #   make demo            run the main job on the bundled example package
 #   make install PREFIX=/usr/local
 #   make docs            regenerate docs/rules.md from the rule catalogue
+#   make rules-sbo       regenerate rules/sbml/sbo.tsv from the installed libSBML
 #   make bench           time solvers and SBML validation against CVODE and libSBML
 #   make fuzz            build the libFuzzer targets (clang) and run each (docs/fuzzing.md)
 #
@@ -150,6 +151,15 @@ demo: $(BIN)
 
 docs: $(BIN)
 	$(Q)./scripts/gen-rules-doc.sh $(BIN) > docs/rules.md
+
+# The SBO is-a table, from the ontology compiled into libSBML (a development step;
+# the result is committed, and nothing at build or run time needs libSBML).
+.PHONY: rules-sbo
+rules-sbo:
+	$(Q)./scripts/ensure-deps.sh libsbml5-dev g++
+	$(Q)mkdir -p $(BUILD)/tools
+	$(Q)g++ -O2 -Wall -o $(BUILD)/tools/gen-sbo scripts/gen-sbo.cpp -lsbml
+	$(Q)$(BUILD)/tools/gen-sbo > rules/sbml/sbo.tsv
 
 # Benchmarks against the tools users would pick instead (bench/run.sh): their
 # libraries are installed here, never by `make` or `make check`.

@@ -216,6 +216,40 @@ START_TEST(test_level1_rule_on_undeclared_variable)
 }
 END_TEST
 
+/* The SBO table is the ontology's DAG: a term may reach a branch through either parent. */
+START_TEST(test_sbo_branches_follow_every_parent)
+{
+    const char *text = L3V2_HEAD
+        "<model>\n"
+        "<listOfCompartments><compartment id=\"c\" size=\"1\" constant=\"true\"/>"
+        "</listOfCompartments>\n"
+        "<listOfSpecies><species id=\"gene\" compartment=\"c\" sboTerm=\"SBO:0000243\" "
+        "hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\"/>\n"
+        "<species id=\"k\" compartment=\"c\" sboTerm=\"SBO:0000009\" "
+        "hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\"/>"
+        "</listOfSpecies>\n"
+        "<listOfParameters><parameter id=\"p\" value=\"1\" constant=\"true\" "
+        "sboTerm=\"SBO:0000028\"/></listOfParameters>\n"
+        "</model></sbml>\n";
+    tc_findings fs;
+    validate(text, &fs);
+    const tc_finding *f = tc_test_find(&fs, "sbml:10713", NULL);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(f->line, 6);
+    ck_assert_str_eq(f->message, "sboTerm SBO:0000009 of <species> \"k\" should be a term for a "
+                                 "material entity (below SBO:0000236)");
+    f = tc_test_find(&fs, "sbml:10703", NULL);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(f->line, 7);
+    ck_assert(strstr(f->message, "SBO:0000028 of <parameter> \"p\""));
+    size_t n = 0;
+    for (size_t i = 0; i < fs.len; i++)
+        n += strncmp(fs.items[i].rule, "sbml:107", 8) == 0;
+    ck_assert_uint_eq(n, 2); /* the gene (SBO:0000243) is a material entity */
+    tc_findings_release(&fs);
+}
+END_TEST
+
 START_TEST(test_xml_safety_keeps_its_id_in_sbml)
 {
     const char *text = "<?xml version=\"1.0\"?>\n"
@@ -377,6 +411,7 @@ Suite *sbml_suite(void)
     TCase *tc = tcase_create("sbml");
     tcase_add_test(tc, test_reads_model_with_lines_and_math);
     tcase_add_test(tc, test_xml_safety_keeps_its_id_in_sbml);
+    tcase_add_test(tc, test_sbo_branches_follow_every_parent);
     tcase_add_test(tc, test_level1_rule_on_undeclared_variable);
     tcase_add_test(tc, test_duplicate_id_reported_with_line);
     tcase_add_test(tc, test_undefined_symbol_in_math);

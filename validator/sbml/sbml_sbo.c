@@ -1,6 +1,7 @@
 /* SBO terms (sbml:107xx): an element's sboTerm should come from the branch of the
  * Systems Biology Ontology its rule names. The part of the ontology needed is data
  * (rules/sbml/sbo.tsv, embedded); a term it does not list is not judged. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,70 +9,88 @@
 
 extern const char tc_sbo_text[];
 
+/* One is-a edge; a term may have several parents (the ontology is a DAG). */
+typedef struct sbo_edge {
+    int term, parent; /* parent -1: the root */
+} sbo_edge;
+
 typedef struct sbo_table {
-    int *term, *parent;
+    sbo_edge *edges; /* sorted by term */
     size_t len;
     int highest; /* ids above this name no term */
     int *obsolete;
     size_t nobsolete;
 } sbo_table;
 
-static sbo_table load(void)
+static sbo_table table;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static int by_term(const void *a, const void *b)
+{
+    const sbo_edge *x = a, *y = b;
+    return (x->term > y->term) - (x->term < y->term);
+}
+
+static void load(void)
 {
     sbo_table t = {0};
-    size_t cap = 0;
+    size_t cap = 0, ocap = 0;
     for (const char *p = tc_sbo_text; *p;) {
         const char *eol = strchr(p, '\n');
         size_t n = eol ? (size_t)(eol - p) : strlen(p);
         if (n && *p != '#') {
-            char *line = tc_xstrndup(p, n), *tab = strchr(line, '\t');
-            if (tab && strncmp(line, "highest", 7) == 0) {
-                t.highest = atoi(tab + 1);
-            } else if (tab && strncmp(line, "obsolete", 8) == 0) {
-                size_t ocap = 0;
-                for (char *q = tab + 1, *end; *q; q = end) {
+            char *line = tc_xstrndup(p, n), *sep = line + strcspn(line, " \t");
+            if (strncmp(line, "highest", 7) == 0) {
+                t.highest = atoi(sep);
+            } else if (strncmp(line, "obsolete", 8) == 0) {
+                for (char *q = sep, *end; *q; q = end) {
                     long id = strtol(q, &end, 10);
                     if (end == q)
                         break;
                     TC_GROW(t.obsolete, ocap, t.nobsolete + 1);
                     t.obsolete[t.nobsolete++] = (int)id;
                 }
-            } else if (tab) {
-                *tab = '\0';
-                TC_GROW(t.term, cap, t.len + 1);
-                t.parent = tc_xrealloc(t.parent, cap * sizeof(*t.parent));
-                t.term[t.len] = atoi(line);
-                t.parent[t.len] = tab[1] == '-' ? -1 : atoi(tab + 1);
+            } else if (*sep) {
+                TC_GROW(t.edges, cap, t.len + 1);
+                t.edges[t.len].term = atoi(line);
+                t.edges[t.len].parent = sep[1] == '-' ? -1 : atoi(sep + 1);
                 t.len++;
             }
             free(line);
         }
         p += n + (eol ? 1 : 0);
     }
-    return t;
+    qsort(t.edges, t.len, sizeof(*t.edges), by_term);
+    table = t;
 }
 
 /* 1: `term` is `root` or below it; 0: it is known and not; -1: unknown term. */
+static int is_a_at(const sbo_table *t, int term, int root, int depth)
+{
+    if (term == root)
+        return 1;
+    sbo_edge key = {.term = term};
+    const sbo_edge *e = bsearch(&key, t->edges, t->len, sizeof(*t->edges), by_term);
+    if (!e)
+        return -1;
+    if (depth > 64) /* the ontology is far shallower: a cycle in the data */
+        return 0;
+    while (e > t->edges && e[-1].term == term)
+        e--;
+    for (; e < t->edges + t->len && e->term == term; e++)
+        if (e->parent >= 0 && is_a_at(t, e->parent, root, depth + 1) == 1)
+            return 1;
+    return 0;
+}
+
 static int is_a(const sbo_table *t, int term, int root)
 {
-    for (int steps = 0; steps < 64; steps++) {
-        if (term == root)
-            return 1;
-        size_t i = 0;
-        while (i < t->len && t->term[i] != term)
-            i++;
-        if (i == t->len)
-            return -1;
-        if (t->parent[i] < 0)
-            return 0;
-        term = t->parent[i];
-    }
-    return 0;
+    return is_a_at(t, term, root, 0);
 }
 
 typedef struct sbo_check {
     sbml_ctx *c;
-    sbo_table t;
+    const sbo_table *t;
 } sbo_check;
 
 static void expect(sbo_check *s, const tc_sbml_base *b, const char *rule, int root, int alt,
@@ -79,7 +98,7 @@ static void expect(sbo_check *s, const tc_sbml_base *b, const char *rule, int ro
 {
     if (b->sbo < 0)
         return;
-    if (s->t.highest > 0 && b->sbo > s->t.highest) {
+    if (s->t->highest > 0 && b->sbo > s->t->highest) {
         sbml_report(&s->c->out, "sbml:99701", b->line,
                     "sboTerm SBO:%07d of <%s> is not a term of the Systems Biology Ontology",
                     b->sbo, b->element);
@@ -87,17 +106,17 @@ static void expect(sbo_check *s, const tc_sbml_base *b, const char *rule, int ro
     }
     /* an obsolete term is in no branch: it is reported, and so is the branch rule */
     bool obsolete = false;
-    for (size_t i = 0; i < s->t.nobsolete && !obsolete; i++)
-        obsolete = s->t.obsolete[i] == b->sbo;
+    for (size_t i = 0; i < s->t->nobsolete && !obsolete; i++)
+        obsolete = s->t->obsolete[i] == b->sbo;
     if (obsolete)
         sbml_report(&s->c->out, "sbml:99702", b->line,
                     "sboTerm SBO:%07d of <%s>%s%s%s is an obsolete term of the Systems Biology "
                     "Ontology",
                     b->sbo, b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "");
-    int r = obsolete ? 0 : is_a(&s->t, b->sbo, root);
+    int r = obsolete ? 0 : is_a(s->t, b->sbo, root);
     if (r != 0)
         return;
-    if (alt >= 0 && !obsolete && is_a(&s->t, b->sbo, alt) != 0)
+    if (alt >= 0 && !obsolete && is_a(s->t, b->sbo, alt) != 0)
         return;
     sbml_report(&s->c->out, rule, b->line,
                 "sboTerm SBO:%07d of <%s>%s%s%s should be a term for %s (below SBO:%07d)", b->sbo,
@@ -106,7 +125,8 @@ static void expect(sbo_check *s, const tc_sbml_base *b, const char *rule, int ro
 
 void sbml_check_sbo(sbml_ctx *c)
 {
-    sbo_check s = {c, load()};
+    pthread_once(&table_once, load);
+    sbo_check s = {c, &table};
     const tc_sbml_model *m = c->m;
     const int MATH = 64, RATE = 1, PARAM = 2, ROLE = 3, FRAME = 4, PROCESS = 231, ENTITY = 236;
     expect(&s, &m->b, "sbml:10701", FRAME, PROCESS, "a modelling framework or an interaction");
@@ -180,7 +200,4 @@ void sbml_check_sbo(sbml_ctx *c)
             expect(&s, &tb, ct ? "sbml:10714" : "sbml:10715", ENTITY, -1, "a material entity");
         }
     }
-    free(s.t.term);
-    free(s.t.parent);
-    free(s.t.obsolete);
 }
