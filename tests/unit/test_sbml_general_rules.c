@@ -188,6 +188,13 @@ START_TEST(test_function_csymbols_by_version)
     char *l3v2 = function_doc(L3V2, delay);
     expect_n(l3v2, 1, "sbml:20304", 6, "Level 3 Version 2");
     free(l3v2);
+    /* rateOf: Level 3 Version 2, even of an argument */
+    const char *rate = MATHML "<lambda><bvar><ci>x</ci></bvar>\n"
+                              "<apply>" CSYMBOL "rateOf\">r</csymbol><ci>x</ci>"
+                              "</apply></lambda></math>";
+    char *l3v2r = function_doc(L3V2, rate);
+    expect_n(l3v2r, 1, "sbml:20304", 6, "function \"f\" uses the csymbol rateOf");
+    free(l3v2r);
     char *l3v1d = function_doc(L3V1, delay);
     expect_n(l3v1d, 0, "sbml:20304", -1, "");
     free(l3v1d);

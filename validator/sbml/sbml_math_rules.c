@@ -126,8 +126,8 @@ static void call_argument_types(sbml_ctx *c, const tc_expr *e, long at)
 }
 
 /* The csymbols that rule 20304 keeps out of a function definition, which grew by version:
- * time (Level 2 Version 4), delay (Level 2 Version 5), avogadro (Level 3), then delay again
- * (Level 3 Version 2). */
+ * time (Level 2 Version 4), delay (Level 2 Version 5), avogadro (Level 3), then delay and
+ * rateOf too (Level 3 Version 2). */
 static bool csymbol_banned_in_function(const sbml_ctx *c, tc_expr_op op)
 {
     int l = c->doc->level, v = c->doc->version;
@@ -138,6 +138,8 @@ static bool csymbol_banned_in_function(const sbml_ctx *c, tc_expr_op op)
         return (l == 2 && v >= 5) || (l == 3 && v >= 2);
     case TC_EXPR_AVOGADRO:
         return l >= 3;
+    case TC_EXPR_RATE_OF:
+        return l == 3 && v >= 2;
     default:
         return false;
     }
