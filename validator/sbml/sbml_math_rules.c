@@ -428,7 +428,7 @@ static void visit_calls(sbml_ctx *c, call_graph *g, size_t i)
         if (g->state[j] == 0) {
             visit_calls(c, g, j);
         } else if (g->state[j] == 1) {
-            /* j calls i ... calls j: name the cycle from j */
+            /* i calls j, which is on the path that led to i: a cycle from j to i and back */
             tc_buf chain = TC_BUF_INIT;
             size_t from = g->npath;
             while (from > 0 && g->path[from - 1] != j)
