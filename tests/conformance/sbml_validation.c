@@ -125,6 +125,8 @@ static const struct {
      "applies <ci>nthroot</ci>, which no function definition defines (rule 10214); the file exercises unit checks only"},
     {"libsbml-constraints/99504-pass-00-26.xml",
      "applies <ci>nthroot</ci>, which no function definition defines (rule 10214); the file exercises unit checks only"},
+    {"sbml-unit-constraints/10551-pass-00-30.xml",
+     "function definition \"rateOf\" uses the rateOf csymbol in its body, which Level 3 Version 2 forbids (rule 20304); the file exercises unit checks only"},
     {"libsbml-constraints/99504-pass-00-28.xml",
      "applies <ci>nthroot</ci>, which no function definition defines (rule 10214); the file exercises unit checks only"},
 };

@@ -175,13 +175,20 @@ static void check_species(sbml_ctx *c)
         const tc_sbml_compartment *x = s->compartment ? sbml_compartment(c, s->compartment) : NULL;
         if (!s->compartment) {
             if (l >= 2)
-                sbml_report(&c->out, "sbml:20614", s->b.line, "species \"%s\" names no compartment",
+                sbml_report(&c->out, "sbml:20614", s->b.line,
+                            "species \"%s\" names no compartment; every species must give the "
+                            "compartment it is in",
                             idn(&s->b));
         } else if (!x) {
             sbml_report(&c->out, "sbml:20601", s->b.line,
                         "the compartment \"%s\" of species \"%s\" does not exist", s->compartment,
                         idn(&s->b));
         }
+        if (l >= 3 && !s->substance_units && !m->substance_units)
+            sbml_report(&c->out, "sbml:20616", s->b.line,
+                        "the substance units of species \"%s\" are undefined: neither the "
+                        "species nor the model sets substanceUnits",
+                        idn(&s->b));
         bool zero = x && x->spatial_dimensions.set && x->spatial_dimensions.v == 0;
         if (l == 2 && v <= 2 && s->spatial_size_units) {
             if (s->has_only_substance_units == 1)
@@ -261,6 +268,16 @@ static void check_species(sbml_ctx *c)
     sbml_map_free(&pairs);
 }
 
+/* A compartment of zero dimensions, which Level 2 Version 5 forbids as the target of
+ * initial assignments (20806) and rules (20911). */
+static bool zero_dimensional(const sbml_ctx *c, const char *id)
+{
+    if (c->doc->level != 2 || c->doc->version < 5)
+        return false;
+    const tc_sbml_compartment *x = sbml_compartment(c, id);
+    return x && x->spatial_dimensions.set && x->spatial_dimensions.v == 0;
+}
+
 static void check_initial_assignments(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
@@ -284,6 +301,11 @@ static void check_initial_assignments(sbml_ctx *c)
         if (sbml_rule_for(c, a->symbol, TC_SBML_ASSIGNMENT))
             sbml_report(&c->out, "sbml:20803", a->b.line,
                         "\"%s\" has both an initial assignment and an assignment rule", a->symbol);
+        if (zero_dimensional(c, a->symbol))
+            sbml_report(&c->out, "sbml:20806", a->b.line,
+                        "compartment \"%s\" has zero dimensions and so no size that an initial "
+                        "assignment could set",
+                        a->symbol);
     }
 }
 
@@ -330,6 +352,11 @@ static void check_rules(sbml_ctx *c)
             sbml_report(&c->out, rate ? "sbml:20904" : "sbml:20903", r->b.line,
                         "\"%s\" is constant and so cannot be the variable of a%s rule", r->variable,
                         rate ? " rate" : "n assignment");
+        if (zero_dimensional(c, r->variable))
+            sbml_report(&c->out, "sbml:20911", r->b.line,
+                        "compartment \"%s\" has zero dimensions and so no size that a%s rule "
+                        "could set",
+                        r->variable, rate ? " rate" : "n assignment");
     }
     /* Level 1 and Level 2 Version 1 evaluate assignment rules in order: a rule may use
      * neither a value that a later rule assigns nor the value it assigns itself (L1V2
@@ -527,6 +554,15 @@ static bool rate_uses(rate_walk *w, const tc_expr *e, const tc_sbml_kinetic_law 
             w->depth--;
             return r;
         }
+        /* a value set by an initial assignment: the rate at the start needs it */
+        const size_t *ia;
+        if (sbml_multi_get(&w->c->ix.initial, e->name, &ia)) {
+            const tc_expr *im = w->c->m->initial_assignments[ia[0]].math.expr;
+            w->depth++;
+            bool r = im && rate_uses(w, im, NULL);
+            w->depth--;
+            return r;
+        }
         return false;
     }
     for (size_t i = 0; i < e->nargs; i++)
@@ -614,7 +650,7 @@ static void check_reactions(sbml_ctx *c)
     sbml_refs refs = {0};
     for (size_t i = 0; i < m->nreactions; i++) {
         const tc_sbml_reaction *r = &m->reactions[i];
-        if (l < 3 && r->nreactants + r->nproducts == 0)
+        if ((l < 3 || (l == 3 && c->doc->version == 1)) && r->nreactants + r->nproducts == 0)
             sbml_report(&c->out, "sbml:21101", r->b.line,
                         "reaction \"%s\" has neither reactants nor products", idn(&r->b));
         if (r->compartment && !sbml_compartment(c, r->compartment))

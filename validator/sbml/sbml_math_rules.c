@@ -176,6 +176,26 @@ static bool set_by_algebraic_rule(const sbml_ctx *c, const char *id)
     return false;
 }
 
+/* The csymbols that rule 20304 keeps out of a function definition, which grew by version:
+ * time (Level 2 Version 4), delay (Level 2 Version 5), avogadro (Level 3), then delay and
+ * rateOf too (Level 3 Version 2). */
+static bool csymbol_banned_in_function(const sbml_ctx *c, tc_expr_op op)
+{
+    int l = c->doc->level, v = c->doc->version;
+    switch (op) {
+    case TC_EXPR_TIME:
+        return l >= 3 || (l == 2 && v >= 4);
+    case TC_EXPR_DELAY:
+        return (l == 2 && v >= 5) || (l == 3 && v >= 2);
+    case TC_EXPR_AVOGADRO:
+        return l >= 3;
+    case TC_EXPR_RATE_OF:
+        return l == 3 && v >= 2;
+    default:
+        return false;
+    }
+}
+
 static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int depth)
 {
     if (!e || depth > 1000)
@@ -250,9 +270,13 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
                         f->math.expr->nargs - 1, f->math.expr->nargs == 2 ? "" : "s", e->nargs);
         } else if (s->lambda && s->function &&
                    (size_t)(f - c->m->functions) > (size_t)(s->function - c->m->functions) &&
-                   c->doc->level == 2) {
-            sbml_report(o, "sbml:20301", at, "function \"%s\" is used before its definition",
-                        e->name);
+                   c->doc->level == 2 && c->doc->version < 4) {
+            /* Level 2 Versions 1-3 make a function available only after its definition;
+             * Version 4 lifted that (its 20302 no longer applies) */
+            sbml_report(o, "sbml:20302", at,
+                        "function \"%s\" calls \"%s\", which is defined after it; in SBML Level "
+                        "2 Version %d a function may only call functions defined before it",
+                        s->function->b.id ? s->function->b.id : "", e->name, c->doc->version);
         }
         break;
     }
@@ -275,6 +299,16 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
                         "use its arguments",
                         s->function && s->function->b.id ? s->function->b.id : "");
         break;
+    default:
+        break;
+    }
+    if (s->lambda && csymbol_banned_in_function(c, e->op))
+        sbml_report(o, "sbml:20304", at,
+                    "function \"%s\" uses the csymbol %s; in SBML Level %d Version %d a function "
+                    "definition may only use its arguments, so pass the value in as one",
+                    s->function && s->function->b.id ? s->function->b.id : "",
+                    tc_expr_op_name(e->op), c->doc->level, c->doc->version);
+    switch (e->op) {
     case TC_EXPR_RATE_OF:
         if (e->nargs == 1 && e->args[0]->op == TC_EXPR_SYMBOL && e->args[0]->name) {
             const char *t = e->args[0]->name;
@@ -397,6 +431,89 @@ static void empty_body(sbml_ctx *c, const tc_sbml_function *f)
                 f->b.id ? f->b.id : "");
 }
 
+/* ---- functions that call themselves through others (20303) ---- */
+typedef struct call_graph {
+    size_t **callees; /* function -> indexes of the functions its body calls */
+    size_t *ncallees, *cap;
+    unsigned char *state; /* 0 not visited, 1 on the current path, 2 done */
+    size_t *path;         /* the current path, for the message */
+    size_t npath;
+} call_graph;
+
+static void collect_calls(const sbml_ctx *c, call_graph *g, size_t from, const tc_expr *e,
+                          int depth)
+{
+    if (!e || depth > 1000)
+        return;
+    const tc_sbml_function *f = e->op == TC_EXPR_CALL ? sbml_function(c, e->name) : NULL;
+    size_t to = f ? (size_t)(f - c->m->functions) : 0;
+    if (f && to != from) { /* a direct self-call is reported where it is written */
+        TC_GROW(g->callees[from], g->cap[from], g->ncallees[from] + 1);
+        g->callees[from][g->ncallees[from]++] = to;
+    }
+    for (size_t i = 0; i < e->nargs; i++)
+        collect_calls(c, g, from, e->args[i], depth + 1);
+}
+
+static void visit_calls(sbml_ctx *c, call_graph *g, size_t i)
+{
+    if (g->npath >= 1000) /* deeper call chains than this are not followed */
+        return;
+    g->state[i] = 1;
+    g->path[g->npath++] = i;
+    for (size_t k = 0; k < g->ncallees[i]; k++) {
+        size_t j = g->callees[i][k];
+        if (g->state[j] == 0) {
+            visit_calls(c, g, j);
+        } else if (g->state[j] == 1) {
+            /* i calls j, which is on the path that led to i: a cycle from j to i and back */
+            tc_buf chain = TC_BUF_INIT;
+            size_t from = g->npath;
+            while (from > 0 && g->path[from - 1] != j)
+                from--;
+            from = from > 0 ? from - 1 : 0; /* start the chain at j itself */
+            for (size_t p = from; p < g->npath; p++)
+                tc_buf_printf(&chain, "\"%s\" calls ", c->m->functions[g->path[p]].b.id);
+            const tc_sbml_function *fj = &c->m->functions[j];
+            sbml_report(&c->out, "sbml:20303", fj->math.line,
+                        "function \"%s\" calls itself through other functions (%s\"%s\"); SBML "
+                        "functions may not be recursive",
+                        fj->b.id, chain.data, fj->b.id);
+            tc_buf_release(&chain);
+        }
+    }
+    g->npath--;
+    g->state[i] = 2;
+}
+
+static void check_recursion(sbml_ctx *c)
+{
+    size_t n = c->m->nfunctions;
+    if (n < 2)
+        return;
+    call_graph g = {0};
+    g.callees = tc_xcalloc(n, sizeof(*g.callees));
+    g.ncallees = tc_xcalloc(n, sizeof(*g.ncallees));
+    g.cap = tc_xcalloc(n, sizeof(*g.cap));
+    g.state = tc_xcalloc(n, 1);
+    g.path = tc_xcalloc(n, sizeof(*g.path));
+    for (size_t i = 0; i < n; i++) {
+        const tc_expr *l = c->m->functions[i].math.expr;
+        if (c->m->functions[i].b.id && l && l->op == TC_EXPR_LAMBDA)
+            collect_calls(c, &g, i, l->args[l->nargs - 1], 0);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (g.state[i] == 0)
+            visit_calls(c, &g, i);
+    for (size_t i = 0; i < n; i++)
+        free(g.callees[i]);
+    free(g.callees);
+    free(g.ncallees);
+    free(g.cap);
+    free(g.state);
+    free(g.path);
+}
+
 static void check_functions(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
@@ -405,6 +522,14 @@ static void check_functions(sbml_ctx *c)
         const tc_sbml_function *f = &m->functions[i];
         const tc_expr *l = f->math.expr;
         empty_body(c, f);
+        /* Level 2 Versions 1-2 want the <lambda> itself; a <semantics> around it came with
+         * Version 3 */
+        const xmlNode *sem = child_named(child_named(f->b.node, "math"), "semantics");
+        if (sem && c->doc->level == 2 && c->doc->version < 3)
+            sbml_report(&c->out, "sbml:20301", (long)xmlGetLineNo(sem),
+                        "the math of function definition \"%s\" must be a <lambda>; SBML Level "
+                        "2 Version %d does not allow a <semantics> around it",
+                        f->b.id ? f->b.id : "", c->doc->version);
         if (!l) {
             continue;
         }
@@ -417,9 +542,8 @@ static void check_functions(sbml_ctx *c)
         scope s = {.lambda = l, .function = f, .strict_types = strict};
         const tc_expr *body = l->args[l->nargs - 1];
         walk(c, &s, body, f->math.line, 0);
-        /* a function may only call functions defined before it (Level 2) */
-        (void)i;
     }
+    check_recursion(c);
 }
 
 void sbml_check_math(sbml_ctx *c)

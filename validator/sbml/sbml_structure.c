@@ -485,11 +485,13 @@ static bool is_notes_or_annotation(const xmlNode *c)
 }
 
 /* The Level 2 rule for a list that is present but empty. */
-static const char *empty_list_rule(const xmlNode *list)
+static const char *empty_list_rule(const xmlNode *list, int level)
 {
     const char *name = nm(list);
     if (strcmp(name, "listOfUnits") == 0)
-        return "sbml:20409";
+        return level >= 3 ? "sbml:20413" : "sbml:20409";
+    if (strcmp(name, "listOfLocalParameters") == 0)
+        return "sbml:21123";
     if (strcmp(name, "listOfReactants") == 0 || strcmp(name, "listOfProducts") == 0 ||
         strcmp(name, "listOfModifiers") == 0)
         return "sbml:21103";
@@ -529,12 +531,13 @@ static void check_children(walker *w, const xmlNode *n)
             if (c->type != XML_ELEMENT_NODE || !sbml_is_sbml(c) || is_notes_or_annotation(c))
                 continue;
             bool ok = in_list(allowed, nm(c));
+            /* Level 1 Version 1 spells them specie and specieReference, each in its list */
             if (!ok && w->level == 1 && strcmp(nm(c), "specieReference") == 0)
-                ok = true;
+                ok = strcmp(name, "listOfReactants") == 0 || strcmp(name, "listOfProducts") == 0;
             if (!ok && w->level < 3 && strcmp(name, "listOfRules") == 0)
                 ok = strstr(nm(c), "Rule") != NULL;
             if (!ok && w->level == 1 && strcmp(nm(c), "specie") == 0)
-                ok = true;
+                ok = strcmp(name, "listOfSpecies") == 0;
             if (!ok && w->level < 3 && strcmp(name, "listOfParameters") == 0)
                 ok = strcmp(nm(c), "parameter") == 0;
             /* Level 2 has the reactant/product/modifier list rules too */
@@ -546,19 +549,19 @@ static void check_children(walker *w, const xmlNode *n)
                             "<%s> may only contain <%s>, not <%s>", name, lists[i].child, nm(c));
         }
         /* an empty list is a schema error before Level 3; Level 3 Version 1 still
-         * requires a model's and a reaction's lists to hold something (20203, 21103) */
-        const char *er = empty_list_rule(n);
-        bool l3v1_list = w->level == 3 && w->version == 1 &&
-                         (strcmp(er, "sbml:21103") == 0 ||
-                          (strcmp(er, "sbml:20203") == 0 && n->parent &&
-                           strcmp(nm(n->parent), "model") == 0));
+         * requires its lists to hold something when present (20203 for the model's, 20413,
+         * 21103, 21123, 21203) */
+        const char *er = empty_list_rule(n, w->level);
+        bool l3v1_list =
+            w->level == 3 && w->version == 1 &&
+            (strcmp(er, "sbml:20203") != 0 || (n->parent && strcmp(nm(n->parent), "model") == 0));
         if (w->level < 3 || l3v1_list) {
             bool any = false;
             for (const xmlNode *c = n->children; c; c = c->next)
                 if (c->type == XML_ELEMENT_NODE && !is_notes_or_annotation(c))
                     any = true;
             if (!any) {
-                const char *r = empty_list_rule(n);
+                const char *r = er;
                 /* rule 20409 arrived with Level 2 Version 2; before, only the schema */
                 if (strcmp(r, "sbml:20409") == 0 && w->level * 10 + w->version < 22)
                     r = "sbml:10103";

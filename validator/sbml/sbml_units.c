@@ -362,8 +362,11 @@ static void check_redefinitions(sbml_ctx *c)
         for (size_t r = 0; d->b.id && r < sizeof(redef) / sizeof(redef[0]); r++) {
             if (strcmp(redef[r].id, d->b.id) != 0)
                 continue;
-            /* a unit that cannot be resolved (an unknown kind) is not of the kind either */
+            /* a unit that cannot be resolved (an unknown kind, or one that is no base unit
+             * of this level, such as Level 1's "liter") is not of the kind either */
             bool named = unit_named(c, d->b.id, &u);
+            for (size_t j = 0; named && j < d->nunits; j++)
+                named = sbml_is_base_unit(d->units[j].kind, c->doc->level, c->doc->version);
             if ((named && !u_is(&u, redef[r].kind)) || (!named && d->nunits > 0))
                 sbml_report(&c->out, redef[r].rule, d->b.line,
                             "the unit definition \"%s\" redefines a predefined unit but is not %s",
