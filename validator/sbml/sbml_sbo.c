@@ -98,7 +98,7 @@ void sbml_check_sbo(sbml_ctx *c)
     free(v);
     expect(&s, &rb, "sbml:10719", FRAME, -1, "a modelling framework");
     if (!m)
-        return;
+        goto done;
     expect(&s, &m->b, "sbml:10701", FRAME, PROCESS, "a modelling framework or an interaction");
     for (size_t i = 0; i < m->nfunctions; i++)
         expect(&s, &m->functions[i].b, "sbml:10702", MATH, -1, "a mathematical expression");
@@ -164,6 +164,7 @@ void sbml_check_sbo(sbml_ctx *c)
             expect(&s, &tb, ct ? "sbml:10714" : "sbml:10715", ENTITY, -1, "a material entity");
         }
     }
+done:
     free(s.t.term);
     free(s.t.parent);
 }
