@@ -11,17 +11,13 @@
 #define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
 #define L1V2 "<sbml xmlns=\"http://www.sbml.org/sbml/level1\" level=\"1\" version=\"2\">\n"
 #define L2V1 "<sbml xmlns=\"http://www.sbml.org/sbml/level2\" level=\"2\" version=\"1\">\n"
-#define L2V2                                                                                     \
-    "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version2\" level=\"2\" version=\"2\">\n"
-#define L2V3                                                                                     \
-    "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version3\" level=\"2\" version=\"3\">\n"
-#define L2V4                                                                                     \
-    "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" level=\"2\" version=\"4\">\n"
-#define L2V5                                                                                     \
-    "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version5\" level=\"2\" version=\"5\">\n"
-#define L3V1                                                                                     \
+#define L2V2 "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version2\" level=\"2\" version=\"2\">\n"
+#define L2V3 "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version3\" level=\"2\" version=\"3\">\n"
+#define L2V4 "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" level=\"2\" version=\"4\">\n"
+#define L2V5 "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version5\" level=\"2\" version=\"5\">\n"
+#define L3V1                                                                                       \
     "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" level=\"3\" version=\"1\">\n"
-#define L3V2                                                                                     \
+#define L3V2                                                                                       \
     "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" level=\"3\" version=\"2\">\n"
 
 static void validate(const char *text, tc_findings *fs)
@@ -69,21 +65,21 @@ static void expect_none(const char *text, const char *rule)
     for (size_t i = 0; i < fs.len; i++)
         if (strcmp(fs.items[i].rule, rule) == 0) {
             dump(&fs);
-            ck_abort_msg("unexpected %s line %ld: %s", rule, fs.items[i].line,
-                         fs.items[i].message);
+            ck_abort_msg("unexpected %s line %ld: %s", rule, fs.items[i].line, fs.items[i].message);
         }
     tc_findings_release(&fs);
 }
 
 START_TEST(test_list_sbo_term_before_l2v3)
 {
-#define LISTS_WITH_SBO(HEAD)                                                                     \
-    "<?xml version=\"1.0\"?>\n" HEAD "<model id=\"m\">\n"                                        \
-    "<listOfCompartments sboTerm=\"SBO:0000240\">\n"                                            \
-    "<compartment id=\"c\" size=\"1\"/></listOfCompartments>\n"                                  \
+#define LISTS_WITH_SBO(HEAD)                                                                       \
+    "<?xml version=\"1.0\"?>\n" HEAD "<model id=\"m\">\n"                                          \
+    "<listOfCompartments sboTerm=\"SBO:0000240\">\n"                                               \
+    "<compartment id=\"c\" size=\"1\"/></listOfCompartments>\n"                                    \
     "</model></sbml>\n"
-    expect_one(LISTS_WITH_SBO(L2V1), "sbml:10103", 4, "<listOfCompartments> may not have the "
-                                                      "attribute sboTerm in SBML Level 2 Version 1");
+    expect_one(LISTS_WITH_SBO(L2V1), "sbml:10103", 4,
+               "<listOfCompartments> may not have the "
+               "attribute sboTerm in SBML Level 2 Version 1");
     expect_one(LISTS_WITH_SBO(L2V2), "sbml:10103", 4, "Version 2; lists carry one from Version 3");
     expect_none(LISTS_WITH_SBO(L2V3), "sbml:10103");
 #undef LISTS_WITH_SBO
@@ -92,12 +88,12 @@ END_TEST
 
 START_TEST(test_event_without_trigger_by_version)
 {
-#define EVENT_NO_TRIGGER(HEAD)                                                                   \
-    "<?xml version=\"1.0\"?>\n" HEAD "<model>\n"                                                 \
-    "<listOfParameters><parameter id=\"p\" value=\"1\" constant=\"false\"/></listOfParameters>\n" \
-    "<listOfEvents>\n"                                                                           \
-    "<event id=\"e\"><listOfEventAssignments><eventAssignment variable=\"p\">" MATHML            \
-    "<cn> 2 </cn></math></eventAssignment></listOfEventAssignments></event>\n"                   \
+#define EVENT_NO_TRIGGER(HEAD)                                                                     \
+    "<?xml version=\"1.0\"?>\n" HEAD "<model>\n"                                                   \
+    "<listOfParameters><parameter id=\"p\" value=\"1\" constant=\"false\"/></listOfParameters>\n"  \
+    "<listOfEvents>\n"                                                                             \
+    "<event id=\"e\"><listOfEventAssignments><eventAssignment variable=\"p\">" MATHML              \
+    "<cn> 2 </cn></math></eventAssignment></listOfEventAssignments></event>\n"                     \
     "</listOfEvents></model></sbml>\n"
     /* Level 2 Version 1 states the requirement in its schema only */
     expect_one(EVENT_NO_TRIGGER(L2V1), "sbml:10103", 6,
@@ -127,11 +123,11 @@ START_TEST(test_level3_element_in_level2_namespace)
 }
 END_TEST
 
-#define RATE_RULE_DOC(HEAD, MATH)                                                                \
-    "<?xml version=\"1.0\"?>\n" HEAD "<model>\n"                                                 \
-    "<listOfParameters><parameter id=\"x\" value=\"1\" constant=\"true\"/>\n"                    \
-    "<parameter id=\"y\" value=\"0\" constant=\"false\"/></listOfParameters>\n"                  \
-    "<listOfRules><rateRule variable=\"y\">\n" MATH "\n</rateRule></listOfRules>\n"              \
+#define RATE_RULE_DOC(HEAD, MATH)                                                                  \
+    "<?xml version=\"1.0\"?>\n" HEAD "<model>\n"                                                   \
+    "<listOfParameters><parameter id=\"x\" value=\"1\" constant=\"true\"/>\n"                      \
+    "<parameter id=\"y\" value=\"0\" constant=\"false\"/></listOfParameters>\n"                    \
+    "<listOfRules><rateRule variable=\"y\">\n" MATH "\n</rateRule></listOfRules>\n"                \
     "</model></sbml>\n"
 
 START_TEST(test_mathml_outside_its_namespace_or_expression)
@@ -143,9 +139,10 @@ START_TEST(test_mathml_outside_its_namespace_or_expression)
     expect_one(unprefixed, "sbml:10201", 9, "<times> inside math is not in the MathML namespace");
     expect_none(unprefixed, "sbml:10202");
     /* a second expression in <math> */
-    const char *two = RATE_RULE_DOC(L3V1, MATHML "\n<apply><times/><ci> x </ci><cn> 1 </cn></apply>\n"
-                                                 "<apply><plus/><ci> x </ci><cn> 1 </cn></apply>\n"
-                                                 "</math>");
+    const char *two =
+        RATE_RULE_DOC(L3V1, MATHML "\n<apply><times/><ci> x </ci><cn> 1 </cn></apply>\n"
+                                   "<apply><plus/><ci> x </ci><cn> 1 </cn></apply>\n"
+                                   "</math>");
     expect_one(two, "sbml:10201", 9, "<math> holds exactly one expression; the extra <apply>");
     expect_none(two, "sbml:10202");
     /* a second expression in <semantics> */
@@ -164,13 +161,13 @@ START_TEST(test_mathml_outside_its_namespace_or_expression)
 }
 END_TEST
 
-#define CALL_DOC(HEAD)                                                                           \
-    "<?xml version=\"1.0\"?>\n" HEAD "<model>\n"                                                 \
-    "<listOfFunctionDefinitions><functionDefinition id=\"sq\">" MATHML                           \
-    "<lambda><bvar><ci> a </ci></bvar><apply><times/><ci> a </ci><ci> a </ci></apply></lambda>"  \
-    "</math></functionDefinition></listOfFunctionDefinitions>\n"                                 \
-    "<listOfParameters><parameter id=\"p\" value=\"1\" constant=\"false\"/></listOfParameters>\n" \
-    "<listOfRules><assignmentRule variable=\"p\">" MATHML "\n"                                   \
+#define CALL_DOC(HEAD)                                                                             \
+    "<?xml version=\"1.0\"?>\n" HEAD "<model>\n"                                                   \
+    "<listOfFunctionDefinitions><functionDefinition id=\"sq\">" MATHML                             \
+    "<lambda><bvar><ci> a </ci></bvar><apply><times/><ci> a </ci><ci> a </ci></apply></lambda>"    \
+    "</math></functionDefinition></listOfFunctionDefinitions>\n"                                   \
+    "<listOfParameters><parameter id=\"p\" value=\"1\" constant=\"false\"/></listOfParameters>\n"  \
+    "<listOfRules><assignmentRule variable=\"p\">" MATHML "\n"                                     \
     "<apply><ci> sq </ci><cn> 1 </cn><cn> 2 </cn></apply></math></assignmentRule></listOfRules>\n" \
     "</model></sbml>\n"
 
@@ -185,12 +182,12 @@ START_TEST(test_function_argument_count_by_version)
 }
 END_TEST
 
-#define DIM0_DOC(HEAD)                                                                           \
-    "<?xml version=\"1.0\"?>\n" HEAD "<model>\n"                                                 \
-    "<listOfCompartments><compartment id=\"c\" spatialDimensions=\"0\"/></listOfCompartments>\n" \
-    "<listOfParameters><parameter id=\"p\" value=\"1\" constant=\"false\"/></listOfParameters>\n" \
-    "<listOfRules><assignmentRule variable=\"p\">" MATHML "\n"                                   \
-    "<apply><times/><cn> 2 </cn>\n<ci> c </ci></apply></math></assignmentRule></listOfRules>\n"  \
+#define DIM0_DOC(HEAD)                                                                             \
+    "<?xml version=\"1.0\"?>\n" HEAD "<model>\n"                                                   \
+    "<listOfCompartments><compartment id=\"c\" spatialDimensions=\"0\"/></listOfCompartments>\n"   \
+    "<listOfParameters><parameter id=\"p\" value=\"1\" constant=\"false\"/></listOfParameters>\n"  \
+    "<listOfRules><assignmentRule variable=\"p\">" MATHML "\n"                                     \
+    "<apply><times/><cn> 2 </cn>\n<ci> c </ci></apply></math></assignmentRule></listOfRules>\n"    \
     "</model></sbml>\n"
 
 START_TEST(test_dimensionless_compartment_in_math)
@@ -203,7 +200,7 @@ START_TEST(test_dimensionless_compartment_in_math)
 }
 END_TEST
 
-#define RATEOF(X)                                                                                \
+#define RATEOF(X)                                                                                  \
     "<apply><csymbol encoding=\"text\" definitionURL=\"http://www.sbml.org/sbml/symbols/rateOf\">" \
     "rateOf</csymbol><ci> " X " </ci></apply>"
 
@@ -217,12 +214,12 @@ START_TEST(test_rate_of_targets)
         "hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\"/>"
         "</listOfSpecies>\n"
         "<listOfParameters><parameter id=\"p\" value=\"1\" constant=\"true\"/></listOfParameters>\n"
-        "<listOfInitialAssignments><initialAssignment symbol=\"p\">" MATHML "\n" RATEOF("r")
-        "</math></initialAssignment></listOfInitialAssignments>\n"
-        "<listOfReactions><reaction id=\"r\" reversible=\"false\"><listOfReactants>"
-        "<speciesReference species=\"s\" constant=\"true\"/></listOfReactants></reaction>"
-        "</listOfReactions>\n"
-        "</model></sbml>\n";
+        "<listOfInitialAssignments><initialAssignment symbol=\"p\">" MATHML "\n" RATEOF(
+            "r") "</math></initialAssignment></listOfInitialAssignments>\n"
+                 "<listOfReactions><reaction id=\"r\" reversible=\"false\"><listOfReactants>"
+                 "<speciesReference species=\"s\" constant=\"true\"/></listOfReactants></reaction>"
+                 "</listOfReactions>\n"
+                 "</model></sbml>\n";
     expect_one(reaction, "sbml:10223", 8,
                "rateOf(r): \"r\" is a reaction; rateOf takes the id of a compartment, parameter, "
                "species or species reference");
@@ -236,9 +233,9 @@ START_TEST(test_rate_of_targets)
         "<listOfParameters><parameter id=\"p\" value=\"1\" constant=\"true\"/></listOfParameters>\n"
         "<listOfRules><algebraicRule>" MATHML "<apply><minus/><ci> c </ci><cn> 2 </cn></apply>"
         "</math></algebraicRule></listOfRules>\n"
-        "<listOfInitialAssignments><initialAssignment symbol=\"p\">" MATHML "\n" RATEOF("s")
-        "</math></initialAssignment></listOfInitialAssignments>\n"
-        "</model></sbml>\n";
+        "<listOfInitialAssignments><initialAssignment symbol=\"p\">" MATHML
+        "\n" RATEOF("s") "</math></initialAssignment></listOfInitialAssignments>\n"
+                         "</model></sbml>\n";
     expect_one(algebraic, "sbml:10225", 9,
                "rateOf(s): the size of the compartment \"c\" of this concentration is determined "
                "by an algebraic rule");
