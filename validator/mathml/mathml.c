@@ -402,7 +402,8 @@ static tc_expr *read_apply(mreader *r, const xmlNode *n)
     const char *fn = nm(f);
     int opi = -1;
     if (!is_mathml(f)) {
-        fail(r, "10202", line_of(f), "<%s> is not an allowed MathML element", fn);
+        fail(r, "10201", line_of(f), "<%s> inside math is not in the MathML namespace %s", fn,
+             MATHML_NS);
         return NULL;
     }
     check_attrs(r, f);
@@ -588,7 +589,10 @@ static tc_expr *read_semantics(mreader *r, const xmlNode *n)
     }
     for (const xmlNode *a = e ? next_elem(c) : c; a; a = next_elem(a))
         if (!named(a, "annotation") && !named(a, "annotation-xml"))
-            fail(r, "10202", line_of(a), "<%s> is not allowed inside <semantics>", nm(a));
+            fail(r, "10201", line_of(a),
+                 "<semantics> holds one expression and then only annotations; <%s> is outside "
+                 "the math's content",
+                 nm(a));
     return e;
 }
 
@@ -662,7 +666,8 @@ tc_expr *tc_mathml_read(const tc_mathml_lang *lang, const xmlNode *math, bool in
     r.depth = 1;
     e = read_node(&r, c);
     for (const xmlNode *x = next_elem(c); x; x = next_elem(x))
-        fail(&r, "10202", line_of(x), "<math> holds more than one expression (extra <%s>)", nm(x));
+        fail(&r, "10201", line_of(x),
+             "<math> holds exactly one expression; the extra <%s> is MathML outside it", nm(x));
 done:
     if (errors)
         *errors = r.errors;

@@ -3,8 +3,9 @@
  * it (SBML, SED-ML). What differs between languages is described by a
  * tc_mathml_lang: the csymbols it defines, whether documents define functions of
  * their own, and where findings go. Rule ids are the language's namespace and the
- * number both languages use for the problem (10201 not MathML, 10202 element not
- * allowed, 10205 unknown csymbol, 10207 bad <cn>, 10218 wrong arguments, ...).
+ * number both languages use for the problem (10201 not MathML or outside the one
+ * expression a <math> holds, 10202 element not allowed, 10205 unknown csymbol, 10207
+ * bad <cn>, 10218 wrong arguments, ...).
  */
 #ifndef TC_MATHML_H
 #define TC_MATHML_H

@@ -84,6 +84,20 @@ static void walk(sbml_ctx *c, const xmlNode *n, seen *metaids, int depth)
             /* references to other components must be SIds too */
             static const char *const refs[] = {"compartment", "species", "variable",
                                                "symbol",      "outside", "conversionFactor"};
+            /* Level 1 names components with `name`, of type SName (the syntax of SId) */
+            static const char *const l1_names[] = {"name", "compartment", "species", "specie",
+                                                   "outside"};
+            if (c->doc->level == 1)
+                for (size_t i = 0; i < sizeof(l1_names) / sizeof(l1_names[0]); i++) {
+                    bool unitdef = i == 0 && strcmp(en, "unitDefinition") == 0;
+                    v = sbml_attr(x, l1_names[i]);
+                    if (v && !sbml_is_sid(v))
+                        sbml_report(&c->out, unitdef ? "sbml:10311" : "sbml:10310", line_of(x),
+                                    "%s=\"%s\" of <%s> is not a valid SName (a letter or _, then "
+                                    "letters, digits or _)",
+                                    l1_names[i], v, en);
+                    free(v);
+                }
             if (c->doc->level >= 2)
                 for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
                     v = sbml_attr(x, refs[i]);
@@ -150,12 +164,19 @@ static void check_metaids(sbml_ctx *c, const xmlNode *root)
 }
 
 /* Level 3 Version 2: the ids of rules, assignments and constraints share the model's
- * namespace too. */
-static void other_id(sbml_ctx *c, const tc_sbml_base *b)
+ * namespace too; `taken` collects them (id -> line) to compare with each other and with
+ * the ids of lists and other elements. */
+static void other_id(sbml_ctx *c, const tc_sbml_base *b, sbml_map *taken)
 {
+    size_t first;
     if (b->id && sbml_syms_find(&c->syms, b->id))
         sbml_report(&c->out, "sbml:10301", b->line,
                     "the id \"%s\" of <%s> is already used in the model", b->id, b->element);
+    else if (b->id && !sbml_map_put(taken, b->id, (size_t)b->line, &first))
+        sbml_report(&c->out, "sbml:10301", b->line,
+                    "the id \"%s\" of <%s> is already used (line %zu); ids must be unique in a "
+                    "model",
+                    b->id, b->element, first);
 }
 
 /* The first earlier entry of ids[0..n) equal to ids[i], for each i in turn: calls
@@ -242,12 +263,15 @@ static void extra_walk(extra *x, const xmlNode *n, int depth)
     }
 }
 
-static void extra_ids(sbml_ctx *c)
+/* `taken`: the ids already used besides the symbol table's (consumed). */
+static void extra_ids(sbml_ctx *c, sbml_map taken)
 {
     int l = c->doc->level, v = c->doc->version;
-    if (!(l == 2 && v >= 2 && v <= 4) && !(l == 3 && v >= 2))
+    if (!(l == 2 && v >= 2 && v <= 4) && !(l == 3 && v >= 2)) {
+        sbml_map_free(&taken);
         return;
-    extra x = {.c = c};
+    }
+    extra x = {.c = c, .seen = taken};
     extra_walk(&x, c->m->b.node, 0);
     for (size_t i = 0; i < x.nkeep; i++)
         free(x.keep[i]);
@@ -268,18 +292,19 @@ static void check_unique_ids(sbml_ctx *c)
     if (m->b.id && sbml_syms_find(t, m->b.id))
         sbml_report(&c->out, "sbml:10301", sbml_syms_find(t, m->b.id)->line,
                     "the id \"%s\" is also the model's id", m->b.id);
+    sbml_map taken = {0};
     if (c->doc->level == 3 && c->doc->version >= 2) {
         for (size_t i = 0; i < m->nrules; i++)
-            other_id(c, &m->rules[i].b);
+            other_id(c, &m->rules[i].b, &taken);
         for (size_t i = 0; i < m->ninitial_assignments; i++)
-            other_id(c, &m->initial_assignments[i].b);
+            other_id(c, &m->initial_assignments[i].b, &taken);
         for (size_t i = 0; i < m->nconstraints; i++)
-            other_id(c, &m->constraints[i].b);
+            other_id(c, &m->constraints[i].b, &taken);
         for (size_t i = 0; i < m->nevents; i++)
             for (size_t j = 0; j < m->events[i].nassignments; j++)
-                other_id(c, &m->events[i].assignments[j].b);
+                other_id(c, &m->events[i].assignments[j].b, &taken);
     }
-    extra_ids(c);
+    extra_ids(c, taken);
 }
 
 static void check_unitdefs(sbml_ctx *c)

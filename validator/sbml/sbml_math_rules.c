@@ -238,6 +238,15 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
                    (sym->kind == SBML_REACTION && c->doc->level < 2)) {
             sbml_report(o, "sbml:10215", at, "\"%s\" names a %s, which cannot be used as a value",
                         n, sym->kind == SBML_FUNCTION ? "function definition" : "component");
+        } else if (sym->kind == SBML_COMPARTMENT && c->doc->level == 2 && c->doc->version == 5) {
+            /* Level 2 Version 5 forbids it outright; Level 3 gives such a compartment a
+             * value like any other */
+            const tc_sbml_compartment *x = sym->obj;
+            if (x->spatial_dimensions.set && x->spatial_dimensions.v == 0)
+                sbml_report(o, "sbml:10222", at,
+                            "compartment \"%s\" has spatialDimensions=\"0\" and so no size; its "
+                            "id cannot be used in math",
+                            n);
         }
         break;
     }
@@ -265,7 +274,10 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
                             e->name ? e->name : "");
         } else if (f->math.expr && f->math.expr->op == TC_EXPR_LAMBDA &&
                    f->math.expr->nargs - 1 != e->nargs) {
-            sbml_report(o, "sbml:10219", at,
+            /* 10219 arrived with Level 2 Version 4; before, a function is one more operator
+             * whose arguments 10218 counts */
+            bool early = c->doc->level < 2 || (c->doc->level == 2 && c->doc->version < 4);
+            sbml_report(o, early ? "sbml:10218" : "sbml:10219", at,
                         "function \"%s\" takes %zu argument%s but is given %zu", e->name,
                         f->math.expr->nargs - 1, f->math.expr->nargs == 2 ? "" : "s", e->nargs);
         } else if (s->lambda && s->function &&
@@ -312,6 +324,19 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
     case TC_EXPR_RATE_OF:
         if (e->nargs == 1 && e->args[0]->op == TC_EXPR_SYMBOL && e->args[0]->name) {
             const char *t = e->args[0]->name;
+            /* only compartments, parameters (local ones too), species and species references
+             * have a rate of change (L3V2 section 3.4.6); a reaction's id already is one */
+            const sbml_sym *what = is_local(s, t) ? NULL : sbml_syms_find(&c->syms, t);
+            if (what && (what->kind == SBML_REACTION || what->kind == SBML_FUNCTION ||
+                         what->kind == SBML_EVENT || what->kind == SBML_OTHER))
+                sbml_report(o, "sbml:10223", at,
+                            "rateOf(%s): \"%s\" is %s; rateOf takes the id of a compartment, "
+                            "parameter, species or species reference",
+                            t, t,
+                            what->kind == SBML_REACTION   ? "a reaction"
+                            : what->kind == SBML_FUNCTION ? "a function definition"
+                            : what->kind == SBML_EVENT    ? "an event"
+                                                          : "a modifier species reference");
             const tc_sbml_rule *ar = sbml_rule_for(c, t, TC_SBML_ASSIGNMENT);
             bool alg = !ar && set_by_algebraic_rule(c, t);
             if (ar || alg)
@@ -319,12 +344,25 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
                             "rateOf(%s): \"%s\" is set by %s, so it has no rate of change", t, t,
                             ar ? "an assignment rule" : "an algebraic rule");
             const tc_sbml_species *sp = sbml_species(c, t);
-            if (sp && sp->has_only_substance_units != 1 && sp->compartment &&
-                sbml_rule_for(c, sp->compartment, TC_SBML_ASSIGNMENT))
+            const char *cid = sp && sp->has_only_substance_units != 1 ? sp->compartment : NULL;
+            const size_t *cx_alg;
+            const sbml_sym *cx = cid ? sbml_syms_find(&c->syms, cid) : NULL;
+            /* a compartment an algebraic rule reads, neither constant nor given a rate rule,
+             * is one whose size that rule determines */
+            bool c_alg = cx && cx->kind == SBML_COMPARTMENT &&
+                         ((const tc_sbml_compartment *)cx->obj)->constant != 1 &&
+                         sbml_multi_get(&c->ix.algebraic, cid, &cx_alg) > 0 &&
+                         !sbml_rule_for(c, cid, TC_SBML_RATE);
+            if (cid && sbml_rule_for(c, cid, TC_SBML_ASSIGNMENT))
                 sbml_report(o, "sbml:10225", at,
                             "rateOf(%s): the compartment \"%s\" of this concentration is set by "
                             "an assignment rule",
-                            t, sp->compartment);
+                            t, cid);
+            else if (c_alg)
+                sbml_report(o, "sbml:10225", at,
+                            "rateOf(%s): the size of the compartment \"%s\" of this "
+                            "concentration is determined by an algebraic rule",
+                            t, cid);
         }
         break;
     default:

@@ -129,6 +129,16 @@ void sbml_check_sbo(sbml_ctx *c)
     sbo_check s = {c, &table};
     const tc_sbml_model *m = c->m;
     const int MATH = 64, RATE = 1, PARAM = 2, ROLE = 3, FRAME = 4, PROCESS = 231, ENTITY = 236;
+    /* the <sbml> element itself (Level 3 Version 2), which may come without a model */
+    const xmlNode *root = xmlDocGetRootElement(c->doc->xml);
+    tc_sbml_base rb = {.element = "sbml", .line = (long)xmlGetLineNo(root), .sbo = -1};
+    char *v = sbml_attr(root, "sboTerm");
+    if (v && strlen(v) == 11 && strncmp(v, "SBO:", 4) == 0)
+        rb.sbo = atoi(v + 4);
+    free(v);
+    expect(&s, &rb, "sbml:10719", FRAME, -1, "a modelling framework");
+    if (!m)
+        return;
     expect(&s, &m->b, "sbml:10701", FRAME, PROCESS, "a modelling framework or an interaction");
     for (size_t i = 0; i < m->nfunctions; i++)
         expect(&s, &m->functions[i].b, "sbml:10702", MATH, -1, "a mathematical expression");
@@ -145,7 +155,8 @@ void sbml_check_sbo(sbml_ctx *c)
         expect(&s, &m->compartments[i].b, "sbml:10712", ENTITY, -1, "a material entity");
     for (size_t i = 0; i < m->nspecies; i++)
         expect(&s, &m->species[i].b, "sbml:10713", ENTITY, -1, "a material entity");
-    bool l3v2 = c->doc->level > 3 || (c->doc->level == 3 && c->doc->version >= 2);
+    /* 10718 cites Level 3 Version 1 as well: local parameters came with Level 3 */
+    bool l3 = c->doc->level >= 3;
     for (size_t i = 0; i < m->nreactions; i++) {
         const tc_sbml_reaction *r = &m->reactions[i];
         expect(&s, &r->b, "sbml:10707", PROCESS, -1, "an interaction");
@@ -158,7 +169,7 @@ void sbml_check_sbo(sbml_ctx *c)
         if (r->kinetic_law) {
             expect(&s, &r->kinetic_law->b, "sbml:10709", RATE, -1, "a rate law");
             for (size_t j = 0; j < r->kinetic_law->nparameters; j++)
-                expect(&s, &r->kinetic_law->parameters[j].b, l3v2 ? "sbml:10718" : "sbml:10703",
+                expect(&s, &r->kinetic_law->parameters[j].b, l3 ? "sbml:10718" : "sbml:10703",
                        PARAM, -1, "a quantitative parameter");
         }
     }
@@ -172,14 +183,7 @@ void sbml_check_sbo(sbml_ctx *c)
         if (e->delay)
             expect(&s, &e->delay->b, "sbml:10717", MATH, -1, "a mathematical expression");
     }
-    /* the <sbml> element itself (Level 3 Version 2) and Level 2 types */
-    const xmlNode *root = xmlDocGetRootElement(c->doc->xml);
-    tc_sbml_base rb = {.element = "sbml", .line = (long)xmlGetLineNo(root), .sbo = -1};
-    char *v = sbml_attr(root, "sboTerm");
-    if (v && strlen(v) == 11 && strncmp(v, "SBO:", 4) == 0)
-        rb.sbo = atoi(v + 4);
-    free(v);
-    expect(&s, &rb, "sbml:10719", FRAME, -1, "a modelling framework");
+    /* Level 2 types */
     const xmlNode *model = m->b.node;
     for (const xmlNode *l = model->children; l; l = l->next) {
         bool ct = l->type == XML_ELEMENT_NODE &&

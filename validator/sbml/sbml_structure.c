@@ -242,6 +242,7 @@ static bool valid_int(const char *s)
 typedef struct walker {
     const sbml_out *o;
     int level, version;
+    const xmlChar *href; /* the namespace of <sbml> */
 } walker;
 
 static const char *schema_rule(const walker *w, const char *l3rule)
@@ -599,8 +600,17 @@ static void check_children(walker *w, const xmlNode *n)
         for (const xmlNode *c = n->children; c; c = c->next)
             if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "trigger") == 0)
                 has = true;
-        if (!has)
+        char *id = has ? NULL : sbml_attr(n, "id");
+        const char *q = id ? "\"" : "";
+        /* Level 2 Version 1 has no numbered rules: its schema is what requires the trigger */
+        if (!has && w->level == 2 && w->version == 1)
+            sbml_report(w->o, "sbml:10103", line_of(n),
+                        "<event> %s%s%shas no <trigger>, which the SBML Level 2 Version 1 schema "
+                        "requires",
+                        q, id ? id : "", id ? "\" " : "");
+        else if (!has)
             sbml_report(w->o, "sbml:21201", line_of(n), "<event> must contain a <trigger>");
+        free(id);
     }
 }
 
@@ -750,6 +760,12 @@ static void check_l12_schema(walker *w, const xmlNode *n)
             sbml_report(w->o, "sbml:10103", line_of(n),
                         "<%s> may not have the attribute %s in SBML Level %d", nm(n), an,
                         w->level);
+        else if (list && w->level == 2 && w->version < 3 && strcmp(an, "sboTerm") == 0)
+            /* lists gained sboTerm with the rest of SBase in Version 3 */
+            sbml_report(w->o, "sbml:10103", line_of(n),
+                        "<%s> may not have the attribute sboTerm in SBML Level 2 Version %d; "
+                        "lists carry one from Version 3 on",
+                        nm(n), w->version);
     }
 }
 
@@ -805,6 +821,14 @@ static void walk(walker *w, const xmlNode *n, int depth)
         if (strcmp(name, "notes") == 0 || strcmp(name, "annotation") == 0 ||
             strcmp(name, "math") == 0 || strcmp(name, "message") == 0)
             continue;
+        /* Levels 1 and 2: check_l12_namespaces. In Level 3 an element of a Level 1 or 2
+         * namespace belongs to another schema (the Level 3 versions share one element set) */
+        if (w->level >= 3 && !l3_package_ns(c->ns))
+            sbml_report(w->o, "sbml:10103", line_of(c),
+                        "<%s> is in the namespace \"%s\" of an earlier SBML level; an SBML Level "
+                        "%d document keeps its elements in \"%s\"",
+                        name, (const char *)c->ns->href, w->level,
+                        w->href ? (const char *)w->href : "");
         const elem_spec *s = spec_for(name);
         /* local parameters are <parameter> inside a kinetic law before Level 3 */
         if (s && strcmp(name, "parameter") == 0 && w->level >= 3 && n->parent &&
@@ -917,7 +941,7 @@ static void check_root(walker *w, const xmlNode *root)
 void sbml_check_structure(const sbml_out *o, const xmlDoc *xml)
 {
     const xmlNode *root = xmlDocGetRootElement((xmlDoc *)xml);
-    walker w = {o, o->level, o->version};
+    walker w = {o, o->level, o->version, root->ns ? root->ns->href : NULL};
     check_root(&w, root);
     if (w.level < 3 && w.level > 0)
         check_l12_namespaces(&w, root, root->ns ? root->ns->href : NULL, 0);

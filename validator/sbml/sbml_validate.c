@@ -41,8 +41,10 @@ void tc_sbml_validate(const tc_sbml_doc *doc, tc_findings *fs)
         .doc = doc,
         .m = doc->model};
     report_packages(&c);
-    if (!doc->model)
+    if (!doc->model) {
+        sbml_check_sbo(&c); /* the <sbml> element's own term */
         return;
+    }
     sbml_syms_build(&c.syms, doc->model);
     sbml_index_build(&c.ix, doc->model);
     sbml_check_ids(&c);
