@@ -65,7 +65,8 @@ static void free_list(char **names, size_t n)
 static int comp_total, comp_flat;
 static bool in_semantic; /* comp models are counted in sbml-semantic only */
 
-/* Suite files that contradict the specifications. They are run and counted like any other
+/* Suite files that contradict the specifications or each other: mostly pass files that were
+ * vetted only against their own rule and break another one. They are run and counted like any other
  * file (so they count as failures), and listed with the reason in the report: the
  * validator follows the specification. */
 static const struct {
@@ -129,6 +130,64 @@ static const struct {
      "function definition \"rateOf\" uses the rateOf csymbol in its body, which Level 3 Version 2 forbids (rule 20304); the file exercises unit checks only"},
     {"libsbml-constraints/99504-pass-00-28.xml",
      "applies <ci>nthroot</ci>, which no function definition defines (rule 10214); the file exercises unit checks only"},
+    {"sbml-general-consistency-constraints/20229-pass-00-03.xml",
+     "its assignment rule reads \"c\", which the model does not define (rule 10215)"},
+    {"sbml-general-consistency-constraints/21123-pass-00-10.xml",
+     "its kinetic law reads \"k1\", \"X0\" and \"cell\", which the model does not define (rule 10215)"},
+    {"sbml-identifier-constraints/10311-pass-00-05.xml",
+     "an event assigns a Level 2 parameter without a constant attribute, so constant by default (rule 21212)"},
+    {"sbml-identifier-constraints/10313-pass-00-06.xml",
+     "a constant species that is not a boundary species is a reactant (rule 20611)"},
+    {"sbml-mathml-constraints/10208-pass-00-01.xml",
+     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
+    {"sbml-mathml-constraints/10208-pass-00-02.xml",
+     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
+    {"sbml-mathml-constraints/10208-pass-00-09.xml",
+     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
+    {"sbml-mathml-constraints/10208-pass-00-12.xml",
+     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
+    {"sbml-mathml-constraints/10208-pass-00-14.xml",
+     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
+    {"sbml-mathml-constraints/10210-pass-00-02.xml",
+     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
+    {"sbml-mathml-constraints/10210-pass-00-04.xml",
+     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
+    {"sbml-mathml-constraints/10210-pass-00-08.xml",
+     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
+    {"sbml-mathml-constraints/10214-pass-00-03.xml",
+     "Level 2 Version 1: an assignment rule sets a parameter without a constant attribute, so constant by default (rule 20903)"},
+    {"sbml-mathml-constraints/10215-pass-00-14.xml",
+     "the kinetic law of reaction \"R\" is rateOf of its own reactant (rule 20912)"},
+    {"sbml-mathml-constraints/10216-pass-00-12.xml",
+     "a Level 2 rate rule reads a species reference's id, which Level 2 math may not use (rule 10215)"},
+    {"sbml-mathml-constraints/10225-pass-00-01.xml",
+     "the algebraic rule p2 + 2 = 0 involves only a constant, so it determines nothing and the model is over-determined (rule 10601)"},
+    {"sbml-modeling-practice-constraints/80501-pass-00-01.xml",
+     "Level 2 Version 1: an assignment rule sets a compartment without a constant attribute, so constant by default (rule 20903; the L2V4 and L2V5 texts of 20903 cite L2V1 section 4.8.4)"},
+    {"sbml-notes-constraints/10804-pass-00-13.xml",
+     "<notes> holds an element outside the XHTML namespace (rule 10801)"},
+    {"sbml-notes-constraints/10804-pass-00-24.xml",
+     "<notes> holds an element outside the XHTML namespace (rule 10801)"},
+    {"sbml-unit-constraints/10541-pass-00-15.xml",
+     "<divide> with one argument (rule 10218)"},
+    {"sbml-unit-constraints/20509-pass-00-201.xml",
+     "Level 1 has no spatialDimensions attribute on <compartment> (rule 10103)"},
+    {"libsbml-constraints/99404-fail-01-06.xml",
+     "expects a dcterms:modified date in the model history, which L2V4 and L2V5 section 6.6 allow zero or more of"},
+    {"sbml-general-consistency-constraints/21173-fail-01-04.xml",
+     "a Level 3 Version 1 file; rule 21173 exists only from Level 3 Version 2 (the local parameter shadowing a species is warned about as 81121)"},
+    {"sbml-mathml-constraints/10218-fail-01-09.xml",
+     "an empty <piecewise>, which MathML 2.0 and SBML's MathML schema allow; no rule makes it an error"},
+    {"sbml-mathml-constraints/10218-fail-01-10.xml",
+     "an empty <piecewise>, which MathML 2.0 and SBML's MathML schema allow; no rule makes it an error"},
+    {"sbml-unit-constraints/10513-fail-01-15-99508.xml",
+     "an empty unit definition is the same as an undefined unit (L3V2 section 4.4), so 10513 has no units to compare; 99508 is reported"},
+    {"sbml-xml-constraints/10103-fail-02-13.xml",
+     "a Level 2 <kineticLaw> without <math>, which the schema requires; but 149 of the suite's Level 2 pass files leave out the math of a rule, assignment or kinetic law, so missing math is reported as the warning 99509, not as an error"},
+    {"sbml-xml-constraints/10103-fail-02-14.xml",
+     "a Level 2 <kineticLaw> without <math>, which the schema requires; but 149 of the suite's Level 2 pass files leave out the math of a rule, assignment or kinetic law, so missing math is reported as the warning 99509, not as an error"},
+    {"sbml-xml-constraints/10103-fail-02-15.xml",
+     "a Level 2 <kineticLaw> without <math>, which the schema requires; but 149 of the suite's Level 2 pass files leave out the math of a rule, assignment or kinetic law, so missing math is reported as the warning 99509, not as an error"},
 };
 
 static const char *exception_for(const char *path)
@@ -191,17 +250,16 @@ static void print_findings(const tc_findings *fs)
                tc_severity_name(fs->items[i].severity), fs->items[i].line, fs->items[i].message);
 }
 
-static int pass_contradicted, semantic_contradicted;
+static int pass_contradicted, fail_contradicted, semantic_contradicted;
 
 static void report_failure(bool ok, const char *path, const tc_findings *fs)
 {
     if (ok || !show_failures)
         return;
     const char *why = exception_for(path);
-    printf("FAILED %s%s%s\n", path, why ? " (contradicts the specification: " : "",
-           why ? why : "");
+    printf("FAILED %s\n", path);
     if (why)
-        printf(")\n");
+        printf("  contradicts the specification: %s\n", why);
     print_findings(fs);
 }
 
@@ -235,6 +293,7 @@ static void run_validation(const char *root)
             if (fail) {
                 c->fail_total++;
                 c->fail_ok += ok;
+                fail_contradicted += !ok && exception_for(path);
             } else {
                 c->pass_total++;
                 c->pass_ok += ok;
@@ -304,17 +363,18 @@ static char *table(void)
     tc_buf_printf(&b, "| **all** | %d | %d | %.1f | %d | %d | %.1f |\n", ft, fo, pct(fo, ft), pt,
                   po, pct(po, pt));
     tc_buf_printf(&b,
-                  "\nOf the %d pass files that report an error, %d contradict the specification "
-                  "(listed below); without them %d of %d (%.1f%%) report no error.\n",
-                  pt - po, pass_contradicted, po, pt - pass_contradicted,
-                  pct(po, pt - pass_contradicted));
+                  "\nOf the %d pass files that report an error, %d break a rule of the "
+                  "specification other than the one they were written for; of the %d fail files "
+                  "whose rule is not reported, %d expect what the specification does not say. "
+                  "Each is listed below with the reason.\n",
+                  pt - po, pass_contradicted, ft - fo, fail_contradicted);
     tc_buf_printf(&b,
                   "\nsbml-semantic: %d of %d valid models report no error (%.1f%%); %d of the "
                   "others contradict the specification (listed below).\n",
                   semantic_ok, semantic_total, pct(semantic_ok, semantic_total),
                   semantic_contradicted);
     tc_buf_puts(&b, "\nSuite files that contradict the specification (counted above as "
-                    "failures; the validator follows the specification):\n\n");
+                    "failures):\n\n");
     for (size_t i = 0; i < sizeof(exceptions) / sizeof(exceptions[0]); i++)
         tc_buf_printf(&b, "- %s: %s\n", exceptions[i].file, exceptions[i].reason);
     tc_buf_printf(&b,

@@ -250,6 +250,27 @@ START_TEST(test_sbo_branches_follow_every_parent)
 }
 END_TEST
 
+/* Level 2 requires a rule's math; missing, it is reported (as a warning: see no_math). */
+START_TEST(test_level2_rule_without_math_is_reported)
+{
+    const char *text = L2V4_HEAD
+        "<model>\n"
+        "<listOfParameters><parameter id=\"p\" value=\"1\" constant=\"false\"/>"
+        "</listOfParameters>\n"
+        "<listOfRules><assignmentRule variable=\"p\"/></listOfRules>\n"
+        "</model></sbml>\n";
+    tc_findings fs;
+    validate(text, &fs);
+    const tc_finding *f = tc_test_find(&fs, "sbml:99509", NULL);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(f->line, 5);
+    ck_assert_int_eq(f->severity, TC_WARNING);
+    ck_assert_str_eq(f->message, "<assignmentRule> has no math, which Level 2 requires; it "
+                                 "defines nothing, so its units cannot be checked");
+    tc_findings_release(&fs);
+}
+END_TEST
+
 START_TEST(test_xml_safety_keeps_its_id_in_sbml)
 {
     const char *text = "<?xml version=\"1.0\"?>\n"
@@ -411,6 +432,7 @@ Suite *sbml_suite(void)
     TCase *tc = tcase_create("sbml");
     tcase_add_test(tc, test_reads_model_with_lines_and_math);
     tcase_add_test(tc, test_xml_safety_keeps_its_id_in_sbml);
+    tcase_add_test(tc, test_level2_rule_without_math_is_reported);
     tcase_add_test(tc, test_sbo_branches_follow_every_parent);
     tcase_add_test(tc, test_level1_rule_on_undeclared_variable);
     tcase_add_test(tc, test_duplicate_id_reported_with_line);

@@ -1069,14 +1069,19 @@ static void compare(sbml_ctx *c, const char *rules[4], const char *var, const tc
                     what, var, var, per_time ? " per unit of time" : "");
 }
 
-/* Level 3 Version 2 lets math be absent; then nothing about its units is known. */
+/* Level 3 Version 2 lets math be absent; then nothing about its units is known. Level 2
+ * requires the math of these elements (L2V4 section 4.11 for rules), yet the SBML
+ * validation suite's Level 2 pass files and libSBML accept it missing: it is reported,
+ * as a warning, rather than passed over in silence. */
 static void no_math(sbml_ctx *c, const tc_sbml_base *b, const tc_sbml_math *m)
 {
-    if (m->expr || c->doc->level < 3)
+    if (m->expr || c->doc->level < 2)
         return;
+    bool required = c->doc->level == 2;
     sbml_report(&c->out, "sbml:99509", b->line,
-                "<%s>%s%s%s has no math, so its units cannot be checked", b->element,
-                b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "");
+                "<%s>%s%s%s has no math%s, so its units cannot be checked", b->element,
+                b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "",
+                required ? ", which Level 2 requires; it defines nothing" : "");
 }
 
 /* Level 3: a reaction changes a species by extent times its conversion factor, so that
