@@ -257,6 +257,200 @@ START_TEST(test_external_definition_needs_resolver_and_stays_inside)
 }
 END_TEST
 
+/* Submodel A converts time by tf and extent by ef; the main model replaces A's x by y
+ * (conversion factor cf) and A's reaction Jr by R (no factor). Each rule of A shows
+ * one conversion of the comp specification (section 3.8, table 4). */
+#define HEAD_L3V2                                                                                  \
+    "<?xml version=\"1.0\"?>\n"                                                                    \
+    "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" level=\"3\" version=\"2\"\n"    \
+    " xmlns:comp=\"http://www.sbml.org/sbml/level3/version1/comp/version1\" "                      \
+    "comp:required=\"true\">\n"
+#define RULE(var, body)                                                                            \
+    "<assignmentRule variable=\"" var "\">" MATHML body "</math></assignmentRule>\n"
+#define CSYMBOL(s)                                                                                 \
+    "<csymbol definitionURL=\"http://www.sbml.org/sbml/symbols/" s "\">" s "</csymbol>"
+#define SPECIES(id)                                                                                \
+    "<species id=\"" id "\" compartment=\"C\" initialAmount=\"1\" hasOnlySubstanceUnits=\"true\" " \
+    "boundaryCondition=\"false\" constant=\"false\"/>\n"
+#define REACTION(id, rate)                                                                         \
+    "<reaction id=\"" id "\" reversible=\"false\"><listOfProducts><speciesReference "              \
+    "species=\"S\" stoichiometry=\"1\" constant=\"true\"/></listOfProducts><kineticLaw>" MATHML    \
+        rate "</math></kineticLaw>"
+
+static const char converted[] =
+    HEAD_L3V2 "<model id=\"top\">\n"
+    "<listOfCompartments><compartment id=\"C\" size=\"1\" constant=\"true\"/>"
+    "</listOfCompartments>\n"
+    "<listOfSpecies>" SPECIES("S") "</listOfSpecies>\n"
+    "<listOfParameters>\n"
+    "<parameter id=\"tf\" value=\"60\" constant=\"true\"/>\n"
+    "<parameter id=\"ef\" value=\"1000\" constant=\"true\"/>\n"
+    "<parameter id=\"cf\" value=\"2\" constant=\"true\"/>\n"
+    "<parameter id=\"y\" value=\"1\" constant=\"false\"><comp:listOfReplacedElements>"
+    "<comp:replacedElement comp:submodelRef=\"A\" comp:idRef=\"x\" comp:conversionFactor=\"cf\"/>"
+    "</comp:listOfReplacedElements></parameter>\n"
+    "</listOfParameters>\n"
+    "<listOfReactions>" REACTION("R", "<cn>5</cn>")
+    "<comp:listOfReplacedElements><comp:replacedElement comp:submodelRef=\"A\" "
+    "comp:idRef=\"Jr\"/></comp:listOfReplacedElements></reaction></listOfReactions>\n"
+    "<comp:listOfSubmodels><comp:submodel comp:id=\"A\" comp:modelRef=\"def\" "
+    "comp:timeConversionFactor=\"tf\" comp:extentConversionFactor=\"ef\"/>"
+    "</comp:listOfSubmodels>\n"
+    "</model>\n"
+    "<comp:listOfModelDefinitions><comp:modelDefinition id=\"def\">\n"
+    "<listOfFunctionDefinitions><functionDefinition id=\"f\">" MATHML
+    "<lambda><bvar><ci>J</ci></bvar><apply><times/><cn>2</cn><ci>J</ci></apply></lambda>"
+    "</math></functionDefinition></listOfFunctionDefinitions>\n"
+    "<listOfCompartments><compartment id=\"C\" size=\"1\" constant=\"true\"/>"
+    "</listOfCompartments>\n"
+    "<listOfSpecies>" SPECIES("S") "</listOfSpecies>\n"
+    "<listOfParameters>\n"
+    "<parameter id=\"k\" value=\"3\" constant=\"true\"/>\n"
+    "<parameter id=\"x\" value=\"1\" constant=\"false\"/>\n"
+    "<parameter id=\"t1\" constant=\"false\"/><parameter id=\"t3\" constant=\"false\"/>\n"
+    "<parameter id=\"v\" constant=\"false\"/><parameter id=\"w\" constant=\"false\"/>\n"
+    "<parameter id=\"r\" constant=\"false\"/><parameter id=\"u\" constant=\"false\"/>\n"
+    "<parameter id=\"e\" value=\"0\" constant=\"false\"/>\n"
+    "</listOfParameters>\n"
+    "<listOfRules>\n"
+    RULE("t1", CSYMBOL("time"))
+    RULE("t3", "<apply>" CSYMBOL("delay") "<ci>t1</ci><cn>3</cn></apply>")
+    RULE("v", "<apply><plus/><ci>J</ci><cn>6</cn></apply>")
+    RULE("w", "<ci>Jr</ci>")
+    RULE("r", "<apply>" CSYMBOL("rateOf") "<ci>x</ci></apply>")
+    RULE("u", "<apply><ci>f</ci><ci>J</ci></apply>")
+    "<rateRule variable=\"x\">" MATHML "<ci>k</ci></math></rateRule>\n"
+    "</listOfRules>\n"
+    "<listOfReactions>" REACTION("J", "<ci>k</ci>") "</reaction>\n"
+    REACTION("Jr", "<cn>1</cn>") "</reaction></listOfReactions>\n"
+    "<listOfEvents><event useValuesFromTriggerTime=\"true\">"
+    "<trigger initialValue=\"false\" persistent=\"true\">" MATHML
+    "<apply><gt/>" CSYMBOL("time") "<cn>1</cn></apply></math></trigger>"
+    "<delay>" MATHML "<cn>2</cn></math></delay>"
+    "<listOfEventAssignments><eventAssignment variable=\"e\">" MATHML "<cn>4</cn></math>"
+    "</eventAssignment></listOfEventAssignments></event></listOfEvents>\n"
+    "</comp:modelDefinition></comp:listOfModelDefinitions>\n"
+    "</sbml>\n";
+
+/* The math of the rule for `var` in `m`, as text (to free), or fails the test. */
+static char *rule_text(const tc_sbml_model *m, const char *var)
+{
+    for (size_t i = 0; i < m->nrules; i++)
+        if (m->rules[i].variable && strcmp(m->rules[i].variable, var) == 0)
+            return tc_expr_to_string(m->rules[i].math.expr);
+    ck_abort_msg("no rule for %s", var);
+    return NULL;
+}
+
+static void check_rule(const tc_sbml_model *m, const char *var, const char *want)
+{
+    char *have = rule_text(m, var);
+    ck_assert_msg(strcmp(have, want) == 0, "rule for %s: want \"%s\", have \"%s\"", var, want,
+                  have);
+    free(have);
+}
+
+START_TEST(test_flatten_converts_time_and_extent)
+{
+    tc_findings fs;
+    tc_sbml_doc *doc = read_doc(converted, &fs);
+    ck_assert_int_eq(tc_sbml_flatten(doc, NULL, &fs), 0);
+    const tc_sbml_model *m = doc->model;
+    /* csymbol time is in the submodel's units: time / tf */
+    check_rule(m, "A__t1", "time / tf");
+    /* delay(x, d): d * tf */
+    check_rule(m, "A__t3", "delay(A__t1, 3 * tf)");
+    /* a reaction's id stands for its rate, converted like its kinetic law, inverted */
+    check_rule(m, "A__v", "A__J / ef * tf + 6");
+    /* a replaced reaction's rate is the replacement's: no submodel factor applies */
+    check_rule(m, "A__w", "R");
+    /* rateOf is per submodel time; its argument stays a name: rateOf(y) / cf * tf */
+    check_rule(m, "A__r", "rateOf(y) / cf * tf");
+    /* the argument converts; the function's bound variable J is not the reaction */
+    check_rule(m, "A__u", "A__f(A__J / ef * tf)");
+    ck_assert_uint_eq(m->nfunctions, 1);
+    char *s = tc_expr_to_string(m->functions[0].math.expr);
+    ck_assert_str_eq(s, "lambda(A__J, 2 * A__J)");
+    free(s);
+    /* rate rule of the replaced x: times cf (its replacement), divided by tf */
+    check_rule(m, "y", "A__k * cf / tf");
+    /* kinetic law: times ef, divided by tf; the replaced Jr is gone */
+    ck_assert_uint_eq(m->nreactions, 2);
+    const tc_sbml_reaction *j = &m->reactions[1];
+    ck_assert_str_eq(j->b.id, "A__J");
+    s = tc_expr_to_string(j->kinetic_law->math.expr);
+    ck_assert_str_eq(s, "A__k * ef / tf");
+    free(s);
+    /* event: trigger on time / tf, delay times tf */
+    ck_assert_uint_eq(m->nevents, 1);
+    s = tc_expr_to_string(m->events[0].trigger->math.expr);
+    ck_assert_str_eq(s, "time / tf > 1");
+    free(s);
+    s = tc_expr_to_string(m->events[0].delay->math.expr);
+    ck_assert_str_eq(s, "2 * tf");
+    free(s);
+    tc_sbml_validate(doc, &fs);
+    for (size_t i = 0; i < fs.len; i++)
+        ck_assert_msg(fs.items[i].severity < TC_ERROR, "unexpected %s: %s", fs.items[i].rule,
+                      fs.items[i].message);
+    tc_sbml_doc_free(doc);
+    tc_findings_release(&fs);
+}
+END_TEST
+
+/* Nested submodels: the time factors multiply (comp 3.5.1): B converts by T, and
+ * inside it A by B's own t. */
+static const char nested_time[] =
+    HEAD_L3V2 "<model id=\"top\">\n"
+    "<listOfParameters><parameter id=\"T\" value=\"60\" constant=\"true\"/></listOfParameters>\n"
+    "<comp:listOfSubmodels><comp:submodel comp:id=\"B\" comp:modelRef=\"mid\" "
+    "comp:timeConversionFactor=\"T\"/></comp:listOfSubmodels>\n"
+    "</model>\n"
+    "<comp:listOfModelDefinitions>\n"
+    "<comp:modelDefinition id=\"leaf\">\n"
+    "<listOfCompartments><compartment id=\"C\" size=\"1\" constant=\"true\"/>"
+    "</listOfCompartments>\n"
+    "<listOfSpecies>" SPECIES("S") "</listOfSpecies>\n"
+    "<listOfParameters><parameter id=\"z\" constant=\"false\"/>"
+    "<parameter id=\"d\" constant=\"false\"/></listOfParameters>\n"
+    "<listOfRules>" RULE("z", CSYMBOL("time"))
+    RULE("d", "<apply>" CSYMBOL("delay") "<ci>z</ci><cn>1</cn></apply>")
+    "</listOfRules>\n"
+    "<listOfReactions>" REACTION("J", "<cn>1</cn>") "</reaction></listOfReactions>\n"
+    "</comp:modelDefinition>\n"
+    "<comp:modelDefinition id=\"mid\">\n"
+    "<listOfParameters><parameter id=\"t\" value=\"2\" constant=\"true\"/>"
+    "<parameter id=\"q\" constant=\"false\"/></listOfParameters>\n"
+    "<listOfRules>" RULE("q", "<ci>A__J</ci>") "</listOfRules>\n"
+    "<comp:listOfSubmodels><comp:submodel comp:id=\"A\" comp:modelRef=\"leaf\" "
+    "comp:timeConversionFactor=\"t\"/></comp:listOfSubmodels>\n"
+    "</comp:modelDefinition>\n"
+    "</comp:listOfModelDefinitions>\n"
+    "</sbml>\n";
+
+START_TEST(test_flatten_nested_time_factors_multiply)
+{
+    tc_findings fs;
+    tc_sbml_doc *doc = read_doc(nested_time, &fs);
+    ck_assert_int_eq(tc_sbml_flatten(doc, NULL, &fs), 0);
+    const tc_sbml_model *m = doc->model;
+    check_rule(m, "B__A__z", "time / T / B__t");
+    check_rule(m, "B__A__d", "delay(B__A__z, 1 * B__t * T)");
+    /* mid's own reference to A's reaction is converted once, by T; A's kinetic law by
+     * both */
+    check_rule(m, "B__q", "B__A__J * T");
+    ck_assert_uint_eq(m->nreactions, 1);
+    char *s = tc_expr_to_string(m->reactions[0].kinetic_law->math.expr);
+    ck_assert_str_eq(s, "1 / B__t / T");
+    free(s);
+    for (size_t i = 0; i < fs.len; i++)
+        ck_assert_msg(fs.items[i].severity < TC_ERROR, "unexpected %s: %s", fs.items[i].rule,
+                      fs.items[i].message);
+    tc_sbml_doc_free(doc);
+    tc_findings_release(&fs);
+}
+END_TEST
+
 /* Case 01131 of the semantic suite: three levels deep; its description lists the
  * flattened species and compartments. */
 START_TEST(test_semantic_case_three_levels)
@@ -317,6 +511,8 @@ Suite *sbml_comp_suite(void)
     tcase_add_test(tc, test_flatten_renames_replaces_deletes_and_scales);
     tcase_add_test(tc, test_flatten_replaced_by_keeps_the_owner_identity);
     tcase_add_test(tc, test_flatten_nested_replaced_by_finds_the_former_name);
+    tcase_add_test(tc, test_flatten_converts_time_and_extent);
+    tcase_add_test(tc, test_flatten_nested_time_factors_multiply);
     tcase_add_test(tc, test_flatten_reports_broken_references);
     tcase_add_test(tc, test_external_definition_needs_resolver_and_stays_inside);
     tcase_add_test(tc, test_semantic_case_three_levels);

@@ -477,14 +477,37 @@ static xmlNode *ci(xmlNode *like, const char *name)
     return n;
 }
 
-/* Replace node `x` by <apply><op/> x <ci>factor</ci></apply>. */
-static void wrap(xmlNode *x, const char *op, const char *factor)
+/* Replace node `x` by <apply><op/> x <ci>factor</ci></apply>, which is returned. */
+static xmlNode *wrap(xmlNode *x, const char *op, const char *factor)
 {
     xmlNode *apply = mathml(x, "apply");
     xmlReplaceNode(x, apply);
     xmlAddChild(apply, mathml(x, op));
     xmlAddChild(apply, x);
     xmlAddChild(apply, ci(x, factor));
+    return apply;
+}
+
+/* The n-th element child of `n` (0 is the first), or NULL. */
+static xmlNode *nth_element(const xmlNode *n, int index)
+{
+    for (xmlNode *c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && index-- == 0)
+            return c;
+    return NULL;
+}
+
+/* Whether `n` is the csymbol for `symbol` ("time", "delay", "rateOf"). */
+static bool is_csymbol(const xmlNode *n, const char *symbol)
+{
+    if (!n || strcmp(nm(n), "csymbol") != 0)
+        return false;
+    xmlChar *url = xmlGetNoNsProp(n, (const xmlChar *)"definitionURL");
+    const char *u = url ? (const char *)url : "";
+    size_t ul = strlen(u), sl = strlen(symbol);
+    bool hit = ul > sl && u[ul - sl - 1] == '/' && strcmp(u + ul - sl, symbol) == 0;
+    xmlFree(url);
+    return hit;
 }
 
 static char *trimmed(const xmlNode *n)
@@ -501,9 +524,107 @@ static char *trimmed(const xmlNode *n)
     return out;
 }
 
+/* The names of the reactions of a flattened submodel, as they were before renaming. */
+typedef struct comp_names {
+    char **items;
+    size_t len, cap;
+} comp_names;
+
+static bool names_has(const comp_names *n, const char *name)
+{
+    for (size_t i = 0; n && i < n->len; i++)
+        if (strcmp(n->items[i], name) == 0)
+            return true;
+    return false;
+}
+
+static void names_release(comp_names *n)
+{
+    for (size_t i = 0; i < n->len; i++)
+        free(n->items[i]);
+    free(n->items);
+    *n = (comp_names){0};
+}
+
+/* The ids of the reactions of `model` (a flattened model: its own and those merged
+ * from its submodels are all in its listOfReactions). */
+static void collect_reactions(const xmlNode *model, comp_names *out)
+{
+    const xmlNode *l = first(model, false, "listOfReactions");
+    for (const xmlNode *e = l ? l->children : NULL; e; e = e->next) {
+        if (!is_core(e, "reaction"))
+            continue;
+        xmlChar *id = xmlGetNoNsProp(e, (const xmlChar *)"id");
+        if (id && !names_has(out, (const char *)id)) {
+            TC_GROW(out->items, out->cap, out->len + 1);
+            out->items[out->len++] = tc_xstrdup((const char *)id);
+        }
+        xmlFree(id);
+    }
+}
+
 typedef struct scale {
     const char *time, *extent; /* the submodel's conversion factors, or NULL */
+    const comp_names *reactions; /* whose kinetic laws those factors convert */
+    bool lambda;                 /* inside a function definition: only bound variables */
 } scale;
+
+static void rename_math(xmlNode *n, const comp_renames *r, const scale *sc, int depth);
+
+/* A <ci> of submodel math: renamed; a reference to a converted element becomes
+ * (replacement / factor), and one to a reaction, whose kinetic law is multiplied by
+ * extent / time, is divided by the same (comp 3.8.2). */
+static void rename_ci(xmlNode *c, const comp_renames *r, const scale *sc)
+{
+    char *name = trimmed(c);
+    const comp_rename *m = renames_find(r, REF_SID, name);
+    xmlNode *x = c;
+    if (m) {
+        xmlNodeSetContent(c, (const xmlChar *)m->to);
+        if (m->factor && !sc->lambda)
+            x = wrap(x, "divide", m->factor);
+    }
+    if (!sc->lambda && names_has(sc->reactions, name)) {
+        if (sc->extent)
+            x = wrap(x, "divide", sc->extent);
+        if (sc->time)
+            wrap(x, "times", sc->time);
+    }
+    free(name);
+}
+
+/* An <apply> of submodel math. delay(x, d) waits d submodel time units: d becomes
+ * d * timeConversionFactor. rateOf(x) is a rate in submodel time, so it becomes
+ * rateOf(x) * timeConversionFactor, and since its argument must stay a name, a
+ * converted x turns rateOf(x) into rateOf(replacement) / factor (the factor is a
+ * constant). */
+static void rename_apply(xmlNode *c, const comp_renames *r, const scale *sc, int depth)
+{
+    xmlNode *op = nth_element(c, 0);
+    if (is_csymbol(op, "rateOf")) {
+        xmlNode *arg = nth_element(c, 1);
+        const comp_rename *m = NULL;
+        if (arg && strcmp(nm(arg), "ci") == 0) {
+            char *name = trimmed(arg);
+            m = renames_find(r, REF_SID, name);
+            if (m)
+                xmlNodeSetContent(arg, (const xmlChar *)m->to);
+            free(name);
+        } else {
+            rename_math(c, r, sc, depth + 1);
+        }
+        xmlNode *x = c;
+        if (m && m->factor && !sc->lambda)
+            x = wrap(x, "divide", m->factor);
+        if (sc->time)
+            wrap(x, "times", sc->time);
+        return;
+    }
+    rename_math(c, r, sc, depth + 1);
+    xmlNode *d = is_csymbol(op, "delay") ? nth_element(c, 2) : NULL;
+    if (d && sc->time)
+        wrap(d, "times", sc->time);
+}
 
 /* Rename MathML: <ci> names, sbml:units on <cn>; references to a converted element
  * become (replacement / factor); csymbol time becomes (time / timeConversionFactor). */
@@ -516,14 +637,7 @@ static void rename_math(xmlNode *n, const comp_renames *r, const scale *sc, int 
         if (c->type != XML_ELEMENT_NODE)
             continue;
         if (strcmp(nm(c), "ci") == 0) {
-            char *name = trimmed(c);
-            const comp_rename *m = renames_find(r, REF_SID, name);
-            if (m) {
-                xmlNodeSetContent(c, (const xmlChar *)m->to);
-                if (m->factor)
-                    wrap(c, "divide", m->factor);
-            }
-            free(name);
+            rename_ci(c, r, sc);
             continue;
         }
         if (strcmp(nm(c), "cn") == 0) {
@@ -538,12 +652,19 @@ static void rename_math(xmlNode *n, const comp_renames *r, const scale *sc, int 
             }
             continue;
         }
-        if (strcmp(nm(c), "csymbol") == 0 && sc->time) {
-            xmlChar *url = xmlGetNoNsProp(c, (const xmlChar *)"definitionURL");
-            bool time = url && strstr((const char *)url, "symbols/time");
-            xmlFree(url);
-            if (time)
+        if (strcmp(nm(c), "csymbol") == 0) {
+            if (sc->time && is_csymbol(c, "time"))
                 wrap(c, "divide", sc->time);
+            continue;
+        }
+        if (strcmp(nm(c), "apply") == 0) {
+            rename_apply(c, r, sc, depth);
+            continue;
+        }
+        if (strcmp(nm(c), "lambda") == 0) {
+            scale in = *sc;
+            in.lambda = true;
+            rename_math(c, r, &in, depth + 1);
             continue;
         }
         rename_math(c, r, sc, depth + 1);
@@ -894,6 +1015,7 @@ static void merge_submodel(comp_ctx *c, xmlNode *model, xmlNode *s, const xmlDoc
     char *sid = comp_attr(s, "id"), *mref = comp_attr(s, "modelRef");
     char *tcf = comp_attr(s, "timeConversionFactor"), *ecf = comp_attr(s, "extentConversionFactor");
     comp_renames rn = {0};
+    comp_names reactions = {0};
     xmlNode *flat = NULL;
     if (!sid || !mref) {
         fail(c, "sbml:comp-20607", s, "<submodel> must have the attributes id and modelRef");
@@ -958,11 +1080,14 @@ static void merge_submodel(comp_ctx *c, xmlNode *model, xmlNode *s, const xmlDoc
     /* replacements first (they take precedence over the prefix) */
     merge_state st = {flat, &rn, parent_rn, model, sid};
     each_replacement(c, model, sid, false, on_replaced, &st, 0);
+    /* the reactions that stay: a replaced reaction's rate is the replacement's, which
+     * only the replacement's own conversion factor converts (suite cases 01182, 01183) */
+    collect_reactions(flat, &reactions);
     each_replacement(c, model, sid, true, on_replaced_by, &st, 0);
     char *prefix = tc_xasprintf("%s__", sid);
     collect(flat, prefix, &rn, 0);
     free(prefix);
-    scale sc = {tcf, ecf};
+    scale sc = {tcf, ecf, &reactions, false};
     rename_tree(flat, &rn, &sc, 0);
     keep_ports(model, flat, sid, &rn);
     merge_lists(model, flat);
@@ -972,6 +1097,7 @@ done:
     if (flat)
         xmlFreeNode(flat);
     renames_release(&rn);
+    names_release(&reactions);
     free(sid);
     free(mref);
     free(tcf);
