@@ -6,9 +6,11 @@
  * removed, the elements that the containing model replaces are dropped and every
  * reference to them redirected (scaled by the replacement's conversion factor), the
  * rest is renamed "SUBMODEL__id" (ids, unit ids and metaids), time and extent are
- * scaled by the submodel's conversion factors, and its lists are appended to the
- * containing model's. The comp rules that this walk meets (references that do not
- * resolve, cycles, missing attributes, empty lists) are reported as sbml:comp-NNNNN.
+ * scaled by the submodel's conversion factors (csymbol time, delay and rateOf, rate
+ * rules, kinetic laws and references to their reactions, event delays), and its
+ * lists are appended to the containing model's. The comp rules that this walk meets
+ * (references that do not resolve, cycles, missing attributes, empty lists) are
+ * reported as sbml:comp-NNNNN.
  *
  * The elements keep the line numbers of the file they came from; elements taken from
  * an external file say so in the findings only through their ids. */
