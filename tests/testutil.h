@@ -13,7 +13,8 @@ const char *tc_test_binary(void);
 const char *tc_test_shared(void);
 /* Run the command with arguments (NULL-terminated), capture stdout; returns the exit status. */
 int tc_test_run(char **out, const char *arg, ...);
-/* The finding with this rule (and file, when not NULL), or NULL. */
+/* The finding that answers to this rule (its own id or its also-id; and in this file,
+ * when not NULL), or NULL. */
 const tc_finding *tc_test_find(const tc_findings *fs, const char *rule, const char *file);
 
 #endif

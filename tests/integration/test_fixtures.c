@@ -119,11 +119,14 @@ static const char *str_or_null(json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
+/* An expected rule matches a finding's rule or its also-id. */
 static bool same_place(const expected *e, json_t *finding)
 {
     const char *file = str_or_null(finding, "file");
+    const char *also = str_or_null(finding, "also");
     long line = (long)json_integer_value(json_object_get(finding, "line"));
-    return strcmp(e->rule, str_or_null(finding, "rule")) == 0 &&
+    return (strcmp(e->rule, str_or_null(finding, "rule")) == 0 ||
+            (also && strcmp(e->rule, also) == 0)) &&
            ((!e->file && !file) || (e->file && file && strcmp(e->file, file) == 0)) &&
            e->line == line;
 }

@@ -71,7 +71,7 @@ const tc_finding *tc_test_find(const tc_findings *fs, const char *rule, const ch
 {
     for (size_t i = 0; i < fs->len; i++) {
         const tc_finding *f = &fs->items[i];
-        if (strcmp(f->rule, rule) == 0 && (!file || (f->file && strcmp(f->file, file) == 0)))
+        if (tc_finding_is(f, rule) && (!file || (f->file && strcmp(f->file, file) == 0)))
             return f;
     }
     return NULL;

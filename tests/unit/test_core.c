@@ -45,6 +45,43 @@ START_TEST(test_findings_sorted_and_located)
 }
 END_TEST
 
+START_TEST(test_finding_with_also_id)
+{
+    tc_findings fs;
+    tc_findings_init(&fs);
+    /* the severity is the primary rule's (10502 is an error, 90501 a warning) */
+    tc_finding_add_also(&fs, "sbml:10502", "sbml:90501", (tc_loc){.file = "m.xml", .line = 4},
+                        "units %s", "differ");
+    tc_finding_add(&fs, "sbml:10502", (tc_loc){.file = "m.xml", .line = 4}, "units differ");
+    tc_finding_add_also(&fs, "sbml:10501", "sbml:10501", (tc_loc){.file = "m.xml", .line = 2},
+                        "same id twice");
+    tc_finding_add_also(&fs, "sbml:10501", NULL, (tc_loc){.file = "m.xml", .line = 1}, "none");
+    tc_findings_sort(&fs);
+    ck_assert_uint_eq(fs.len, 4);
+    ck_assert_ptr_null(fs.items[0].also);
+    ck_assert_ptr_null(fs.items[1].also); /* an also-id equal to the rule is dropped */
+    /* same place, rule and message: the one without an also-id sorts first */
+    ck_assert_ptr_null(fs.items[2].also);
+    const tc_finding *f = &fs.items[3];
+    ck_assert_str_eq(f->rule, "sbml:10502");
+    ck_assert_str_eq(f->also, "sbml:90501");
+    ck_assert_str_eq(f->message, "units differ");
+    ck_assert_int_eq(f->severity, TC_ERROR);
+    ck_assert(tc_finding_is(f, "sbml:10502"));
+    ck_assert(tc_finding_is(f, "sbml:90501"));
+    ck_assert(!tc_finding_is(f, "sbml:10501"));
+    ck_assert(!tc_finding_is(&fs.items[2], "sbml:90501"));
+    /* the test helper matches the also-id too; the first match in sort order */
+    ck_assert_ptr_eq(tc_test_find(&fs, "sbml:90501", "m.xml"), f);
+    ck_assert_ptr_null(tc_test_find(&fs, "sbml:90501", "other.xml"));
+    size_t counts[4];
+    tc_findings_count(&fs, counts);
+    ck_assert_uint_eq(counts[TC_ERROR], 2); /* one finding, counted once */
+    ck_assert_uint_eq(counts[TC_WARNING], 2);
+    tc_findings_release(&fs);
+}
+END_TEST
+
 START_TEST(test_run_verdict_follows_fail_level)
 {
     tc_run run;
@@ -81,6 +118,7 @@ Suite *core_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_catalogue_has_rules);
     tcase_add_test(tc, test_findings_sorted_and_located);
+    tcase_add_test(tc, test_finding_with_also_id);
     tcase_add_test(tc, test_run_verdict_follows_fail_level);
     tcase_add_test(tc, test_buf_and_severity);
     suite_add_tcase(s, tc);

@@ -73,6 +73,24 @@ static void build_run(tc_run *run, tc_severity fail_on)
     tc_run_finish(run);
 }
 
+/* One SBML unit check known by two ids (one finding: sbml:10501, also sbml:90501) and
+ * a plain error after it in the same file. */
+static void build_also_run(tc_run *run, tc_severity fail_on)
+{
+    tc_run_init(run);
+    run->fail_on = fail_on;
+    tc_run_add_target(run, dir_target);
+    run->findings.target = dir_target;
+    tc_run_add_check(run, dir_target, "model.xml", "sbml");
+    tc_finding_add(&run->findings, "sbml:10502", (tc_loc){.file = "model.xml", .line = 9},
+                   "the units of the reaction's kinetic law are inconsistent");
+    tc_finding_add_also(&run->findings, "sbml:10501", "sbml:90501",
+                        (tc_loc){.file = "model.xml", .line = 7},
+                        "the arguments of plus have different units");
+    run->findings.target = NULL;
+    tc_run_finish(run);
+}
+
 static char *render(const tc_run *run, tc_format format, unsigned flags)
 {
     char *out = NULL;
@@ -592,35 +610,47 @@ END_TEST
  * warnings for a file ("" for none), or NULL when it is not installed. */
 char *tc_test_sarif_problems(const char *sarif);
 
-START_TEST(test_sarif_passes_the_multitool)
+/* The run's SARIF form has nothing the multitool objects to; false when the multitool
+ * is not installed. */
+static bool multitool_clean(const tc_run *run)
 {
-    make_targets();
-    tc_run run;
-    build_run(&run, TC_ERROR);
-    char *text = render(&run, TC_FORMAT_SARIF, 0);
+    char *text = render(run, TC_FORMAT_SARIF, 0);
     char *path = tc_xasprintf("%s/report.sarif", tmpdir);
     ck_assert_int_eq(tc_write_file(path, text, strlen(text)), 0);
     char *problems = tc_test_sarif_problems(path);
-    if (!problems)
-        fprintf(stderr, "SKIP test_sarif_passes_the_multitool: the SARIF multitool is not "
-                        "installed (npm install --prefix build @microsoft/sarif-multitool-linux, "
-                        "as .ci/run does)\n");
     /* Allowed: SARIF2017 (a warning that asks for a region) on results whose
      * finding has no line, since we do not invent one. Nothing else. */
     for (char *line = problems, *next; problems && *line; line = next) {
         next = strchr(line, '\n');
         *next++ = '\0';
         const char *prefix = "warning SARIF2017 [\"runs[0].results[";
-        size_t k = run.findings.len;
+        size_t k = run->findings.len;
         if (!strncmp(line, prefix, strlen(prefix)))
             k = strtoul(line + strlen(prefix), NULL, 10);
-        ck_assert_msg(k < run.findings.len && run.findings.items[k].line == 0,
+        ck_assert_msg(k < run->findings.len && run->findings.items[k].line == 0,
                       "the SARIF multitool reports: %s", line);
     }
+    bool ran = problems != NULL;
     unlink(path);
     free(problems);
     free(path);
     free(text);
+    return ran;
+}
+
+START_TEST(test_sarif_passes_the_multitool)
+{
+    make_targets();
+    tc_run run;
+    build_run(&run, TC_ERROR);
+    if (!multitool_clean(&run))
+        fprintf(stderr, "SKIP test_sarif_passes_the_multitool: the SARIF multitool is not "
+                        "installed (npm install --prefix build @microsoft/sarif-multitool-linux, "
+                        "as .ci/run does)\n");
+    tc_run_release(&run);
+    /* A finding with an also-id (alsoRuleId, and a rule no result names as ruleId). */
+    build_also_run(&run, TC_WARNING);
+    multitool_clean(&run);
     tc_run_release(&run);
     remove_targets();
 }
@@ -765,6 +795,120 @@ START_TEST(test_junit_cases_failures_and_output)
 }
 END_TEST
 
+/* ---- a finding with an also-id, in every form ---------------------------------- */
+
+START_TEST(test_also_id_in_text_and_json)
+{
+    make_targets();
+    tc_run run;
+    build_also_run(&run, TC_ERROR);
+    ck_assert_uint_eq(run.findings.len, 2);
+    ck_assert_str_eq(run.findings.items[0].rule, "sbml:10501");
+    ck_assert_int_eq(run.findings.items[0].severity, TC_WARNING); /* 10501's, the primary */
+
+    char *text = render(&run, TC_FORMAT_TEXT, 0);
+    char *expected = tc_xasprintf(
+        "%1$s/model.xml:7: warning: the arguments of plus have different units "
+        "[sbml:10501, also sbml:90501]\n"
+        "%1$s/model.xml:9: error: the units of the reaction's kinetic law are inconsistent "
+        "[sbml:10502]\n"
+        "\n"
+        "FAIL: 0 fatal, 1 error, 1 warning, 0 info; findings in 1 of 1 file checked "
+        "(fail level: error)\n",
+        dir_target);
+    ck_assert_str_eq(text, expected);
+    free(expected);
+    free(text);
+
+    json_t *report = tc_report_json(&run);
+    json_t *fs = json_object_get(report, "findings");
+    ck_assert_uint_eq(json_array_size(fs), 2);
+    ck_assert_str_eq(str_at(fs, "0.rule"), "sbml:10501");
+    ck_assert_str_eq(str_at(fs, "0.also"), "sbml:90501");
+    ck_assert_str_eq(str_at(fs, "0.severity"), "warning");
+    ck_assert_int_eq(int_at(fs, "0.line"), 7);
+    ck_assert_str_eq(str_at(fs, "1.rule"), "sbml:10502");
+    ck_assert(json_is_null(json_object_get(json_array_get(fs, 1), "also")));
+    /* counted once */
+    ck_assert_int_eq(int_at(report, "summary.warning"), 1);
+    ck_assert_int_eq(int_at(report, "summary.error"), 1);
+    json_t *schema = load_schema();
+    char why[600] = "";
+    ck_assert_msg(schema_ok(schema, schema, report, "", why, sizeof why), "%s", why);
+    json_object_set_new(json_array_get(fs, 0), "also", json_integer(90501));
+    ck_assert(!schema_ok(schema, schema, report, "", why, sizeof why));
+    ck_assert_str_eq(why, "/findings/0/also: wrong type");
+    json_decref(schema);
+    json_decref(report);
+    tc_run_release(&run);
+    remove_targets();
+}
+END_TEST
+
+START_TEST(test_also_id_in_sarif_and_junit)
+{
+    make_targets();
+    tc_run run;
+    build_also_run(&run, TC_WARNING);
+    json_t *s = sarif_of(&run);
+    json_t *r = json_array_get(json_object_get(s, "runs"), 0);
+    json_t *rules = json_object_get(json_object_get(json_object_get(r, "tool"), "driver"), "rules");
+    ck_assert_uint_eq(json_array_size(rules), 3);
+    ck_assert_str_eq(str_at(rules, "0.id"), "sbml:10501");
+    ck_assert_str_eq(str_at(rules, "1.id"), "sbml:10502");
+    ck_assert_str_eq(str_at(rules, "2.id"), "sbml:90501");
+    ck_assert_str_eq(str_at(rules, "2.shortDescription.text"),
+                     tc_rule_find("sbml:90501")->description);
+    json_t *results = json_object_get(r, "results");
+    ck_assert_uint_eq(json_array_size(results), 2);
+    ck_assert_str_eq(str_at(results, "0.ruleId"), "sbml:10501");
+    ck_assert_int_eq(int_at(results, "0.ruleIndex"), 0);
+    ck_assert_str_eq(str_at(results, "0.level"), "warning");
+    ck_assert_str_eq(str_at(results, "0.properties.alsoRuleId"), "sbml:90501");
+    ck_assert_int_eq(int_at(results, "0.properties.alsoRuleIndex"), 2);
+    ck_assert_str_eq(str_at(results, "1.ruleId"), "sbml:10502");
+    ck_assert_ptr_null(
+        json_object_get(json_object_get(json_array_get(results, 1), "properties"), "alsoRuleId"));
+    json_decref(s);
+
+    char *xml = render(&run, TC_FORMAT_JUNIT, 0);
+    xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "junit.xml", NULL, XML_PARSE_NONET);
+    ck_assert_msg(doc != NULL, "JUnit report is not well-formed:\n%s", xml);
+    assert_valid_junit(doc);
+    assert_xpath(doc, "count(//testcase[failure])", "1");
+    assert_xpath(doc, "string(//failure/@message)",
+                 "2 findings at or above warning, first: the arguments of plus have different "
+                 "units [sbml:10501, also sbml:90501]");
+    assert_xpath(doc, "string(//failure)",
+                 "model.xml:7: warning: the arguments of plus have different units "
+                 "[sbml:10501, also sbml:90501]\n"
+                 "model.xml:9: error: the units of the reaction's kinetic law are inconsistent "
+                 "[sbml:10502]\n");
+    xmlFreeDoc(doc);
+    free(xml);
+
+    /* A single failing finding: its message and both ids. */
+    tc_run_release(&run);
+    tc_run_init(&run);
+    run.fail_on = TC_WARNING;
+    tc_run_add_target(&run, dir_target);
+    run.findings.target = dir_target;
+    tc_finding_add_also(&run.findings, "sbml:10501", "sbml:90501",
+                        (tc_loc){.file = "model.xml", .line = 7}, "different units");
+    tc_run_finish(&run);
+    xml = render(&run, TC_FORMAT_JUNIT, 0);
+    doc = xmlReadMemory(xml, (int)strlen(xml), "junit.xml", NULL, XML_PARSE_NONET);
+    ck_assert_ptr_nonnull(doc);
+    assert_xpath(doc, "string(//testcase/@classname)", "sbml");
+    assert_xpath(doc, "string(//failure/@message)",
+                 "different units [sbml:10501, also sbml:90501]");
+    xmlFreeDoc(doc);
+    free(xml);
+    tc_run_release(&run);
+    remove_targets();
+}
+END_TEST
+
 START_TEST(test_every_format_is_deterministic)
 {
     make_targets();
@@ -808,6 +952,8 @@ Suite *report_suite(void)
     tcase_add_test(tc, test_sarif_passes_the_multitool);
     tcase_add_test(tc, test_sarif_relative_targets_stay_relative);
     tcase_add_test(tc, test_junit_cases_failures_and_output);
+    tcase_add_test(tc, test_also_id_in_text_and_json);
+    tcase_add_test(tc, test_also_id_in_sarif_and_junit);
     tcase_add_test(tc, test_every_format_is_deterministic);
     tcase_add_test(tc, test_format_names);
     suite_add_tcase(s, tc);

@@ -179,8 +179,9 @@ static bool report_errors(const tc_findings *fs)
         if (f->severity < TC_ERROR)
             continue;
         any = true;
-        fprintf(stderr, "%s:%ld: %s: %s [%s]\n", f->file ? f->file : "?", f->line,
-                tc_severity_name(f->severity), f->message, f->rule);
+        fprintf(stderr, "%s:%ld: %s: %s [%s%s%s]\n", f->file ? f->file : "?", f->line,
+                tc_severity_name(f->severity), f->message, f->rule, f->also ? ", also " : "",
+                f->also ? f->also : "");
     }
     return any;
 }

@@ -115,6 +115,10 @@ typedef struct tc_loc {
 
 typedef struct tc_finding {
     char *rule;
+    /* NULL, or one more catalogue id the same check is known by (libSBML's sbml:90501
+     * for sbml:10501 on Level 2 Versions 4-5): the finding answers to both ids, is
+     * counted once, and takes its severity from `rule`. */
+    char *also;
     tc_severity severity;
     char *message;
     char *target; /* the PATH given on the command line */
@@ -139,7 +143,16 @@ void tc_finding_add_severity(tc_findings *fs, const char *rule, tc_severity sev,
                              const char *fmt, ...) TC_PRINTF(5, 6);
 void tc_finding_vadd(tc_findings *fs, const char *rule, tc_severity sev, tc_loc loc,
                      const char *fmt, va_list ap);
-/* Sort by target, file, line, column, rule, message (deterministic reports). */
+/* tc_finding_add for one finding that answers to `rule` and also to `also` (NULL for
+ * none; both in the catalogue), with the severity of `rule`. */
+void tc_finding_add_also(tc_findings *fs, const char *rule, const char *also, tc_loc loc,
+                         const char *fmt, ...) TC_PRINTF(5, 6);
+void tc_finding_vadd_also(tc_findings *fs, const char *rule, const char *also, tc_severity sev,
+                          tc_loc loc, const char *fmt, va_list ap);
+/* true when the finding answers to `rule`: its own id or its `also` id. Anything that
+ * selects findings by rule id uses this. */
+bool tc_finding_is(const tc_finding *f, const char *rule);
+/* Sort by target, file, line, column, rule, also, message (deterministic reports). */
 void tc_findings_sort(tc_findings *fs);
 void tc_findings_count(const tc_findings *fs, size_t counts[4]);
 

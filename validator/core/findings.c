@@ -13,6 +13,7 @@ void tc_findings_init(tc_findings *fs)
 static void finding_release(tc_finding *f)
 {
     free(f->rule);
+    free(f->also);
     free(f->message);
     free(f->target);
     free(f->file);
@@ -34,9 +35,10 @@ static char *dup_or_null(const char *s)
     return s ? tc_xstrdup(s) : NULL;
 }
 
-void tc_finding_vadd(tc_findings *fs, const char *rule, tc_severity sev, tc_loc loc,
-                     const char *fmt, va_list ap)
+void tc_finding_vadd_also(tc_findings *fs, const char *rule, const char *also, tc_severity sev,
+                          tc_loc loc, const char *fmt, va_list ap)
 {
+    assert(!also || (tc_rule_find(also) && "also-id missing from rules/catalogue"));
     tc_buf msg = TC_BUF_INIT;
     tc_buf_vprintf(&msg, fmt, ap);
     const char *file = loc.file;
@@ -45,6 +47,8 @@ void tc_finding_vadd(tc_findings *fs, const char *rule, tc_severity sev, tc_loc 
     TC_GROW(fs->items, fs->cap, fs->len + 1);
     fs->items[fs->len++] = (tc_finding){
         .rule = tc_xstrdup(rule),
+        /* the same id twice would only be noise in every report */
+        .also = also && strcmp(also, rule) != 0 ? tc_xstrdup(also) : NULL,
         .severity = sev,
         .message = tc_buf_detach(&msg),
         .target = dup_or_null(fs->target),
@@ -53,6 +57,28 @@ void tc_finding_vadd(tc_findings *fs, const char *rule, tc_severity sev, tc_loc 
         .column = loc.column > 0 ? loc.column : 0,
         .path = dup_or_null(loc.path),
     };
+}
+
+void tc_finding_vadd(tc_findings *fs, const char *rule, tc_severity sev, tc_loc loc,
+                     const char *fmt, va_list ap)
+{
+    tc_finding_vadd_also(fs, rule, NULL, sev, loc, fmt, ap);
+}
+
+void tc_finding_add_also(tc_findings *fs, const char *rule, const char *also, tc_loc loc,
+                         const char *fmt, ...)
+{
+    const tc_rule *r = tc_rule_find(rule);
+    assert(r && "rule id missing from rules/catalogue");
+    va_list ap;
+    va_start(ap, fmt);
+    tc_finding_vadd_also(fs, rule, also, r ? r->severity : TC_ERROR, loc, fmt, ap);
+    va_end(ap);
+}
+
+bool tc_finding_is(const tc_finding *f, const char *rule)
+{
+    return strcmp(f->rule, rule) == 0 || (f->also && strcmp(f->also, rule) == 0);
 }
 
 void tc_finding_add(tc_findings *fs, const char *rule, tc_loc loc, const char *fmt, ...)
@@ -93,8 +119,8 @@ static int compare_findings(const void *pa, const void *pb)
     int c;
     if ((c = cmp_str(a->target, b->target)) || (c = cmp_str(a->file, b->file)) ||
         (c = cmp_long(a->line, b->line)) || (c = cmp_long(a->column, b->column)) ||
-        (c = strcmp(a->rule, b->rule)) || (c = cmp_str(a->message, b->message)) ||
-        (c = cmp_str(a->path, b->path)))
+        (c = strcmp(a->rule, b->rule)) || (c = cmp_str(a->also, b->also)) ||
+        (c = cmp_str(a->message, b->message)) || (c = cmp_str(a->path, b->path)))
         return c;
     return 0;
 }

@@ -97,7 +97,9 @@ static void put_finding_line(tc_buf *b, const tc_finding *f)
     tc_buf_printf(&line, ": %s: %s", tc_severity_name(f->severity), f->message);
     if (f->path)
         tc_buf_printf(&line, " (at %s)", f->path[0] ? f->path : "the document root");
-    tc_buf_printf(&line, " [%s]\n", f->rule);
+    char *rules = tc_report_rule_label(f);
+    tc_buf_printf(&line, " [%s]\n", rules);
+    free(rules);
     put_xml(b, line.data, false);
     tc_buf_release(&line);
 }
@@ -132,10 +134,12 @@ static void put_case(tc_buf *b, const junit_case *c, tc_severity fail_on)
         for (size_t i = 0; i < c->nfindings && !first; i++)
             if (c->findings[i]->severity >= fail_on)
                 first = c->findings[i];
+        char *rules = tc_report_rule_label(first);
         char *message = failing == 1
-                            ? tc_xasprintf("%s [%s]", first->message, first->rule)
+                            ? tc_xasprintf("%s [%s]", first->message, rules)
                             : tc_xasprintf("%zu findings at or above %s, first: %s [%s]", failing,
-                                           tc_severity_name(fail_on), first->message, first->rule);
+                                           tc_severity_name(fail_on), first->message, rules);
+        free(rules);
         tc_buf_puts(b, "      <failure message=\"");
         put_xml(b, message, true);
         tc_buf_printf(b, "\" type=\"%s\">", tc_severity_name(worst));

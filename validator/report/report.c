@@ -108,6 +108,11 @@ char *tc_report_display_name(const char *target, const char *file)
     return tc_xasprintf("%s%s%s", target, slash ? "" : "/", file);
 }
 
+char *tc_report_rule_label(const tc_finding *f)
+{
+    return f->also ? tc_xasprintf("%s, also %s", f->rule, f->also) : tc_xstrdup(f->rule);
+}
+
 /* ---- the JSON report ------------------------------------------------------- */
 
 static json_t *text_json(const char *s)
@@ -127,6 +132,7 @@ static json_t *finding_json(const tc_finding *f)
 {
     json_t *o = json_object();
     json_object_set_new(o, "rule", text_json(f->rule));
+    json_object_set_new(o, "also", text_or_null(f->also));
     json_object_set_new(o, "severity", json_string(tc_severity_name(f->severity)));
     json_object_set_new(o, "message", text_json(f->message));
     json_object_set_new(o, "target", text_or_null(f->target));

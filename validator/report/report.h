@@ -55,5 +55,8 @@ bool tc_report_file_is_target(const char *target, const char *file);
 /* "TARGET/FILE", or TARGET alone when there is no file or the file is the
  * target itself. Caller frees. */
 char *tc_report_display_name(const char *target, const char *file);
+/* The finding's rule id as the text forms show it: "sbml:10501", or with the id it
+ * also answers to, "sbml:10501, also sbml:90501". Caller frees. */
+char *tc_report_rule_label(const tc_finding *f);
 
 #endif

@@ -288,12 +288,27 @@ static json_t *rule_json(const char *id, const tc_rule *r)
     return o;
 }
 
-/* The rules the results use, in catalogue (id) order, so ruleIndex is stable. */
+/* An id missing from the catalogue (a programming error) still gets a rule, after
+ * the catalogued ones, so every result has a ruleIndex. */
+static void add_uncatalogued_rule(sarif *s, const char *id)
+{
+    if (json_object_get(s->rule_at, id))
+        return;
+    json_object_set_new(s->rule_at, id, json_integer(json_array_size(s->rules)));
+    json_array_append_new(s->rules, rule_json(id, NULL));
+}
+
+/* The rules the results use, in catalogue (id) order, so ruleIndex is stable. An
+ * also-id is listed too, so a reader can look up what it means. */
 static void collect_rules(sarif *s)
 {
     json_t *used = json_object();
-    for (size_t i = 0; i < s->run->findings.len; i++)
-        json_object_set_new(used, s->run->findings.items[i].rule, json_true());
+    for (size_t i = 0; i < s->run->findings.len; i++) {
+        const tc_finding *f = &s->run->findings.items[i];
+        json_object_set_new(used, f->rule, json_true());
+        if (f->also)
+            json_object_set_new(used, f->also, json_true());
+    }
     size_t n;
     const tc_rule *all = tc_rules_all(&n);
     for (size_t i = 0; i < n; i++) {
@@ -303,11 +318,10 @@ static void collect_rules(sarif *s)
         json_array_append_new(s->rules, rule_json(all[i].id, &all[i]));
     }
     for (size_t i = 0; i < s->run->findings.len; i++) {
-        const char *id = s->run->findings.items[i].rule;
-        if (json_object_get(s->rule_at, id))
-            continue;
-        json_object_set_new(s->rule_at, id, json_integer(json_array_size(s->rules)));
-        json_array_append_new(s->rules, rule_json(id, NULL));
+        const tc_finding *f = &s->run->findings.items[i];
+        add_uncatalogued_rule(s, f->rule);
+        if (f->also)
+            add_uncatalogued_rule(s, f->also);
     }
     json_decref(used);
 }
@@ -349,6 +363,13 @@ static json_t *result_json(sarif *s, const tc_finding *f)
     json_t *props = json_object();
     json_object_set_new(props, "severity", json_string(tc_severity_name(f->severity)));
     json_object_set_new(props, "target", text_json(f->target ? f->target : ""));
+    /* SARIF gives a result one ruleId; the other id the same check is known by is
+     * carried alongside, with its index in the driver's rules. */
+    if (f->also) {
+        json_object_set_new(props, "alsoRuleId", text_json(f->also));
+        json_object_set_new(props, "alsoRuleIndex",
+                            json_copy(json_object_get(s->rule_at, f->also)));
+    }
     json_object_set_new(o, "properties", props);
     return o;
 }

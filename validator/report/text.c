@@ -78,9 +78,11 @@ char *tc_report_text(const tc_run *run, bool color)
             put_safe(&b, f->path[0] ? f->path : "the document root");
             tc_buf_puts(&b, ")");
         }
+        char *rules = tc_report_rule_label(f);
         tc_buf_puts(&b, " [");
-        put_safe(&b, f->rule);
+        put_safe(&b, rules);
         tc_buf_puts(&b, "]\n");
+        free(rules);
     }
 
     /* Files checked: distinct (target, file) among the checks, which are sorted. */

@@ -9,34 +9,37 @@
 
 #include "sbml_impl.h"
 
-void sbml_report(const sbml_out *o, const char *rule, long line, const char *fmt, ...)
+/* libSBML repeats the unit checks of Level 3 on Level 2 Versions 4-5 documents under ids
+ * 80000 higher (its "strict" unit checks, which the Level 3 unit semantics need when the
+ * model is converted), and the suite expects both ids there. The id to add as `also`, in
+ * `out`, or NULL. */
+static const char *mirrored_id(const sbml_out *o, const char *rule, char out[16])
 {
-    va_list ap;
-    va_start(ap, fmt);
-    const tc_rule *r = tc_rule_find(rule);
-    tc_loc loc = {.file = o->file, .line = line};
-    va_list again;
-    va_copy(again, ap);
-    tc_finding_vadd(o->fs, rule, r ? r->severity : TC_ERROR, loc, fmt, ap);
-    va_end(ap);
-    /* libSBML repeats the unit checks of Level 3 on Level 2 Versions 4-5 documents under
-     * ids 80000 higher (its "strict" unit checks, which the Level 3 unit semantics need
-     * when the model is converted); the suite expects both ids there. */
     static const char mirrored[][6] = {"10501", "10511", "10512", "10513", "10521",
                                        "10522", "10523", "10531", "10532", "10533",
                                        "10541", "10551", "10561", "10562", "10563"};
-    if (o->level == 2 && o->version >= 4 && strncmp(rule, "sbml:", 5) == 0) {
-        for (size_t i = 0; i < sizeof(mirrored) / sizeof(mirrored[0]); i++) {
-            if (strcmp(rule + 5, mirrored[i]) != 0)
-                continue;
-            char id[16];
-            snprintf(id, sizeof(id), "sbml:9%s", mirrored[i] + 1);
-            const tc_rule *m = tc_rule_find(id);
-            tc_finding_vadd(o->fs, id, m ? m->severity : TC_WARNING, loc, fmt, again);
-            break;
+    if (o->level != 2 || o->version < 4 || strncmp(rule, "sbml:", 5) != 0)
+        return NULL;
+    for (size_t i = 0; i < sizeof(mirrored) / sizeof(mirrored[0]); i++) {
+        if (strcmp(rule + 5, mirrored[i]) == 0) {
+            snprintf(out, 16, "sbml:9%s", mirrored[i] + 1);
+            return out;
         }
     }
-    va_end(again);
+    return NULL;
+}
+
+void sbml_report(const sbml_out *o, const char *rule, long line, const char *fmt, ...)
+{
+    const tc_rule *r = tc_rule_find(rule);
+    char buf[16];
+    const char *also = mirrored_id(o, rule, buf);
+    va_list ap;
+    va_start(ap, fmt);
+    /* one finding under both ids: the same problem shown once */
+    tc_finding_vadd_also(o->fs, rule, also, r ? r->severity : TC_ERROR,
+                         (tc_loc){.file = o->file, .line = line}, fmt, ap);
+    va_end(ap);
 }
 
 /* ---- XML errors become sbml:01xxx ---- */
