@@ -873,7 +873,6 @@ static int constraints_at(tc_system *sys, double *v, double *r, double *r2, doub
         for (size_t i = 0; i < m; i++)
             gz[i + j * m] = (r2[i] - r[i]) / dz;
     }
-    tc_prog_run(&sys->assign, sys, v, NULL);
     return 0;
 }
 

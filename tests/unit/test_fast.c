@@ -97,6 +97,7 @@ static const char switched[] = HEAD AMOUNT("A", "0") AMOUNT("B", "2")
     "<listOfEventAssignments>" SET("k", CN("1")) "</listOfEventAssignments></event>"
     "</listOfEvents></model></sbml>\n";
 
+
 START_TEST(test_switched_off_fast_reaction)
 {
     run r;
@@ -223,7 +224,8 @@ START_TEST(test_fast_reaction_without_rest)
     o.t1 = 1;
     o.n_steps = 1;
     ck_assert_int_eq(tc_simulate(sys, &o, &res), TC_SOLVER_ECONV);
-    ck_assert_str_eq(tc_sim_result_message(res), "the algebraic constraints cannot be solved at t=0");
+    ck_assert_str_eq(tc_sim_result_message(res),
+                     "the algebraic constraints cannot be solved at t=0");
     tc_sim_result_free(res);
     tc_system_free(sys);
     tc_sbml_sim_free(sim);

@@ -730,7 +730,8 @@ static tc_expr *fast_amount(const tc_sbml_sim *s, const sym *x)
     for (size_t j = 0; j < f->nreactions; j++) {
         const tc_expr *n = f->N[(size_t)x->fast_index * f->nreactions + j];
         if (n)
-            tc_expr_add(e, binary(TC_EXPR_TIMES, tc_expr_copy(n), sym_expr_owned(extent_name(s, j))));
+            tc_expr_add(e, binary(TC_EXPR_TIMES, tc_expr_copy(n),
+                                  sym_expr_owned(extent_name(s, j))));
     }
     return e;
 }
