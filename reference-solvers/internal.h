@@ -64,6 +64,7 @@ typedef struct tc_meq {
     tc_expr *rhs;
     tc_sorigin origin;
     tc_expr *factor; /* event assignments: times this, evaluated at execution; or NULL */
+    bool fast;       /* algebraic: the rate of a fast process whose extent is var */
 } tc_meq;
 
 typedef struct tc_mevent {
@@ -92,7 +93,6 @@ struct tc_model {
     tc_namemap funmap;
     tc_mevent *events;
     size_t nevents, capevents;
-    /* room for later: fast subsystems (lists of equations solved to equilibrium) */
 };
 
 /* ---- tree helpers (deriv.c) ----------------------------------------------- */
@@ -198,6 +198,8 @@ struct tc_system {
     size_t nunk; /* nstates + nalg: the Jacobian program fills nunk x nunk */
     double *jwork, *jfull, *work, *work2, *ytmp;
     double *algbuf; /* constraint solve: residuals, trial residuals, Jacobian */
+    long *alg_pair; /* per constraint: the algebraic index of its fast extent, or -1 */
+    size_t nfast;   /* constraints that are fast processes */
     int *ipiv;
     tc_sevent *events;
     size_t nevents;

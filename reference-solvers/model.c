@@ -111,7 +111,7 @@ static long lookup(tc_model *m, const char *var, unsigned kinds, const char *wha
 static int add_eq(tc_meq **eqs, size_t *n, size_t *cap, size_t var, tc_expr *rhs, tc_origin origin)
 {
     TC_SOLV_GROW(*eqs, *n, *cap);
-    (*eqs)[*n] = (tc_meq){var, rhs, tc_sorigin_copy(origin), NULL};
+    (*eqs)[*n] = (tc_meq){.var = var, .rhs = rhs, .origin = tc_sorigin_copy(origin)};
     (*n)++;
     return 0;
 }
@@ -175,6 +175,24 @@ int tc_model_add_algebraic(tc_model *m, tc_expr *expr, tc_origin origin)
         return tc_solver_fail(TC_SOLVER_EINVAL, "algebraic constraint has no math");
     }
     return add_eq(&m->algs, &m->nalgs, &m->capalgs, 0, expr, origin);
+}
+
+int tc_model_add_fast(tc_model *m, const char *var, tc_expr *rate, tc_origin origin)
+{
+    long i = lookup(m, var, 1u << TC_VAR_ALGEBRAIC, "fast process", rate);
+    if (i < 0)
+        return (int)i;
+    if (!rate)
+        return tc_solver_fail(TC_SOLVER_EINVAL, "fast process of '%s' has no rate", var);
+    for (size_t k = 0; k < m->nalgs; k++)
+        if (m->algs[k].fast && m->algs[k].var == (size_t)i) {
+            tc_expr_free(rate);
+            return tc_solver_fail(TC_SOLVER_EMODEL, "variable '%s' is the extent of two fast "
+                                  "processes", var);
+        }
+    add_eq(&m->algs, &m->nalgs, &m->capalgs, (size_t)i, rate, origin);
+    m->algs[m->nalgs - 1].fast = true;
+    return 0;
 }
 
 int tc_model_add_function(tc_model *m, const char *name, tc_expr *lambda, tc_origin origin)

@@ -51,6 +51,12 @@ int tc_model_add_initial_assignment(tc_model *m, const char *var, tc_expr *rhs, 
 /* 0 = expr; there must be as many constraints as ALGEBRAIC variables, and the
  * system must be index 1 (the constraints' Jacobian in those variables invertible). */
 int tc_model_add_algebraic(tc_model *m, tc_expr *expr, tc_origin origin);
+/* A fast process at equilibrium: 0 = rate, where `rate` is the rate at which the
+ * ALGEBRAIC variable `var` (the process's extent) would change in a fast time. Counts as
+ * one algebraic constraint, paired with var. The equilibrium taken is the one the process
+ * reaches by running from var's current value, and where the rate does not depend on var
+ * (the process is switched off) var keeps its value; see docs/solvers.md. */
+int tc_model_add_fast(tc_model *m, const char *var, tc_expr *rate, tc_origin origin);
 /* A user function `name`, a LAMBDA tree; CALLs to it are inlined when compiled. */
 int tc_model_add_function(tc_model *m, const char *name, tc_expr *lambda, tc_origin origin);
 

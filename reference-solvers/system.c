@@ -16,6 +16,9 @@
 #define MAX_JACOBIAN_CODE 4000000
 #define MAX_DELAY_DEPTH 4
 #define ALG_MAX_ITER 50
+/* Fast processes: iterations of the pseudo-transient continuation, largest step. */
+#define FAST_MAX_ITER 500
+#define FAST_DTAU_MAX 1e30
 
 struct tc_compiler {
     tc_system *sys;
@@ -588,6 +591,14 @@ int tc_system_new(tc_system **out, const tc_model *m)
         goto fail;
     }
     sys->nunk = sys->nstates + sys->nalg;
+    sys->alg_pair = tc_solv_alloc((m->nalgs + 1) * sizeof *sys->alg_pair);
+    for (size_t k = 0; k < m->nalgs; k++) {
+        sys->alg_pair[k] = -1;
+        for (size_t j = 0; m->algs[k].fast && j < sys->nalg; j++)
+            if (sys->alg_var[j] == m->algs[k].var)
+                sys->alg_pair[k] = (long)j;
+        sys->nfast += m->algs[k].fast;
+    }
 
     /* assignments, in dependency order */
     defs = tc_solv_alloc((nv + 1) * sizeof *defs);
@@ -741,7 +752,7 @@ int tc_system_new(tc_system **out, const tc_model *m)
     sys->scratch = tc_solv_alloc(MAX_DELAY_DEPTH * sizeof *sys->scratch);
     for (int k = 0; k < MAX_DELAY_DEPTH; k++) /* slots, then the states at the delayed time */
         sys->scratch[k] = tc_solv_alloc((sys->nslots + sys->nstates) * sizeof(double));
-    sys->algbuf = tc_solv_alloc((2 * sys->nalg + sys->nalg * sys->nalg + 1) * sizeof(double));
+    sys->algbuf = tc_solv_alloc((3 * sys->nalg + sys->nalg * sys->nalg + 1) * sizeof(double));
     sys->hist.y0 = tc_solv_alloc((sys->nstates + 1) * sizeof(double));
     sys->rel_work = tc_solv_alloc((3 * sys->nrel + 1) * sizeof(double));
     free(defs);
@@ -805,6 +816,7 @@ void tc_system_free(tc_system *sys)
     free(sys->ytmp);
     free(sys->ipiv);
     free(sys->algbuf);
+    free(sys->alg_pair);
     if (sys->scratch)
         for (int k = 0; k < MAX_DELAY_DEPTH; k++)
             free(sys->scratch[k]);
@@ -833,40 +845,78 @@ bool tc_system_has_symbolic_jacobian(const tc_system *sys)
 
 /* ---- evaluation ------------------------------------------------------------ */
 
-/* Solve the constraints for the algebraic variables (Newton, from their current
- * values). Returns 0, or 1 when it does not converge. */
-static int solve_constraints(tc_system *sys, double *v)
+/* The constraints' residuals r and their Jacobian in the algebraic variables gz
+ * (column-major, m x m) at v; r2 is scratch. Returns 1 when a residual is not finite. */
+static int constraints_at(tc_system *sys, double *v, double *r, double *r2, double *gz)
 {
     size_t m = sys->nalg, n = sys->nstates, nu = sys->nunk;
-    double *r = sys->algbuf, *r2 = r + m, *gz = r2 + m;
-    for (int it = 0; it < ALG_MAX_ITER; it++) {
+    tc_prog_run(&sys->assign, sys, v, NULL);
+    tc_prog_run(&sys->alg_res, sys, v, r);
+    for (size_t k = 0; k < m; k++)
+        if (!isfinite(r[k]))
+            return 1;
+    if (sys->symbolic_jac) {
+        memset(sys->jfull, 0, nu * nu * sizeof(double));
+        tc_prog_run(&sys->jac, sys, v, sys->jfull);
+        for (size_t j = 0; j < m; j++)
+            for (size_t i = 0; i < m; i++)
+                gz[i + j * m] = sys->jfull[(n + i) + (n + j) * nu];
+        return 0;
+    }
+    for (size_t j = 0; j < m; j++) {
+        double *z = &v[1 + sys->alg_var[j]], save = *z;
+        double dz = 1.4901161193847656e-08 * fmax(fabs(save), 1.0);
+        *z = save + dz;
         tc_prog_run(&sys->assign, sys, v, NULL);
-        tc_prog_run(&sys->alg_res, sys, v, r);
-        double rmax = 0;
+        tc_prog_run(&sys->alg_res, sys, v, r2);
+        *z = save;
+        for (size_t i = 0; i < m; i++)
+            gz[i + j * m] = (r2[i] - r[i]) / dz;
+    }
+    return 0;
+}
+
+/*
+ * Solve the constraints for the algebraic variables from their current values.
+ * Without fast processes: Newton's method. With them: pseudo-transient continuation,
+ * implicit Euler steps in a fast time tau on d(extent)/d tau = rate (the other
+ * constraints take plain Newton steps), the step dtau growing as the rates fall, so
+ * the iteration follows the processes to the equilibrium they reach and ends as
+ * Newton's method. An extent whose rate is zero and does not depend on it stays.
+ * Returns 0, or 1 when it does not converge.
+ */
+static int solve_constraints(tc_system *sys, double *v)
+{
+    size_t m = sys->nalg;
+    double *r = sys->algbuf, *r2 = r + m, *gz = r2 + m;
+    int max_iter = sys->nfast ? FAST_MAX_ITER : ALG_MAX_ITER;
+    double dtau = 0, prev = 0;
+    for (int it = 0; it < max_iter; it++) {
+        if (constraints_at(sys, v, r, r2, gz))
+            return 1;
+        double rmax = 0, fmax_rate = 0, scale = 1;
         for (size_t k = 0; k < m; k++) {
-            if (!isfinite(r[k]))
-                return 1;
             rmax = fmax(rmax, fabs(r[k]));
+            if (sys->alg_pair[k] >= 0) {
+                fmax_rate = fmax(fmax_rate, fabs(r[k]));
+                scale = fmax(scale, fabs(v[1 + sys->alg_var[sys->alg_pair[k]]]));
+            }
         }
         if (rmax == 0.0)
             return 0;
-        if (sys->symbolic_jac) {
-            memset(sys->jfull, 0, nu * nu * sizeof(double));
-            tc_prog_run(&sys->jac, sys, v, sys->jfull);
-            for (size_t j = 0; j < m; j++)
-                for (size_t i = 0; i < m; i++)
-                    gz[i + j * m] = sys->jfull[(n + i) + (n + j) * nu];
-        } else {
-            for (size_t j = 0; j < m; j++) {
-                double *z = &v[1 + sys->alg_var[j]], save = *z;
-                double dz = 1.4901161193847656e-08 * fmax(fabs(save), 1.0);
-                *z = save + dz;
-                tc_prog_run(&sys->assign, sys, v, NULL);
-                tc_prog_run(&sys->alg_res, sys, v, r2);
-                *z = save;
-                for (size_t i = 0; i < m; i++)
-                    gz[i + j * m] = (r2[i] - r[i]) / dz;
-            }
+        if (sys->nfast) {
+            /* first step: move an extent by about a tenth of its scale */
+            if (it == 0 || dtau == 0)
+                dtau = fmax_rate > 0 ? 0.1 * scale / fmax_rate : FAST_DTAU_MAX;
+            else if (fmax_rate <= prev)
+                dtau *= fmax_rate > 0 ? fmax(2.0, prev / fmax_rate) : 2.0;
+            else
+                dtau *= 0.5;
+            dtau = fmin(dtau, FAST_DTAU_MAX);
+            prev = fmax_rate;
+            for (size_t k = 0; k < m; k++)
+                if (sys->alg_pair[k] >= 0)
+                    gz[k + (size_t)sys->alg_pair[k] * m] -= 1.0 / dtau;
         }
         for (size_t k = 0; k < m; k++)
             r[k] = -r[k];
@@ -1004,8 +1054,18 @@ int tc_system_jacobian(tc_system *sys, double t, const double *y, double *J)
         for (size_t j = 0; j < n; j++)
             for (size_t i = 0; i < m; i++)
                 x[i + j * m] = sys->jfull[(n + i) + j * nu];
-        lapack_int info = LAPACKE_dgesv(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)n, gz,
-                                        (lapack_int)m, sys->ipiv, x, (lapack_int)m);
+        lapack_int info;
+        if (sys->nfast && n) {
+            /* an extent the equilibrium leaves free stays: the least-norm solution */
+            double *sv = tc_solv_alloc((m + 1) * sizeof(double));
+            lapack_int rank;
+            info = LAPACKE_dgelsd(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)m, (lapack_int)n,
+                                  gz, (lapack_int)m, x, (lapack_int)m, sv, 1e-12, &rank);
+            free(sv);
+        } else {
+            info = LAPACKE_dgesv(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)n, gz,
+                                 (lapack_int)m, sys->ipiv, x, (lapack_int)m);
+        }
         if (info == 0)
             for (size_t j = 0; j < n; j++)
                 for (size_t i = 0; i < n; i++) {

@@ -238,8 +238,9 @@ void tc_sbml_check_package_file(const tc_package *pkg, const tc_file *file, tc_f
  *
  * tc_sbml_sim_new maps a document's model onto a tc_model with the SBML semantics
  * (rules, initial assignments, reactions on amounts or concentrations, conversion
- * factors, stoichiometries, local parameters, events with their level's defaults).
- * Unsupported constructs (comp models, Level 1 text formulas, fast reactions) fail
+ * factors, stoichiometries, local parameters, events with their level's defaults, fast
+ * reactions at equilibrium). Unsupported constructs (comp models, Level 1 text formulas,
+ * fast reactions on species in a compartment whose size changes) fail
  * with TC_EUSAGE and a message starting "not supported: "; an inconsistent model
  * fails with TC_EINVAL. The result keeps no pointer into the document; free it with
  * tc_sbml_sim_free (NULL is fine). */

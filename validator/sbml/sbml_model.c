@@ -30,23 +30,29 @@ typedef struct sym {
     tc_var_kind kind;
     /* species */
     bool hosu, boundary, reacting, amount_path;
-    bool fast;            /* changed by a fast reaction: fixed by the equilibrium */
-    long fast_index;      /* column in the fast subsystem */
+    bool fast;            /* changed by a fast reaction (then on the amount path) */
+    long fast_index;      /* row in the fast subsystem */
     long comp;         /* symbol of the compartment, -1 none */
     char *amount_name; /* hidden amount variable, amount path only */
     tc_expr *change;   /* sum of stoichiometry * reaction rate over the reactions */
 } sym;
 
-/* Fast reactions: their species' amounts are algebraic, fixed by the fast reactions'
- * rates being zero (one per independent reaction) and by the conserved moieties of
- * the fast stoichiometry (L N = 0), which only the slow reactions change. */
+/* Fast reactions are at equilibrium (their rates are zero) while the slow reactions
+ * act. Each fast reaction j has an extent xi_j, an algebraic variable ("J extent") fixed
+ * by rate_j = 0. A species that fast reactions change is integrated as the amount the
+ * slow reactions alone give ("S slow amount", a state), and its amount is that plus
+ * sum_j N_kj xi_j, with N the fast stoichiometry times the conversion factor. Where a
+ * rate is zero whatever the extent (the reaction is switched off), the extent keeps its
+ * value, so the slow reactions go on moving the species. */
 typedef struct fast_sub {
-    size_t nspecies;  /* species in fast reactions */
-    long *species;    /* their symbols */
-    size_t nmoieties; /* rows of L */
-    double *L;        /* nmoieties x nspecies */
-    size_t nrates;    /* independent fast reactions */
-    long *rates;      /* their symbols */
+    size_t nspecies;   /* species in fast reactions */
+    long *species;     /* their symbols */
+    size_t nreactions; /* fast reactions */
+    long *reactions;   /* their symbols */
+    tc_expr **N;       /* nspecies x nreactions, NULL where zero: a number or the symbol of
+                        * a hidden assigned variable ("stoichiometry of S in J") */
+    char **names;      /* per entry: that hidden variable's name, or NULL */
+    tc_expr **values;  /* per entry with a name: its value */
 } fast_sub;
 
 struct tc_sbml_sim {
@@ -90,6 +96,14 @@ static tc_origin origin(const tc_sbml_sim *s, long line, const char *id)
 static tc_expr *sym_expr(const char *name)
 {
     return tc_expr_symbol(name);
+}
+
+/* The same for a name the caller allocated; frees it. */
+static tc_expr *sym_expr_owned(char *name)
+{
+    tc_expr *e = tc_expr_symbol(name);
+    free(name);
+    return e;
 }
 
 static tc_expr *binary(tc_expr_op op, tc_expr *a, tc_expr *b)
@@ -373,8 +387,6 @@ static tc_var_kind kind_of(const sym *x)
 {
     if (x->type == SYM_REACTION || x->assign)
         return TC_VAR_ASSIGNED;
-    if (x->fast)
-        return TC_VAR_ALGEBRAIC;
     if (x->rate || (x->type == SYM_SPECIES && x->reacting))
         return TC_VAR_STATE;
     if (x->algebraic)
@@ -442,6 +454,11 @@ static int declare(tc_sbml_sim *s)
     /* species forms (after the compartments' kinds are known) */
     for (size_t i = 0; i < s->nsyms; i++) {
         sym *x = &s->syms[i];
+        if (x->type == SYM_SPECIES && x->fast) {
+            x->amount_path = true;
+            x->amount_name = tc_xasprintf("%s slow amount", x->id);
+            continue;
+        }
         if (x->type != SYM_SPECIES || x->hosu)
             continue;
         if (x->kind != TC_VAR_ASSIGNED && x->kind != TC_VAR_ALGEBRAIC && !fixed_size(s, x)) {
@@ -521,6 +538,271 @@ static int species_initial(tc_sbml_sim *s, sym *x)
     return 0;
 }
 
+/* ---- fast reactions ---- */
+
+/* The value of a tree of numbers, signs, sums and products, or false. */
+static bool numeric(const tc_expr *e, double *v)
+{
+    double a, acc;
+    switch (e->op) {
+    case TC_EXPR_NUMBER:
+        *v = e->value;
+        return true;
+    case TC_EXPR_MINUS:
+        if (e->nargs == 1 && numeric(e->args[0], &a)) {
+            *v = -a;
+            return true;
+        }
+        return false;
+    case TC_EXPR_PLUS:
+    case TC_EXPR_TIMES:
+        acc = e->op == TC_EXPR_PLUS ? 0 : 1;
+        for (size_t i = 0; i < e->nargs; i++) {
+            if (!numeric(e->args[i], &a))
+                return false;
+            acc = e->op == TC_EXPR_PLUS ? acc + a : acc * a;
+        }
+        *v = acc;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A stoichiometry or conversion factor that cannot change: its number. */
+static bool fixed_value(const tc_sbml_sim *s, const char *id, double *v)
+{
+    long k = find_sym(s, id);
+    const sym *x = k >= 0 ? &s->syms[k] : NULL;
+    if (!x || !x->constant || x->ia || x->assign || x->rate || x->event_assigned)
+        return false;
+    if (x->type == SYM_PARAMETER && ((const tc_sbml_parameter *)x->obj)->value.set) {
+        *v = ((const tc_sbml_parameter *)x->obj)->value.v;
+        return true;
+    }
+    if (x->type == SYM_SREF) {
+        const tc_sbml_speciesref *r = x->obj;
+        *v = r->stoichiometry.set ? r->stoichiometry.v : 1.0;
+        return true;
+    }
+    return false;
+}
+
+/* What one species reference of a fast reaction adds to N: the signed stoichiometry
+ * times the species' conversion factor. */
+static tc_expr *fast_term(const tc_sbml_sim *s, const tc_sbml_model *m,
+                          const tc_sbml_speciesref *ref, bool product, const sym *x)
+{
+    tc_expr *st;
+    double v;
+    if (!ref->stoichiometry_math.expr && ref->b.id && fixed_value(s, ref->b.id, &v))
+        st = tc_expr_number(product ? v : -v);
+    else
+        st = stoichiometry(s, ref, product);
+    const tc_sbml_species *sp = x->obj;
+    const char *cf = sp->conversion_factor ? sp->conversion_factor : m->conversion_factor;
+    if (!cf)
+        return st;
+    return binary(TC_EXPR_TIMES, st, fixed_value(s, cf, &v) ? tc_expr_number(v) : sym_expr(cf));
+}
+
+/* The fast subsystem: its species, reactions and stoichiometry. */
+static int fast_setup(tc_sbml_sim *s, const tc_sbml_model *m)
+{
+    fast_sub *f = &s->fast;
+    size_t cap = 0, capr = 0;
+    for (size_t i = 0; i < m->nreactions; i++) {
+        const tc_sbml_reaction *r = &m->reactions[i];
+        if (!flag(r->fast, false))
+            continue;
+        bool any = false;
+        for (int list = 0; list < 2; list++) {
+            const tc_sbml_speciesref *refs = list ? r->products : r->reactants;
+            size_t n = list ? r->nproducts : r->nreactants;
+            for (size_t j = 0; j < n; j++) {
+                long k = find_sym(s, refs[j].species);
+                if (k < 0 || !s->syms[k].reacting)
+                    continue;
+                any = true;
+                if (s->syms[k].fast)
+                    continue;
+                s->syms[k].fast = true;
+                s->syms[k].fast_index = (long)f->nspecies;
+                TC_GROW(f->species, cap, f->nspecies + 1);
+                f->species[f->nspecies++] = k;
+            }
+        }
+        if (!any)
+            continue; /* it changes nothing that is integrated */
+        for (size_t k = 0; k < s->nsyms; k++)
+            if (s->syms[k].type == SYM_REACTION && s->syms[k].obj == r) {
+                TC_GROW(f->reactions, capr, f->nreactions + 1);
+                f->reactions[f->nreactions++] = (long)k;
+            }
+    }
+    size_t ns = f->nspecies, nr = f->nreactions;
+    for (size_t i = 0; i < ns; i++) {
+        const sym *x = &s->syms[f->species[i]];
+        if (!x->hosu && !fixed_size(s, x))
+            return tc_error_set(TC_EUSAGE, "%s:%ld: not supported: species '%s' in a fast "
+                                "reaction, in a compartment whose size changes",
+                                s->file, x->line, x->id);
+    }
+    if (!nr)
+        return 0;
+    f->N = tc_xcalloc(ns * nr, sizeof(*f->N));
+    f->names = tc_xcalloc(ns * nr, sizeof(*f->names));
+    f->values = tc_xcalloc(ns * nr, sizeof(*f->values));
+    for (size_t j = 0; j < nr; j++) {
+        const sym *rs = &s->syms[f->reactions[j]];
+        const tc_sbml_reaction *r = rs->obj;
+        tc_expr **sum = tc_xcalloc(ns, sizeof(*sum));
+        for (int list = 0; list < 2; list++) {
+            const tc_sbml_speciesref *refs = list ? r->products : r->reactants;
+            size_t n = list ? r->nproducts : r->nreactants;
+            for (size_t q = 0; q < n; q++) {
+                long k = find_sym(s, refs[q].species);
+                if (k < 0 || !s->syms[k].fast)
+                    continue;
+                size_t row = (size_t)s->syms[k].fast_index;
+                tc_expr *t = fast_term(s, m, &refs[q], list == 1, &s->syms[k]);
+                if (!sum[row])
+                    sum[row] = tc_expr_add(tc_expr_new(TC_EXPR_PLUS), t);
+                else
+                    tc_expr_add(sum[row], t);
+            }
+        }
+        for (size_t i = 0; i < ns; i++) {
+            double v;
+            size_t e = i * nr + j;
+            if (!sum[i])
+                continue;
+            if (numeric(sum[i], &v)) {
+                tc_expr_free(sum[i]);
+                f->N[e] = v != 0 ? tc_expr_number(v) : NULL;
+                continue;
+            }
+            /* computed (initial assignment, rule, event, stoichiometryMath) */
+            f->names[e] = tc_xasprintf("stoichiometry of %s in %s", s->syms[f->species[i]].id,
+                                       rs->id);
+            f->values[e] = sum[i];
+            f->N[e] = sym_expr(f->names[e]);
+        }
+        free(sum);
+    }
+    return 0;
+}
+
+static char *extent_name(const tc_sbml_sim *s, size_t j)
+{
+    return tc_xasprintf("%s extent", s->syms[s->fast.reactions[j]].id);
+}
+
+static int fast_declare(tc_sbml_sim *s)
+{
+    const fast_sub *f = &s->fast;
+    for (size_t j = 0; j < f->nreactions; j++) {
+        const sym *r = &s->syms[f->reactions[j]];
+        char *name = extent_name(s, j);
+        int rc = tc_model_add_variable(s->model, name, TC_VAR_ALGEBRAIC, 0, NULL,
+                                       origin(s, r->line, r->id));
+        free(name);
+        if (rc != 0)
+            return fail_model(s);
+    }
+    for (size_t e = 0; e < f->nspecies * f->nreactions; e++) {
+        if (!f->names[e])
+            continue;
+        const sym *r = &s->syms[f->reactions[e % f->nreactions]];
+        tc_origin o = origin(s, r->line, r->id);
+        if (tc_model_add_variable(s->model, f->names[e], TC_VAR_ASSIGNED, NAN, NULL, o) != 0 ||
+            tc_model_add_assignment(s->model, f->names[e], tc_expr_copy(f->values[e]), o) != 0)
+            return fail_model(s);
+    }
+    return 0;
+}
+
+/* The amount of a fast species: its slow amount plus N times the extents. */
+static tc_expr *fast_amount(const tc_sbml_sim *s, const sym *x)
+{
+    const fast_sub *f = &s->fast;
+    tc_expr *e = tc_expr_add(tc_expr_new(TC_EXPR_PLUS), sym_expr(x->amount_name));
+    for (size_t j = 0; j < f->nreactions; j++) {
+        const tc_expr *n = f->N[(size_t)x->fast_index * f->nreactions + j];
+        if (n)
+            tc_expr_add(e, binary(TC_EXPR_TIMES, tc_expr_copy(n),
+                                  sym_expr_owned(extent_name(s, j))));
+    }
+    return e;
+}
+
+/* The rate of a fast species' slow amount: its slow change (may be NULL), less
+ * d N/dt times the extents, so that a stoichiometry changing in time moves no amount
+ * by itself. NULL when there is nothing. */
+static tc_expr *fast_correction(const tc_sbml_sim *s, const sym *x, tc_expr *change)
+{
+    const fast_sub *f = &s->fast;
+    for (size_t j = 0; j < f->nreactions; j++) {
+        size_t e = (size_t)x->fast_index * f->nreactions + j;
+        if (!f->names[e])
+            continue;
+        tc_expr *d = binary(TC_EXPR_TIMES,
+                            tc_expr_add(tc_expr_new(TC_EXPR_RATE_OF), sym_expr(f->names[e])),
+                            sym_expr_owned(extent_name(s, j)));
+        change = change ? binary(TC_EXPR_MINUS, change, d)
+                        : tc_expr_add(tc_expr_new(TC_EXPR_MINUS), d);
+    }
+    return change;
+}
+
+/* An event moves what the extents did into the slow amounts and sets the extents to
+ * zero, so that the assignments it makes to fast species or to stoichiometries hold
+ * from its time on; the equilibrium is then found again from there. */
+static int fast_rebase(tc_sbml_sim *s, const tc_sbml_event *ev, size_t index)
+{
+    const fast_sub *f = &s->fast;
+    tc_origin o = origin(s, ev->b.line, ev->b.id);
+    for (size_t i = 0; i < f->nspecies; i++) {
+        const sym *x = &s->syms[f->species[i]];
+        bool assigned = false;
+        for (size_t a = 0; a < ev->nassignments; a++)
+            assigned = assigned || (ev->assignments[a].math.expr &&
+                                    find_sym(s, ev->assignments[a].variable) == f->species[i]);
+        if (assigned)
+            continue;
+        /* 1 times the amount at execution, before the event's assignments */
+        tc_expr *amount = sym_expr(x->id);
+        if (!x->hosu)
+            amount = binary(TC_EXPR_TIMES, amount, size_of(s, x));
+        if (tc_model_add_event_assignment_scaled(s->model, index, x->amount_name,
+                                                 tc_expr_number(1), amount, o) != 0)
+            return fail_model(s);
+    }
+    for (size_t j = 0; j < f->nreactions; j++) {
+        char *name = extent_name(s, j);
+        int rc = tc_model_add_event_assignment(s->model, index, name, tc_expr_number(0), o);
+        free(name);
+        if (rc != 0)
+            return fail_model(s);
+    }
+    return 0;
+}
+
+/* Each fast reaction's rate is zero, its extent the unknown. */
+static int fast_equations(tc_sbml_sim *s)
+{
+    const fast_sub *f = &s->fast;
+    for (size_t j = 0; j < f->nreactions; j++) {
+        const sym *r = &s->syms[f->reactions[j]];
+        char *name = extent_name(s, j);
+        int rc = tc_model_add_fast(s->model, name, sym_expr(r->id), origin(s, r->line, r->id));
+        free(name);
+        if (rc != 0)
+            return fail_model(s);
+    }
+    return 0;
+}
+
 /* Reaction rates and what they do to each species. */
 static int reactions(tc_sbml_sim *s, const tc_sbml_model *m)
 {
@@ -554,18 +836,18 @@ static int reactions(tc_sbml_sim *s, const tc_sbml_model *m)
     const char *model_cf = m->conversion_factor;
     for (size_t i = 0; i < s->nsyms; i++) {
         sym *x = &s->syms[i];
-        if (x->type != SYM_SPECIES || !x->reacting || !x->change)
+        if (x->type != SYM_SPECIES || !x->reacting)
             continue;
         const tc_sbml_species *sp = x->obj;
         tc_expr *e = x->change;
         x->change = NULL;
         const char *cf = sp->conversion_factor ? sp->conversion_factor : model_cf;
-        if (cf)
+        if (e && cf)
             e = binary(TC_EXPR_TIMES, sym_expr(cf), e);
-        if (x->fast) {
-            x->change = e; /* the slow change of its amount, for the moieties */
+        if (x->fast)
+            e = fast_correction(s, x, e);
+        if (!e)
             continue;
-        }
         const char *target = x->id;
         if (x->amount_path)
             target = x->amount_name;
@@ -634,7 +916,8 @@ static int initial_assignments(tc_sbml_sim *s, const tc_sbml_model *m)
         const char *target = x->id;
         if (x->amount_path) {
             target = x->amount_name;
-            e = binary(TC_EXPR_TIMES, e, size_of(s, x));
+            if (!x->hosu)
+                e = binary(TC_EXPR_TIMES, e, size_of(s, x));
         }
         if (tc_model_add_initial_assignment(s->model, target, e,
                                             origin(s, ia->b.line, ia->symbol)) != 0)
@@ -684,244 +967,30 @@ static int events(tc_sbml_sim *s, const tc_sbml_model *m)
                  * its assignments (also when the same event changes the size, and when
                  * the concentration was computed at the trigger time) */
                 target = x->amount_name;
-                factor = size_of(s, x);
+                factor = x->hosu ? NULL : size_of(s, x);
             }
             if (tc_model_add_event_assignment_scaled(s->model, index, target, e, factor,
                                                      origin(s, a->b.line, a->variable)) != 0)
                 return fail_model(s);
         }
+        if (fast_rebase(s, ev, index) != 0)
+            return -1;
     }
     return 0;
 }
 
-/* Amount-path species: the symbol is the concentration. */
+/* Amount-path species: the symbol is the concentration (or, for a fast species with
+ * only substance units, the amount). */
 static int concentrations(tc_sbml_sim *s)
 {
     for (size_t i = 0; i < s->nsyms; i++) {
         sym *x = &s->syms[i];
         if (!x->amount_path)
             continue;
-        tc_expr *e = binary(TC_EXPR_DIVIDE, sym_expr(x->amount_name), size_of(s, x));
+        tc_expr *e = x->fast ? fast_amount(s, x) : sym_expr(x->amount_name);
+        if (!x->hosu)
+            e = binary(TC_EXPR_DIVIDE, e, size_of(s, x));
         if (tc_model_add_assignment(s->model, x->id, e, origin(s, x->line, x->id)) != 0)
-            return fail_model(s);
-    }
-    return 0;
-}
-
-/* ---- fast reactions ---- */
-
-/* Row-reduce the rows x cols matrix a in place; returns the rank, and pivot[i] the
- * pivot column of row i. */
-static size_t row_reduce(double *a, size_t rows, size_t cols, size_t *pivot)
-{
-    size_t rank = 0;
-    for (size_t c = 0; c < cols && rank < rows; c++) {
-        size_t best = rank;
-        for (size_t r = rank; r < rows; r++)
-            if (fabs(a[r * cols + c]) > fabs(a[best * cols + c]))
-                best = r;
-        if (fabs(a[best * cols + c]) < 1e-9)
-            continue;
-        for (size_t j = 0; j < cols; j++) {
-            double t = a[rank * cols + j];
-            a[rank * cols + j] = a[best * cols + j];
-            a[best * cols + j] = t;
-        }
-        double p = a[rank * cols + c];
-        for (size_t j = 0; j < cols; j++)
-            a[rank * cols + j] /= p;
-        for (size_t r = 0; r < rows; r++) {
-            double f = a[r * cols + c];
-            if (r == rank || f == 0)
-                continue;
-            for (size_t j = 0; j < cols; j++)
-                a[r * cols + j] -= f * a[rank * cols + j];
-        }
-        pivot[rank++] = c;
-    }
-    return rank;
-}
-
-/* The fast subsystem: species, stoichiometry, moieties, independent reactions. */
-static int fast_setup(tc_sbml_sim *s, const tc_sbml_model *m)
-{
-    fast_sub *f = &s->fast;
-    size_t nfast = 0, cap = 0;
-    const tc_sbml_reaction **fr = NULL;
-    for (size_t i = 0; i < m->nreactions; i++)
-        if (flag(m->reactions[i].fast, false)) {
-            TC_GROW(fr, cap, nfast + 1);
-            fr[nfast++] = &m->reactions[i];
-        }
-    if (!nfast)
-        return 0;
-    int rc = 0;
-    cap = 0;
-    for (size_t i = 0; i < nfast && rc == 0; i++)
-        for (int list = 0; list < 2; list++) {
-            const tc_sbml_speciesref *refs = list ? fr[i]->products : fr[i]->reactants;
-            size_t n = list ? fr[i]->nproducts : fr[i]->nreactants;
-            for (size_t j = 0; j < n; j++) {
-                long k = find_sym(s, refs[j].species);
-                if (k < 0 || !s->syms[k].reacting || s->syms[k].fast)
-                    continue;
-                s->syms[k].fast = true;
-                s->syms[k].fast_index = (long)f->nspecies;
-                TC_GROW(f->species, cap, f->nspecies + 1);
-                f->species[f->nspecies++] = k;
-            }
-        }
-    size_t ns = f->nspecies;
-    /* N transposed: one row per fast reaction */
-    double *nt = tc_xcalloc(nfast * ns + 1, sizeof(double));
-    for (size_t i = 0; i < nfast && rc == 0; i++)
-        for (int list = 0; list < 2 && rc == 0; list++) {
-            const tc_sbml_speciesref *refs = list ? fr[i]->products : fr[i]->reactants;
-            size_t n = list ? fr[i]->nproducts : fr[i]->nreactants;
-            for (size_t j = 0; j < n; j++) {
-                long k = find_sym(s, refs[j].species);
-                if (k < 0 || !s->syms[k].fast)
-                    continue;
-                long sk = find_sym(s, refs[j].b.id);
-                bool variable = refs[j].stoichiometry_math.expr ||
-                                (sk >= 0 && s->syms[sk].type == SYM_SREF &&
-                                 (!s->syms[sk].constant || s->syms[sk].ia ||
-                                  s->syms[sk].assign || s->syms[sk].rate));
-                if (variable) {
-                    rc = tc_error_set(TC_EUSAGE, "%s:%ld: not supported: fast reaction '%s' "
-                                      "with a stoichiometry that is computed",
-                                      s->file, fr[i]->b.line, fr[i]->b.id ? fr[i]->b.id : "");
-                    break;
-                }
-                double v = refs[j].stoichiometry.set ? refs[j].stoichiometry.v : 1.0;
-                /* the conversion factor scales the species' change, as for slow reactions */
-                const tc_sbml_species *sp = s->syms[k].obj;
-                const char *cf = sp->conversion_factor ? sp->conversion_factor
-                                                       : m->conversion_factor;
-                if (cf) {
-                    long c = find_sym(s, cf);
-                    const sym *cs = c >= 0 ? &s->syms[c] : NULL;
-                    if (!cs || cs->type != SYM_PARAMETER || !cs->constant || cs->ia ||
-                        !((const tc_sbml_parameter *)cs->obj)->value.set) {
-                        rc = tc_error_set(TC_EUSAGE, "%s:%ld: not supported: fast reaction "
-                                          "'%s' with a conversion factor that is computed",
-                                          s->file, fr[i]->b.line,
-                                          fr[i]->b.id ? fr[i]->b.id : "");
-                        break;
-                    }
-                    v *= ((const tc_sbml_parameter *)cs->obj)->value.v;
-                }
-                nt[i * ns + (size_t)s->syms[k].fast_index] += list ? v : -v;
-            }
-        }
-    for (size_t i = 0; i < ns && rc == 0; i++) {
-        const sym *x = &s->syms[f->species[i]];
-        if (!x->hosu && !fixed_size(s, x))
-            rc = tc_error_set(TC_EUSAGE, "%s:%ld: not supported: species '%s' in a fast "
-                              "reaction, in a compartment whose size changes",
-                              s->file, x->line, x->id);
-    }
-    if (rc == 0) {
-        /* independent fast reactions: those that raise the rank in turn */
-        double *a = tc_xcalloc(nfast * ns + 1, sizeof(double));
-        size_t *piv = tc_xcalloc(nfast + ns + 1, sizeof(size_t));
-        f->rates = tc_xcalloc(nfast, sizeof(long));
-        size_t rank = 0;
-        for (size_t i = 0; i < nfast; i++) {
-            memcpy(a + rank * ns, nt + i * ns, ns * sizeof(double));
-            double *b = tc_xcalloc((rank + 1) * ns + 1, sizeof(double));
-            memcpy(b, a, (rank + 1) * ns * sizeof(double));
-            if (row_reduce(b, rank + 1, ns, piv) > rank) {
-                for (size_t k = 0; k < s->nsyms; k++)
-                    if (s->syms[k].type == SYM_REACTION && s->syms[k].obj == fr[i])
-                        f->rates[f->nrates++] = (long)k;
-                rank++;
-            }
-            free(b);
-        }
-        /* moieties: the null space of N^T, from its reduced row echelon form */
-        memcpy(a, nt, nfast * ns * sizeof(double));
-        size_t r = row_reduce(a, nfast, ns, piv);
-        f->nmoieties = ns - r;
-        f->L = tc_xcalloc(f->nmoieties * ns + 1, sizeof(double));
-        size_t q = 0;
-        for (size_t c = 0; c < ns; c++) {
-            bool is_pivot = false;
-            for (size_t i = 0; i < r; i++)
-                is_pivot = is_pivot || piv[i] == c;
-            if (is_pivot)
-                continue;
-            f->L[q * ns + c] = 1;
-            for (size_t i = 0; i < r; i++)
-                f->L[q * ns + piv[i]] = -a[i * ns + c];
-            q++;
-        }
-        free(a);
-        free(piv);
-    }
-    free(nt);
-    free(fr);
-    return rc;
-}
-
-static char *moiety_name(size_t i)
-{
-    return tc_xasprintf("fast moiety %zu", i + 1);
-}
-
-static int fast_declare(tc_sbml_sim *s)
-{
-    for (size_t i = 0; i < s->fast.nmoieties; i++) {
-        char *name = moiety_name(i);
-        int rc = tc_model_add_variable(s->model, name, TC_VAR_STATE, NAN, NULL,
-                                       origin(s, 0, NULL));
-        free(name);
-        if (rc != 0)
-            return fail_model(s);
-    }
-    return 0;
-}
-
-/* The amount of a fast species as an expression of its symbol. */
-static tc_expr *amount_of(const tc_sbml_sim *s, const sym *x)
-{
-    tc_expr *e = sym_expr(x->id);
-    return x->hosu ? e : binary(TC_EXPR_TIMES, e, size_of(s, x));
-}
-
-static int fast_equations(tc_sbml_sim *s)
-{
-    const fast_sub *f = &s->fast;
-    size_t ns = f->nspecies;
-    for (size_t i = 0; i < f->nmoieties; i++) {
-        char *name = moiety_name(i);
-        tc_expr *total = tc_expr_new(TC_EXPR_PLUS), *rate = tc_expr_new(TC_EXPR_PLUS);
-        tc_expr_add(rate, tc_expr_number(0));
-        for (size_t j = 0; j < ns; j++) {
-            double l = f->L[i * ns + j];
-            if (l == 0)
-                continue;
-            const sym *x = &s->syms[f->species[j]];
-            tc_expr_add(total, binary(TC_EXPR_TIMES, tc_expr_number(l), amount_of(s, x)));
-            if (x->change)
-                tc_expr_add(rate, binary(TC_EXPR_TIMES, tc_expr_number(l), tc_expr_copy(x->change)));
-        }
-        tc_origin o = origin(s, 0, name);
-        /* the moiety starts from the species' given values, before they equilibrate */
-        int rc = tc_model_add_initial_assignment(s->model, name, tc_expr_copy(total), o);
-        if (rc == 0)
-            rc = tc_model_add_rate(s->model, name, rate, o);
-        if (rc == 0)
-            rc = tc_model_add_algebraic(s->model, binary(TC_EXPR_MINUS, total, sym_expr(name)), o);
-        else
-            tc_expr_free(total);
-        free(name);
-        if (rc != 0)
-            return fail_model(s);
-    }
-    for (size_t i = 0; i < f->nrates; i++) {
-        const sym *r = &s->syms[f->rates[i]];
-        if (tc_model_add_algebraic(s->model, sym_expr(r->id), origin(s, r->line, r->id)) != 0)
             return fail_model(s);
     }
     return 0;
@@ -941,9 +1010,17 @@ void tc_sbml_sim_free(tc_sbml_sim *s)
 {
     if (!s)
         return;
+    size_t nfe = s->fast.nspecies * s->fast.nreactions;
+    for (size_t e = 0; s->fast.N && e < nfe; e++) {
+        tc_expr_free(s->fast.N[e]);
+        free(s->fast.names[e]);
+        tc_expr_free(s->fast.values[e]);
+    }
     free(s->fast.species);
-    free(s->fast.L);
-    free(s->fast.rates);
+    free(s->fast.reactions);
+    free(s->fast.N);
+    free(s->fast.names);
+    free(s->fast.values);
     tc_model_free(s->model);
     sim_free_syms(s);
     free(s->file);
@@ -1039,7 +1116,7 @@ int tc_sbml_sim_output(const tc_sbml_sim *s, const char *id, tc_sbml_form form,
     bool amount = form == TC_SBML_AMOUNT;
     if (amount == x->hosu)
         return 0;
-    if (amount && x->amount_path) {
+    if (amount && x->amount_path && !x->fast) {
         out->var = x->amount_name;
         return 0;
     }
