@@ -208,10 +208,8 @@ static int bdf_reset(void *st, double t, const double *y, const double *truth)
     memcpy(b->truth_cur, truth, b->ne * sizeof *truth);
     memcpy(b->D, y, n * sizeof *y);
     memcpy(b->Dint, y, n * sizeof *y);
-    if (n == 0) {
-        b->h = 0.0; /* the first slice is 1/64 of the way to tstop */
-        return 0;
-    }
+    if (n == 0)
+        return 0; /* b->h is the slice of bdf_advance, kept across restarts */
     if (rhs(b, t, y, b->f) != 0)
         return tc_solver_fail(TC_SOLVER_ENONFINITE, "right-hand side not finite at t=%.17g", t);
     double h = b->o.h_init > 0 ? b->o.h_init : initial_step(b, t, y, b->f, 1e300);
@@ -478,9 +476,15 @@ static int bdf_advance(void *st, double tstop, tc_step_out *out)
     size_t n = b->n;
     out->root = false;
     out->worst = -1;
-    if (n == 0) { /* nothing to integrate: advance in slices so events are still seen */
-        double span = tstop - b->t, h = fmin(span, fmax(b->h, span / 64));
-        b->h = h;
+    if (n == 0) {
+        /* nothing to integrate: advance in slices so events are still seen. A slice
+         * is a 64th of the longest stretch ahead met so far; an event restart keeps
+         * it, so reaching an event scheduled shortly after costs one step, not 64 */
+        double span = tstop - b->t;
+        b->h = fmax(b->h, span / 64);
+        if (b->o.h_max > 0)
+            b->h = fmin(b->h, b->o.h_max);
+        double h = fmin(span, b->h);
         b->t_old = b->t;
         b->t = b->t_int = h == span ? tstop : b->t + h;
         out->t = b->t;

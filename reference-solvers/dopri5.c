@@ -132,10 +132,8 @@ static int dp5_reset(void *st, double t, const double *y, const double *truth)
     memcpy(p->r1, y, n * sizeof *y);
     memset(p->r2, 0, n * sizeof *y);
     memcpy(p->truth_cur, truth, p->ne * sizeof *truth);
-    if (n == 0) {
-        p->h = 0.0; /* the first slice is 1/64 of the way to tstop */
-        return 0;
-    }
+    if (n == 0)
+        return 0; /* p->h is the slice of dp5_advance, kept across restarts */
     if (f(p, t, y, p->k1) != 0)
         return tc_solver_fail(TC_SOLVER_ENONFINITE, "right-hand side not finite at t=%.17g", t);
     double h = p->o.h_init > 0 ? p->o.h_init : initial_step(p);
@@ -307,9 +305,13 @@ static int dp5_advance(void *st, double tstop, tc_step_out *out)
     size_t n = p->n;
     out->root = false;
     out->worst = -1;
-    if (n == 0) { /* nothing to integrate: advance in slices so events are still seen */
-        double span = tstop - p->t, h = fmin(span, fmax(p->h, span / 64));
-        p->h = h;
+    if (n == 0) {
+        /* nothing to integrate: slices as in bdf.c, kept across event restarts */
+        double span = tstop - p->t;
+        p->h = fmax(p->h, span / 64);
+        if (p->o.h_max > 0)
+            p->h = fmin(p->h, p->o.h_max);
+        double h = fmin(span, p->h);
         p->t_old = p->t;
         p->t = h == span ? tstop : p->t + h;
         p->h_last = h;

@@ -171,6 +171,9 @@ typedef struct tc_history {
     size_t n, cap;
     double t0;
     double *y0;
+    size_t np;    /* parameters that events change: constant between recorded points */
+    size_t *pvar; /* their model variable indexes */
+    double *p;    /* n x np: their values at each point */
 } tc_history;
 
 struct tc_system {
@@ -229,7 +232,8 @@ bool tc_system_relation_crossing(tc_system *sys, void (*interp)(void *, double, 
                                  void *st, double ta, double tb, const double *rel_a,
                                  const double *rel_b, const double *truth, double *y,
                                  double *t_out, double *truth_out, double *ind_out);
-/* Record an accepted point for delayed expressions (no-op without DELAY). */
+/* Record an accepted point for delayed expressions (no-op without DELAY): the
+ * states y, their rates f, and the event-changed parameters from the current v. */
 void tc_system_history_add(tc_system *sys, double t, const double *y, const double *f);
 void tc_system_history_reset(tc_system *sys, double t0, const double *y0);
 

@@ -46,6 +46,17 @@ typedef struct sim {
     long instant_events; /* executions at that time: a cascade */
 } sim;
 
+/* The generator's state from the seed: one round of splitmix64, so that nearby
+ * seeds (1, 2, 3 ...) start far apart; never 0, where xorshift would stay. */
+static uint64_t seed_state(uint64_t seed)
+{
+    uint64_t z = seed + 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    return z ? z : 0x9e3779b97f4a7c15ull;
+}
+
 static uint64_t next_random(sim *s)
 {
     /* xorshift64*: deterministic for a given seed */
@@ -53,6 +64,17 @@ static uint64_t next_random(sim *s)
     s->rng ^= s->rng << 25;
     s->rng ^= s->rng >> 27;
     return s->rng * 2685821657736338717ull;
+}
+
+/* Uniform in [0, n) for n >= 1, from the generator's upper 32 bits (its best ones;
+ * the lowest bits of xorshift64* are the weakest): floor(u n / 2^32), whose bias is
+ * below n / 2^32. */
+static size_t random_below(sim *s, size_t n)
+{
+    uint64_t u = next_random(s) >> 32;
+    if (n > UINT32_MAX)
+        n = UINT32_MAX;
+    return (size_t)((u * (uint64_t)n) >> 32);
 }
 
 static double now_seconds(void)
@@ -170,7 +192,7 @@ static int process_events(sim *s, double t)
         }
         /* pick among the ties, ordered by when they were scheduled, with the
          * seeded generator: the same seed gives the same order */
-        size_t pick = nbest > 1 ? (size_t)(next_random(s) % nbest) : 0, chosen = 0;
+        size_t pick = nbest > 1 ? random_below(s, nbest) : 0, chosen = 0;
         long chosen_seq = -1;
         for (size_t k = 0; k <= pick; k++) {
             /* the k-th smallest sequence number among the ties */
@@ -456,8 +478,7 @@ static int run(tc_system *sys, const tc_sim_options *o, bool steady, tc_sim_resu
     const tc_integrator *in =
         o->method == TC_METHOD_BDF ? &tc_bdf_integrator : &tc_dopri5_integrator;
     void *st = NULL;
-    sim s = {.sys = sys, .o = o, .rng = o->seed ? o->seed : 0x9e3779b97f4a7c15ull,
-             .instant = NAN};
+    sim s = {.sys = sys, .o = o, .rng = seed_state(o->seed), .instant = NAN};
     s.r = result_new(sys, nout);
     *out = s.r;
     s.y = tc_solv_alloc((n + 1) * sizeof(double));
@@ -559,6 +580,10 @@ static int run(tc_system *sys, const tc_sim_options *o, bool steady, tc_sim_resu
         t = so.t;
         in->interp(st, t, s.y);
         if (due) {
+            /* the point before the events too: the past values then jump at t rather
+             * than being blended into the step that led there */
+            if (sys->ndelayed && tc_system_rhs(sys, t, s.y, s.f) == 0)
+                tc_system_history_add(sys, t, s.y, s.f);
             if ((rc = process_events(&s, t)) < 0) {
                 rc = fail(&s, rc, t, -1, in, st);
                 goto done;

@@ -754,6 +754,18 @@ int tc_system_new(tc_system **out, const tc_model *m)
         sys->scratch[k] = tc_solv_alloc((sys->nslots + sys->nstates) * sizeof(double));
     sys->algbuf = tc_solv_alloc((3 * sys->nalg + sys->nalg * sys->nalg + 1) * sizeof(double));
     sys->hist.y0 = tc_solv_alloc((sys->nstates + 1) * sizeof(double));
+    if (sys->ndelayed) {
+        /* parameters set by events: a delayed expression sees their past values */
+        bool *set = tc_solv_alloc((sys->nvars + 1) * sizeof *set);
+        for (size_t k = 0; k < sys->nevents; k++)
+            for (size_t a = 0; a < sys->events[k].nassigns; a++)
+                set[sys->events[k].assign_var[a]] = true;
+        sys->hist.pvar = tc_solv_alloc((sys->nvars + 1) * sizeof *sys->hist.pvar);
+        for (size_t i = 0; i < sys->nvars; i++)
+            if (set[i] && sys->kinds[i] == TC_VAR_PARAMETER)
+                sys->hist.pvar[sys->hist.np++] = i;
+        free(set);
+    }
     sys->rel_work = tc_solv_alloc((3 * sys->nrel + 1) * sizeof(double));
     free(defs);
     free(order);
@@ -825,6 +837,8 @@ void tc_system_free(tc_system *sys)
     free(sys->hist.y);
     free(sys->hist.f);
     free(sys->hist.y0);
+    free(sys->hist.pvar);
+    free(sys->hist.p);
     free(sys);
 }
 
@@ -1168,38 +1182,59 @@ void tc_system_history_add(tc_system *sys, double t, const double *y, const doub
         h->t = tc_solv_realloc(h->t, h->cap * sizeof *h->t);
         h->y = tc_solv_realloc(h->y, h->cap * n * sizeof *h->y + 1);
         h->f = tc_solv_realloc(h->f, h->cap * n * sizeof *h->f + 1);
+        h->p = tc_solv_realloc(h->p, h->cap * h->np * sizeof *h->p + 1);
     }
     h->t[h->n] = t;
     memcpy(h->y + h->n * n, y, n * sizeof *y);
     memcpy(h->f + h->n * n, f, n * sizeof *f);
+    for (size_t j = 0; j < h->np; j++)
+        h->p[h->n * h->np + j] = sys->v[1 + h->pvar[j]];
     h->n++;
 }
 
-/* States at time tq from the history: initial values before t0, cubic Hermite
- * between recorded points, linear extrapolation past the last one. */
-static void history_at(const tc_system *sys, double tq, double *y)
+/* The last recorded point at or before tq (at an event, the point after it); 0 when
+ * tq is before the first. The history must not be empty. */
+static size_t history_find(const tc_history *h, double tq)
 {
-    const tc_history *h = &sys->hist;
-    size_t n = sys->nstates;
-    if (h->n == 0 || tq <= h->t[0]) {
-        memcpy(y, h->n && tq >= h->t[0] ? h->y : h->y0, n * sizeof *y);
-        return;
-    }
-    size_t last = h->n - 1;
-    if (tq >= h->t[last]) {
-        for (size_t i = 0; i < n; i++)
-            y[i] = h->y[last * n + i] + (tq - h->t[last]) * h->f[last * n + i];
-        return;
-    }
-    /* last index with t[k] <= tq (duplicates at an event: the later one) */
-    size_t lo = 0, hi = last;
+    size_t lo = 0, hi = h->n; /* t[lo] <= tq < t[hi], with t[n] taken as +inf */
+    if (!(tq >= h->t[0]))
+        return 0;
     while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
+        size_t mid = lo + (hi - lo) / 2;
         if (h->t[mid] <= tq)
             lo = mid;
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* States at time tq from the history (initial values before t0, cubic Hermite
+ * between recorded points, linear extrapolation past the last one) into y, and the
+ * event-changed parameters into the slots w: their values at the last point at or
+ * before tq, the first point's before it; w keeps the current ones while nothing is
+ * recorded. */
+static void history_at(const tc_system *sys, double tq, double *y, double *w)
+{
+    const tc_history *h = &sys->hist;
+    size_t n = sys->nstates;
+    if (h->n == 0) {
+        memcpy(y, h->y0, n * sizeof *y);
+        return;
+    }
+    size_t lo = history_find(h, tq), last = h->n - 1;
+    for (size_t j = 0; j < h->np; j++)
+        w[1 + h->pvar[j]] = h->p[lo * h->np + j];
+    if (tq <= h->t[0]) {
+        memcpy(y, tq >= h->t[0] ? h->y : h->y0, n * sizeof *y);
+        return;
+    }
+    if (lo == last) {
+        for (size_t i = 0; i < n; i++)
+            y[i] = h->y[last * n + i] + (tq - h->t[last]) * h->f[last * n + i];
+        return;
+    }
+    size_t hi = lo + 1;
     double t0 = h->t[lo], dt = h->t[hi] - t0;
     if (dt <= 0) {
         memcpy(y, h->y + hi * n, n * sizeof *y);
@@ -1234,7 +1269,7 @@ double tc_system_delayed(tc_system *sys, int d, double t, double tau)
     memcpy(w, sys->v, sys->nslots * sizeof *w);
     w[0] = t - tau;
     double *ys = w + sys->nslots;
-    history_at(sys, t - tau, ys);
+    history_at(sys, t - tau, ys, w);
     for (size_t i = 0; i < sys->nstates; i++)
         w[1 + sys->state_var[i]] = ys[i];
     sys->delay_depth++;

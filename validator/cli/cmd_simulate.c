@@ -2,6 +2,7 @@
  * write it as CSV. */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@ static const tc_cli_option options[] = {
     {"method", 0, "METHOD", "bdf (default, stiff problems) or rk45 (Dormand-Prince)"},
     {"max-steps", 0, "N", "integrator step limit over the run (default 500000)"},
     {"max-seconds", 0, "S", "wall-time limit of the run in seconds (default 300)"},
+    {"seed", 0, "N", "seed for the order of simultaneous events of equal priority (default 1)"},
     {"output", 'o', "FILE", "write the CSV to FILE instead of standard output"},
     {0},
 };
@@ -40,6 +42,7 @@ enum {
     OPT_METHOD,
     OPT_MAX_STEPS,
     OPT_MAX_SECONDS,
+    OPT_SEED,
     OPT_OUTPUT
 };
 
@@ -50,6 +53,7 @@ typedef struct sim_args {
     bool have_end, have_steps;
     const char *vars, *amounts, *concs, *output;
     tc_method method;
+    uint64_t seed;
 } sim_args;
 
 static int number(const sim_args *a, const char *opt, const char *arg, double *out)
@@ -119,6 +123,17 @@ static int on_option(void *ctx, int index, const char *arg)
             return TC_EXIT_USAGE;
         return a->max_seconds > 0 ? 0
                                   : tc_cli_usage_error(a->cmd, "--max-seconds must be positive");
+    case OPT_SEED: {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(arg, &end, 10);
+        if (end == arg || *end || errno || arg[strspn(arg, " \t")] == '-')
+            return tc_cli_usage_error(a->cmd,
+                                      "--seed needs a whole number from 0 to %llu, not '%s'",
+                                      (unsigned long long)UINT64_MAX, arg);
+        a->seed = (uint64_t)v;
+        return 0;
+    }
     case OPT_OUTPUT:
         a->output = arg;
         return 0;
@@ -215,7 +230,8 @@ static int run(const tc_cli_command *cmd, int argc, char **argv)
                   .rtol = 1e-8,
                   .max_steps = 500000,
                   .max_seconds = 300,
-                  .method = TC_METHOD_BDF};
+                  .method = TC_METHOD_BDF,
+                  .seed = 1};
     /* options may come before and after MODEL */
     const char *path = NULL;
     int base = 0;
@@ -329,6 +345,7 @@ static int run(const tc_cli_command *cmd, int argc, char **argv)
     opt.rtol = a.rtol;
     opt.max_steps = a.max_steps;
     opt.max_wall_seconds = a.max_seconds;
+    opt.seed = a.seed;
     int rc = tc_simulate(sys, &opt, &res);
     if (!res) {
         fprintf(stderr, "twincheck simulate: %s\n", tc_solver_error());
