@@ -399,6 +399,62 @@ START_TEST(test_cli_exit_statuses)
 }
 END_TEST
 
+/* Two events at t >= 1 with the same priority, one setting p to 1, the other to 2:
+ * the one executed last decides p. */
+#define TIED_EVENT(id, value)                                                                      \
+    "<event id=\"" id "\" useValuesFromTriggerTime=\"true\">"                                      \
+    "<trigger initialValue=\"false\" persistent=\"true\">" MATH "<apply><geq/>" TIME CN("1")       \
+    "</apply></math></trigger><priority>" MATH CN("1") "</math></priority>"                        \
+    "<listOfEventAssignments><eventAssignment variable=\"p\">" MATH CN(value)                      \
+    "</math></eventAssignment></listOfEventAssignments></event>"
+static const char tied[] = HEAD "<model id=\"m\"><listOfParameters>"
+                                "<parameter id=\"p\" value=\"0\" constant=\"false\"/>"
+                                "</listOfParameters><listOfEvents>" TIED_EVENT("one", "1")
+                                    TIED_EVENT("two", "2") "</listOfEvents></model></sbml>\n";
+
+/* p at t = 2 with --seed `seed` (NULL: none given). */
+static int tied_p(const char *path, const char *seed)
+{
+    char *out = NULL;
+    int st = seed ? tc_test_run(&out, "simulate", path, "--end", "2", "--steps", "1", "--vars", "p",
+                                "--seed", seed, NULL)
+                  : tc_test_run(&out, "simulate", path, "--end", "2", "--steps", "1", "--vars", "p",
+                                NULL);
+    ck_assert_int_eq(st, 0);
+    ck_assert_str_eq(strtok(out, "\n"), "time,p");
+    ck_assert_str_eq(strtok(NULL, "\n"), "0,0");
+    const char *last = strtok(NULL, "\n");
+    int p = strcmp(last, "2,1") == 0 ? 1 : strcmp(last, "2,2") == 0 ? 2 : -1;
+    ck_assert_msg(p > 0, "last row '%s'", last);
+    free(out);
+    return p;
+}
+
+START_TEST(test_cli_seed)
+{
+    char *path = write_temp(tied), *out = NULL, *cmd = NULL;
+    bool seen[3] = {false};
+    char seed[24];
+    for (int k = 0; k < 12; k++) {
+        snprintf(seed, sizeof seed, "%d", k);
+        int p = tied_p(path, seed);
+        ck_assert_int_eq(tied_p(path, seed), p); /* reproducible */
+        seen[p] = true;
+    }
+    ck_assert_msg(seen[1] && seen[2], "twelve seeds ordered the tie the same way");
+    ck_assert_int_eq(tied_p(path, NULL), tied_p(path, "1")); /* the default seed is 1 */
+    ck_assert_int_ge(tied_p(path, "18446744073709551615"), 1);
+    cmd = tc_xasprintf("%s simulate %s --end 2 --steps 1 --seed -1 2>&1", tc_test_binary(), path);
+    ck_assert_int_eq(run_shell(&out, cmd), 2);
+    ck_assert_ptr_nonnull(
+        strstr(out, "--seed needs a whole number from 0 to 18446744073709551615, not '-1'"));
+    free(out);
+    free(cmd);
+    unlink(path);
+    free(path);
+}
+END_TEST
+
 Suite *simulate_suite(void)
 {
     Suite *s = suite_create("simulate");
@@ -416,6 +472,7 @@ Suite *simulate_suite(void)
     tcase_set_timeout(cli, 60);
     tcase_add_test(cli, test_cli_csv);
     tcase_add_test(cli, test_cli_exit_statuses);
+    tcase_add_test(cli, test_cli_seed);
     suite_add_tcase(s, cli);
     return s;
 }

@@ -229,6 +229,162 @@ START_TEST(test_event_priorities_and_seeded_ties)
 }
 END_TEST
 
+/* Three events at t = 1 with equal priorities, each appending its digit to q: the
+ * final q spells the order they executed in (123, 132, ... 321). */
+static tc_system *three_ties(tc_model **m)
+{
+    *m = tc_model_new();
+    tsv_var(*m, "q", TC_VAR_PARAMETER, 0.0, 1);
+    const char *ids[] = {"A", "B", "C"}, *rhs[] = {"10 * q + 1", "10 * q + 2", "10 * q + 3"};
+    for (int k = 0; k < 3; k++) {
+        size_t ev = add_event(*m, ids[k], "time >= 1", 2 + k,
+                              (tc_event_spec){.priority = tc_expr_number(7), .persistent = true});
+        add_assign(*m, ev, "q", rhs[k]);
+    }
+    tc_system *sys = NULL;
+    ck_assert_msg(tc_system_new(&sys, *m) == 0, "%s", tc_solver_error());
+    return sys;
+}
+
+static int tie_order(tc_system *sys, uint64_t seed, tc_method method)
+{
+    tc_sim_options o = TC_SIM_OPTIONS_INIT;
+    o.method = method;
+    o.t1 = 2;
+    o.n_steps = 1;
+    o.seed = seed;
+    tc_sim_result *r = NULL;
+    ck_assert_int_eq(tc_simulate(sys, &o, &r), 0);
+    ck_assert_int_eq(tc_sim_result_stats(r)->events_fired, 3);
+    int q = (int)tsv_last(r, "q");
+    tc_sim_result_free(r);
+    return q;
+}
+
+START_TEST(test_event_ties_uniform_over_seeds)
+{
+    tc_method me = (tc_method)_i;
+    tc_model *m = NULL;
+    tc_system *sys = three_ties(&m);
+    const int orders[6] = {123, 132, 213, 231, 312, 321};
+    int count[6] = {0};
+    const int runs = 300;
+    for (int seed = 0; seed < runs; seed++) {
+        int q = tie_order(sys, (uint64_t)seed, me);
+        int which = -1;
+        for (int k = 0; k < 6; k++)
+            if (q == orders[k])
+                which = k;
+        ck_assert_msg(which >= 0, "seed %d: q = %d is no order of three events", seed, q);
+        count[which]++;
+        /* reproducible: the same seed on the same (reused) system, the same order */
+        ck_assert_int_eq(tie_order(sys, (uint64_t)seed, me), q);
+    }
+    /* every order is reachable, none favoured: 50 expected of each, and with a fair
+     * choice each count lies in [25, 75] with probability above 0.9999 */
+    for (int k = 0; k < 6; k++)
+        ck_assert_msg(count[k] >= 25 && count[k] <= 75, "order %d came %d times in %d runs",
+                      orders[k], count[k], runs);
+    /* the default options' seed is 1 */
+    tc_sim_options d = TC_SIM_OPTIONS_INIT;
+    ck_assert_uint_eq(d.seed, 1);
+    tc_system_free(sys);
+    tc_model_free(m);
+}
+END_TEST
+
+/* Two events with the same trigger, priority and delay, each disabling the other
+ * when it executes (non-persistent): every 0.01 one of them fires, chosen at random,
+ * and counts in Q or R (as in SBML Test Suite cases 01590 and 01593). */
+static tc_model *alternating(void)
+{
+    tc_model *m = tc_model_new();
+    tsv_var(m, "Q", TC_VAR_PARAMETER, 0.0, 1);
+    tsv_var(m, "R", TC_VAR_PARAMETER, 0.0, 2);
+    tsv_var(m, "reset", TC_VAR_PARAMETER, 0.0, 3);
+    const char *ids[] = {"Qinc", "Rinc"}, *vars[] = {"Q", "R"}, *rhs[] = {"Q + 1", "R + 1"};
+    for (int k = 0; k < 2; k++) {
+        size_t ev = add_event(m, ids[k], "time - reset >= 0.005", 4 + k,
+                              (tc_event_spec){.delay = tsv_expr("0.005"),
+                                              .priority = tc_expr_number(1),
+                                              .persistent = false});
+        add_assign(m, ev, "reset", "time");
+        add_assign(m, ev, vars[k], rhs[k]);
+    }
+    return m;
+}
+
+START_TEST(test_alternating_events_balanced_and_cheap)
+{
+    tc_model *m = alternating();
+    tc_system *sys = NULL;
+    ck_assert_int_eq(tc_system_new(&sys, m), 0);
+    tc_sim_options o = TC_SIM_OPTIONS_INIT;
+    o.method = (tc_method)_i;
+    o.t1 = 20.005; /* events at 0.01, 0.02, ... 20.00 */
+    o.n_steps = 4;
+    o.rtol = 1e-9;
+    o.atol = 1e-14;
+    double first_q = -1;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        o.seed = seed;
+        tc_sim_result *r = NULL;
+        ck_assert_msg(tc_simulate(sys, &o, &r) == 0, "%s", tc_sim_result_message(r));
+        double q = tsv_last(r, "Q"), rr = tsv_last(r, "R");
+        const tc_sim_stats *st = tc_sim_result_stats(r);
+        /* exactly one of the two each time, and the last at 20.00 */
+        ck_assert_double_eq(q + rr, 2000);
+        ck_assert_int_eq(st->events_fired, 2000);
+        ck_assert_double_eq_tol(tsv_last(r, "reset"), 20.0, 1e-9);
+        /* 500 by t = 5.00125 (row 1): the first one is at 0.01 */
+        ck_assert_double_eq(tsv_val(r, 1, "Q") + tsv_val(r, 1, "R"), 500);
+        /* a fair coin: |Q - R| is about sqrt(2000) = 45; 200 is 4.5 standard deviations */
+        ck_assert_msg(fabs(q - rr) < 200, "seed %llu: Q %g, R %g", (unsigned long long)seed, q, rr);
+        /* an event restart costs a step to the trigger and one to the delayed execution
+         * (the slices of a model without states are not restarted: 64 steps each) */
+        ck_assert_msg(st->steps <= 2 * 2000 + 10, "seed %llu: %ld steps for 2000 events",
+                      (unsigned long long)seed, st->steps);
+        if (seed == 1)
+            first_q = q;
+        else if (q != first_q)
+            first_q = -2; /* another seed, another sequence */
+        tc_sim_result_free(r);
+    }
+    ck_assert_msg(first_q == -2, "three seeds gave the same sequence");
+    tc_system_free(sys);
+    tc_model_free(m);
+}
+END_TEST
+
+START_TEST(test_delay_sees_event_changed_values)
+{
+    /* p jumps from 0 to 5 and x (x' = 1) from t back to 0 at t = 1; half a time unit
+     * later the delayed values still see the old ones */
+    tc_model *m = tc_model_new();
+    tsv_var(m, "p", TC_VAR_PARAMETER, 0.0, 1);
+    tsv_var(m, "x", TC_VAR_STATE, 0.0, 2);
+    tsv_rate(m, "x", "1", 2);
+    tsv_var(m, "dp", TC_VAR_ASSIGNED, 0.0, 3);
+    tsv_assign(m, "dp", "delay(p, 0.5)", 3);
+    tsv_var(m, "dx", TC_VAR_ASSIGNED, 0.0, 4);
+    tsv_assign(m, "dx", "delay(x, 0.5)", 4);
+    size_t ev = add_event(m, "jump", "time >= 1", 5, (tc_event_spec){.persistent = true});
+    add_assign(m, ev, "p", "5");
+    add_assign(m, ev, "x", "0");
+    tc_sim_result *r = tsv_run(m, (tc_method)_i, 1e-9, 1e-12, 2.0, 8);
+    /* rows every 0.25: t = 1.25 looks back to 0.75, t = 1.75 to 1.25 */
+    ck_assert_double_eq(tsv_val(r, 4, "dp"), 0.0);            /* t = 1 */
+    ck_assert_double_eq(tsv_val(r, 5, "dp"), 0.0);            /* t = 1.25 */
+    ck_assert_double_eq_tol(tsv_val(r, 5, "dx"), 0.75, 1e-7); /* before the jump */
+    ck_assert_double_eq(tsv_val(r, 6, "dp"), 5.0);            /* t = 1.5 */
+    ck_assert_double_eq(tsv_val(r, 7, "dp"), 5.0);            /* t = 1.75 */
+    ck_assert_double_eq_tol(tsv_val(r, 7, "dx"), 0.25, 1e-7); /* after it */
+    ck_assert_double_eq_tol(tsv_val(r, 7, "x"), 0.75, 1e-7);
+    tc_sim_result_free(r);
+    tc_model_free(m);
+}
+END_TEST
+
 START_TEST(test_event_initial_value)
 {
     for (int initial = 0; initial <= 1; initial++) {
@@ -426,6 +582,9 @@ Suite *solvers_events_suite(void)
     tcase_add_loop_test(tc, test_event_delay_and_values_from_trigger_time, 0, 2);
     tcase_add_loop_test(tc, test_event_persistence, 0, 2);
     tcase_add_loop_test(tc, test_event_priorities_and_seeded_ties, 0, 2);
+    tcase_add_loop_test(tc, test_event_ties_uniform_over_seeds, 0, 2);
+    tcase_add_loop_test(tc, test_alternating_events_balanced_and_cheap, 0, 2);
+    tcase_add_loop_test(tc, test_delay_sees_event_changed_values, 0, 2);
     tcase_add_loop_test(tc, test_event_initial_value, 0, 2);
     tcase_add_loop_test(tc, test_assignments_reevaluated_after_event, 0, 2);
     tcase_add_test(tc, test_cycle_named);
