@@ -281,7 +281,7 @@ START_TEST(test_event_ties_uniform_over_seeds)
         ck_assert_int_eq(tie_order(sys, (uint64_t)seed, me), q);
     }
     /* every order is reachable, none favoured: 50 expected of each, and with a fair
-     * choice each count lies in [25, 75] with probability above 0.9999 */
+     * choice all six counts lie in [25, 75] with probability 0.9994 */
     for (int k = 0; k < 6; k++)
         ck_assert_msg(count[k] >= 25 && count[k] <= 75, "order %d came %d times in %d runs",
                       orders[k], count[k], runs);
@@ -341,7 +341,7 @@ START_TEST(test_alternating_events_balanced_and_cheap)
         /* a fair coin: |Q - R| is about sqrt(2000) = 45; 200 is 4.5 standard deviations */
         ck_assert_msg(fabs(q - rr) < 200, "seed %llu: Q %g, R %g", (unsigned long long)seed, q, rr);
         /* an event restart costs a step to the trigger and one to the delayed execution
-         * (the slices of a model without states are not restarted: 64 steps each) */
+         * (a model without states keeps its slice across restarts, not 64 slices of 0.005) */
         ck_assert_msg(st->steps <= 2 * 2000 + 10, "seed %llu: %ld steps for 2000 events",
                       (unsigned long long)seed, st->steps);
         if (seed == 1)
