@@ -166,8 +166,12 @@ static void unit_position(const units *u, size_t at, long *line, long *column)
  * scan skip a real tag. Returns the unit offset of the first tag over the limit,
  * or SIZE_MAX.
  */
+static size_t find_long_tag_bytes(const unsigned char *p, size_t n, size_t *count);
+
 static size_t find_long_tag(const units *u, size_t *count)
 {
+    if (u->width == 1)
+        return find_long_tag_bytes(u->p, u->n, count);
     for (size_t i = 0; i < u->n; i++) {
         if (unit_at(u, i) != '<' || i + 1 >= u->n)
             continue;
@@ -197,6 +201,49 @@ static size_t find_long_tag(const units *u, size_t *count)
             return i;
         }
         i = j - 1;
+    }
+    return SIZE_MAX;
+}
+
+/* The same scan over bytes, the common case, read directly and with the text
+ * between tags skipped by memchr: it runs over every document before parsing. */
+static size_t find_long_tag_bytes(const unsigned char *p, size_t n, size_t *count)
+{
+    size_t i = 0;
+    while (i + 1 < n) {
+        const unsigned char *lt = memchr(p + i, '<', n - i);
+        if (!lt)
+            break;
+        i = (size_t)(lt - p);
+        if (i + 1 >= n)
+            break;
+        if (p[i + 1] == '!' || p[i + 1] == '?') {
+            i++;
+            continue;
+        }
+        size_t eq = 0;
+        unsigned char quote = 0;
+        size_t j;
+        for (j = i + 1; j < n; j++) {
+            unsigned char ch = p[j];
+            if (ch == '<')
+                break;
+            if (quote) {
+                if (ch == quote)
+                    quote = 0;
+            } else if (ch == '"' || ch == '\'') {
+                quote = ch;
+            } else if (ch == '=') {
+                eq++;
+            } else if (ch == '>') {
+                break;
+            }
+        }
+        if (eq > MAX_ATTRIBUTES) {
+            *count = eq;
+            return i;
+        }
+        i = j;
     }
     return SIZE_MAX;
 }

@@ -77,8 +77,23 @@ static void on_xml_error(void *ctx, long line, long column, const char *message)
 }
 
 /* ---- attribute helpers ---- */
+/* Asked many times for every element, mostly for attributes it does not have: the
+ * common case (a value that is one text node, or no such attribute and no DTD that
+ * could supply a default) is answered here without libxml2 allocating a copy first;
+ * anything else goes through xmlGetNoNsProp, so the result is always the same. */
 char *sbml_attr(const xmlNode *n, const char *name)
 {
+    const xmlAttr *a = NULL;
+    if (n && n->type == XML_ELEMENT_NODE) {
+        for (a = n->properties; a; a = a->next)
+            if (!a->ns && a->name[0] == (xmlChar)name[0] &&
+                strcmp((const char *)a->name, name) == 0)
+                break;
+    }
+    if (a && a->children && !a->children->next && a->children->type == XML_TEXT_NODE)
+        return a->children->content ? tc_xstrdup((const char *)a->children->content) : NULL;
+    if (!a && n && n->type == XML_ELEMENT_NODE && !(n->doc && n->doc->intSubset))
+        return NULL;
     xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
     if (!v)
         return NULL;
@@ -109,9 +124,20 @@ static bool is_sbml_ns(const char *href)
     return false;
 }
 
+/* Asked for nearly every element by every rule family, while a document holds only a
+ * few namespace declarations: the answer is kept with each declaration, in the field
+ * libxml2 leaves to applications (it is zero in every xmlNs libxml2 creates, and an
+ * xmlNs never changes its href). A document is checked by one thread at a time. */
+static char ns_core, ns_other;
+
 bool sbml_is_sbml(const xmlNode *n)
 {
-    return n && n->type == XML_ELEMENT_NODE && n->ns && is_sbml_ns((const char *)n->ns->href);
+    if (!n || n->type != XML_ELEMENT_NODE || !n->ns)
+        return false;
+    xmlNs *ns = n->ns;
+    if (!ns->_private)
+        ns->_private = is_sbml_ns((const char *)ns->href) ? &ns_core : &ns_other;
+    return ns->_private == &ns_core;
 }
 
 bool sbml_is_math(const xmlNode *n)
