@@ -205,8 +205,12 @@ static size_t find_long_tag(const units *u, size_t *count)
     return SIZE_MAX;
 }
 
-/* The same scan over bytes, the common case, read directly and with the text
- * between tags skipped by memchr: it runs over every document before parsing. */
+/* The same scan over bytes, the common case. It runs over every document before
+ * parsing, so text between tags and quoted values are skipped with memchr and the
+ * rest of a tag with a table of the bytes that matter. */
+static const bool tag_byte[256] = {['<'] = true, ['>'] = true, ['='] = true, ['"'] = true,
+                                   ['\''] = true};
+
 static size_t find_long_tag_bytes(const unsigned char *p, size_t n, size_t *count)
 {
     size_t i = 0;
@@ -222,22 +226,26 @@ static size_t find_long_tag_bytes(const unsigned char *p, size_t n, size_t *coun
             continue;
         }
         size_t eq = 0;
-        unsigned char quote = 0;
-        size_t j;
-        for (j = i + 1; j < n; j++) {
-            unsigned char ch = p[j];
-            if (ch == '<')
+        size_t j = i + 1;
+        while (j < n) {
+            while (j < n && !tag_byte[p[j]])
+                j++;
+            if (j >= n || p[j] == '<' || p[j] == '>')
                 break;
-            if (quote) {
-                if (ch == quote)
-                    quote = 0;
-            } else if (ch == '"' || ch == '\'') {
-                quote = ch;
-            } else if (ch == '=') {
+            if (p[j] == '=') {
                 eq++;
-            } else if (ch == '>') {
+                j++;
+                continue;
+            }
+            /* a quoted value ends at its quote, but a '<' still starts a fresh count */
+            const unsigned char *q = memchr(p + j + 1, p[j], n - j - 1);
+            size_t end = q ? (size_t)(q - p) : n;
+            const unsigned char *stop = memchr(p + j + 1, '<', end - j - 1);
+            if (stop || !q) {
+                j = stop ? (size_t)(stop - p) : n;
                 break;
             }
+            j = end + 1;
         }
         if (eq > MAX_ATTRIBUTES) {
             *count = eq;
@@ -747,8 +755,11 @@ xmlDocPtr tc_xml_read_ex(const void *data, size_t len, const char *name,
     xmlStructuredErrorFunc saved_fn = xmlStructuredError;
     void *saved_ctx = xmlStructuredErrorContext;
     xmlSetStructuredErrorFunc(&r, on_structured_error);
-    /* No XML_PARSE_NOENT (no substitution), DTDLOAD, DTDATTR, DTDVALID or HUGE. */
-    int options = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR | XML_PARSE_BIG_LINES;
+    /* No XML_PARSE_NOENT (no substitution), DTDLOAD, DTDATTR, DTDVALID or HUGE.
+     * COMPACT keeps short text (most of it: indentation, numbers, names) inside the
+     * text node instead of a separate allocation; libxml2's tree functions know it. */
+    int options = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR |
+                  XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
     /* Read through callbacks rather than from memory: libxml2 2.9.14 keeps a
      * memory buffer unshrunk and fails long documents with "Huge input lookup". */
     source src = {data, len, 0};

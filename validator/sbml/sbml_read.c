@@ -76,23 +76,32 @@ static void on_xml_error(void *ctx, long line, long column, const char *message)
     (void)column;
 }
 
-/* ---- attribute helpers ---- */
-/* Asked many times for every element, mostly for attributes it does not have: the
- * common case (a value that is one text node, or no such attribute and no DTD that
- * could supply a default) is answered here without libxml2 allocating a copy first;
- * anything else goes through xmlGetNoNsProp, so the result is always the same. */
+/* ---- attribute helpers ----
+ * Asked many times for every element, mostly for attributes it does not have: the
+ * common cases (a value that is one text node, or no such attribute and no DTD that
+ * could supply a default) are answered here without libxml2 allocating a copy first;
+ * anything else goes through xmlGetNoNsProp and xmlHasNsProp, so the results are
+ * always theirs. */
+static const xmlAttr *attr_node(const xmlNode *n, const char *name)
+{
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (!a->ns && a->name[0] == (xmlChar)name[0] && strcmp((const char *)a->name, name) == 0)
+            return a;
+    return NULL;
+}
+
+/* Without a DTD, libxml2 has no attribute defaults to add to what is written. */
+static bool plain_element(const xmlNode *n)
+{
+    return n && n->type == XML_ELEMENT_NODE && !(n->doc && n->doc->intSubset);
+}
+
 char *sbml_attr(const xmlNode *n, const char *name)
 {
-    const xmlAttr *a = NULL;
-    if (n && n->type == XML_ELEMENT_NODE) {
-        for (a = n->properties; a; a = a->next)
-            if (!a->ns && a->name[0] == (xmlChar)name[0] &&
-                strcmp((const char *)a->name, name) == 0)
-                break;
-    }
+    const xmlAttr *a = n && n->type == XML_ELEMENT_NODE ? attr_node(n, name) : NULL;
     if (a && a->children && !a->children->next && a->children->type == XML_TEXT_NODE)
         return a->children->content ? tc_xstrdup((const char *)a->children->content) : NULL;
-    if (!a && n && n->type == XML_ELEMENT_NODE && !(n->doc && n->doc->intSubset))
+    if (!a && plain_element(n))
         return NULL;
     xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
     if (!v)
@@ -104,6 +113,8 @@ char *sbml_attr(const xmlNode *n, const char *name)
 
 bool sbml_has_attr(const xmlNode *n, const char *name)
 {
+    if (plain_element(n))
+        return attr_node(n, name) != NULL;
     return xmlHasNsProp(n, (const xmlChar *)name, NULL) != NULL;
 }
 

@@ -1,6 +1,7 @@
 /* SBO terms (sbml:107xx): an element's sboTerm should come from the branch of the
  * Systems Biology Ontology its rule names. The part of the ontology needed is data
  * (rules/sbml/sbo.tsv, embedded); a term it does not list is not judged. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,15 @@ static sbo_table load(void)
         p += n + (eol ? 1 : 0);
     }
     return t;
+}
+
+/* The table is the same for every document: read once, kept for the process. */
+static sbo_table table;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static void load_table(void)
+{
+    table = load();
 }
 
 /* 1: `term` is `root` or below it; 0: it is known and not; -1: unknown term. */
@@ -86,7 +96,8 @@ static void expect(sbo_check *s, const tc_sbml_base *b, const char *rule, int ro
 
 void sbml_check_sbo(sbml_ctx *c)
 {
-    sbo_check s = {c, load()};
+    pthread_once(&table_once, load_table);
+    sbo_check s = {c, table};
     const tc_sbml_model *m = c->m;
     const int MATH = 64, RATE = 1, PARAM = 2, ROLE = 3, FRAME = 4, PROCESS = 231, ENTITY = 236;
     expect(&s, &m->b, "sbml:10701", FRAME, PROCESS, "a modelling framework or an interaction");
@@ -160,6 +171,4 @@ void sbml_check_sbo(sbml_ctx *c)
             expect(&s, &tb, ct ? "sbml:10714" : "sbml:10715", ENTITY, -1, "a material entity");
         }
     }
-    free(s.t.term);
-    free(s.t.parent);
 }
