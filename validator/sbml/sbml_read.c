@@ -111,6 +111,20 @@ char *sbml_attr(const xmlNode *n, const char *name)
     return s;
 }
 
+/* The value as written, without a copy in the common case; otherwise a copy, which
+ * *owned then holds for the caller to free. */
+static const char *attr_view(const xmlNode *n, const char *name, char **owned)
+{
+    *owned = NULL;
+    const xmlAttr *a = n && n->type == XML_ELEMENT_NODE ? attr_node(n, name) : NULL;
+    if (a && a->children && !a->children->next && a->children->type == XML_TEXT_NODE)
+        return (const char *)a->children->content;
+    if (!a && plain_element(n))
+        return NULL;
+    *owned = sbml_attr(n, name);
+    return *owned;
+}
+
 bool sbml_has_attr(const xmlNode *n, const char *name)
 {
     if (plain_element(n))
@@ -195,10 +209,11 @@ static bool parse_double(const char *s, double *out)
 static tc_sbml_num num_attr(const xmlNode *n, const char *name)
 {
     tc_sbml_num r = {0, false};
-    char *s = sbml_attr(n, name);
+    char *owned;
+    const char *s = attr_view(n, name, &owned);
     if (s && parse_double(s, &r.v))
         r.set = true;
-    free(s);
+    free(owned);
     return r;
 }
 
@@ -213,7 +228,8 @@ static int level_number(tc_sbml_num n)
 
 static tc_sbml_bool bool_attr(const xmlNode *n, const char *name)
 {
-    char *s = sbml_attr(n, name);
+    char *owned;
+    const char *s = attr_view(n, name, &owned);
     tc_sbml_bool r = -1;
     if (s) {
         const char *t = s;
@@ -224,13 +240,14 @@ static tc_sbml_bool bool_attr(const xmlNode *n, const char *name)
         else if (strncmp(t, "false", 5) == 0 || strncmp(t, "0", 1) == 0)
             r = 0;
     }
-    free(s);
+    free(owned);
     return r;
 }
 
 static int sbo_attr(const xmlNode *n)
 {
-    char *s = sbml_attr(n, "sboTerm");
+    char *owned;
+    const char *s = attr_view(n, "sboTerm", &owned);
     int r = -1;
     if (s && strlen(s) == 11 && strncmp(s, "SBO:", 4) == 0) {
         r = 0;
@@ -242,7 +259,7 @@ static int sbo_attr(const xmlNode *n)
             r = r * 10 + (s[i] - '0');
         }
     }
-    free(s);
+    free(owned);
     return r;
 }
 

@@ -2,6 +2,8 @@
  * core element requires and allows, their types, and the children each element may
  * hold and how many. Level 3 names each of these with its own rule; for Levels 1
  * and 2 they are what the XML Schema requires (sbml:10103). */
+#include <assert.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,12 +194,44 @@ static inline bool same(const char *a, const char *b)
     return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
+/* The rows of the tables of this file (specs, typed, lists, once, needs_math, children)
+ * that name an element, in table order: every element is checked against every
+ * table, so the rows are grouped by name once per process (rows_for, after the last
+ * table) instead of each table being scanned for each element. */
+#define MAX_ROWS 16
+typedef struct elem_rows {
+    const elem_spec *spec; /* the first row of specs */
+    unsigned char typed[MAX_ROWS], ntyped;
+    unsigned char lists[MAX_ROWS], nlists;
+    unsigned char once[MAX_ROWS], nonce;
+    unsigned char needs_math[MAX_ROWS], nneeds_math;
+    unsigned char children[MAX_ROWS], nchildren;
+} elem_rows;
+
+static const elem_rows *rows_for(const char *name);
+
 static bool in_list(const char *list, const char *word)
 {
     size_t n = strlen(word);
     for (const char *p = strstr(list, word); p; p = strstr(p + 1, word))
         if (p[-1] == ' ' && p[n] == ' ')
             return true;
+    return false;
+}
+
+/* Is `word` one of the words of the space-separated `words`? */
+static bool is_word_of(const char *words, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = words; *p;) {
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && memcmp(p, word, n) == 0)
+            return true;
+        if (!e)
+            break;
+        p = e + 1;
+    }
     return false;
 }
 
@@ -242,7 +276,19 @@ static bool valid_int(const char *s)
 typedef struct walker {
     const sbml_out *o;
     int level, version;
+    const char *rows_name; /* the element name whose rows were asked for last */
+    const elem_rows *rows;
 } walker;
+
+/* The checks of one element ask for its rows in turn: the last answer is kept. */
+static const elem_rows *element_rows(walker *w, const char *name)
+{
+    if (w->rows_name != name) {
+        w->rows = rows_for(name);
+        w->rows_name = name;
+    }
+    return w->rows;
+}
 
 static const char *schema_rule(const walker *w, const char *l3rule)
 {
@@ -452,9 +498,9 @@ static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
 
 static void check_types(walker *w, const xmlNode *n)
 {
-    for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
-        if (!same(typed[i].elem, nm(n)))
-            continue;
+    const elem_rows *rows = element_rows(w, nm(n));
+    for (size_t k = 0; rows && k < rows->ntyped; k++) {
+        size_t i = rows->typed[k];
         char *v = sbml_attr(n, typed[i].attr);
         if (!v)
             continue;
@@ -520,15 +566,13 @@ static void check_children(walker *w, const xmlNode *n)
         if (!has)
             sbml_report(w->o, "sbml:99131", line_of(n), "<stoichiometryMath> has no <math>");
     }
-    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-        if (!same(lists[i].list, name))
-            continue;
-        char allowed[128];
-        snprintf(allowed, sizeof(allowed), " %s ", lists[i].child);
+    const elem_rows *rows = element_rows(w, name);
+    for (size_t k = 0; rows && k < rows->nlists; k++) {
+        size_t i = rows->lists[k];
         for (const xmlNode *c = n->children; c; c = c->next) {
             if (c->type != XML_ELEMENT_NODE || !sbml_is_sbml(c) || is_notes_or_annotation(c))
                 continue;
-            bool ok = in_list(allowed, nm(c));
+            bool ok = is_word_of(lists[i].child, nm(c));
             if (!ok && w->level == 1 && strcmp(nm(c), "specieReference") == 0)
                 ok = true;
             if (!ok && w->level < 3 && strcmp(name, "listOfRules") == 0)
@@ -566,9 +610,8 @@ static void check_children(walker *w, const xmlNode *n)
             }
         }
     }
-    for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
-        if (!same(once[i].parent, name))
-            continue;
+    for (size_t r = 0; rows && r < rows->nonce; r++) {
+        size_t i = rows->once[r];
         int k = 0;
         for (const xmlNode *c = n->children; c; c = c->next)
             if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), once[i].child) == 0 && ++k == 2)
@@ -578,9 +621,8 @@ static void check_children(walker *w, const xmlNode *n)
     /* Level 3 Version 1 requires the math (Level 2 schemas do too, but validators have
      * always accepted its absence there, and the suites' valid files rely on that) */
     if (w->level == 3 && w->version == 1) {
-        for (size_t i = 0; i < sizeof(needs_math) / sizeof(needs_math[0]); i++) {
-            if (!same(needs_math[i].elem, name))
-                continue;
+        for (size_t k = 0; rows && k < rows->nneeds_math; k++) {
+            size_t i = rows->needs_math[k];
             bool has = false;
             for (const xmlNode *c = n->children; c; c = c->next)
                 if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "math") == 0)
@@ -681,9 +723,9 @@ static void check_known_children(walker *w, const xmlNode *n)
     const char *parent = nm(n);
     /* the table's entries for this parent, looked up once rather than per child */
     size_t mine[sizeof(children) / sizeof(children[0])], nmine = 0;
-    for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++)
-        if (same(children[i].parent, parent))
-            mine[nmine++] = i;
+    const elem_rows *rows = element_rows(w, parent);
+    for (size_t k = 0; rows && k < rows->nchildren; k++)
+        mine[nmine++] = rows->children[k];
     if (!nmine)
         return;
     int lv = w->level * 10 + w->version, last = -1;
@@ -775,12 +817,79 @@ static void check_l12_namespaces(walker *w, const xmlNode *n, const xmlChar *hre
     }
 }
 
+/* ---- the rows of each element name (elem_rows) ---- */
+#define MAX_NAMES 96
+static struct {
+    const char *name;
+    elem_rows rows;
+} names[MAX_NAMES];
+static size_t nnames;
+static sbml_map name_index; /* name -> its entry in names */
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+_Static_assert(sizeof(typed) / sizeof(typed[0]) <= 256 && sizeof(lists) / sizeof(lists[0]) <= 256 &&
+                   sizeof(once) / sizeof(once[0]) <= 256 &&
+                   sizeof(needs_math) / sizeof(needs_math[0]) <= 256 &&
+                   sizeof(children) / sizeof(children[0]) <= 256,
+               "row numbers are kept in unsigned char");
+
+static elem_rows *rows_add(const char *name)
+{
+    size_t k;
+    if (sbml_map_get(&name_index, name, &k))
+        return &names[k].rows;
+    assert(nnames < MAX_NAMES);
+    names[nnames].name = name;
+    sbml_map_put(&name_index, name, nnames, NULL);
+    return &names[nnames++].rows;
+}
+
+static void row_add(unsigned char *rows, unsigned char *n, size_t i)
+{
+    assert(*n < MAX_ROWS);
+    rows[(*n)++] = (unsigned char)i;
+}
+
+static void build_rows(void)
+{
+    for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+        elem_rows *r = rows_add(specs[i].name);
+        if (!r->spec)
+            r->spec = &specs[i];
+    }
+    for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
+        elem_rows *r = rows_add(typed[i].elem);
+        row_add(r->typed, &r->ntyped, i);
+    }
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        elem_rows *r = rows_add(lists[i].list);
+        row_add(r->lists, &r->nlists, i);
+    }
+    for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
+        elem_rows *r = rows_add(once[i].parent);
+        row_add(r->once, &r->nonce, i);
+    }
+    for (size_t i = 0; i < sizeof(needs_math) / sizeof(needs_math[0]); i++) {
+        elem_rows *r = rows_add(needs_math[i].elem);
+        row_add(r->needs_math, &r->nneeds_math, i);
+    }
+    for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++) {
+        elem_rows *r = rows_add(children[i].parent);
+        row_add(r->children, &r->nchildren, i);
+    }
+}
+
+static const elem_rows *rows_for(const char *name)
+{
+    size_t k;
+    pthread_once(&names_once, build_rows);
+    return sbml_map_get(&name_index, name, &k) ? &names[k].rows : NULL;
+}
+
 static const elem_spec *spec_for(const char *name)
 {
-    for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
-        if (same(specs[i].name, name))
-            return &specs[i];
-    return NULL;
+    const elem_rows *r = rows_for(name);
+    return r ? r->spec : NULL;
 }
 
 static void walk(walker *w, const xmlNode *n, int depth)
@@ -914,7 +1023,7 @@ static void check_root(walker *w, const xmlNode *root)
 void sbml_check_structure(const sbml_out *o, const xmlDoc *xml)
 {
     const xmlNode *root = xmlDocGetRootElement((xmlDoc *)xml);
-    walker w = {o, o->level, o->version};
+    walker w = {.o = o, .level = o->level, .version = o->version};
     check_root(&w, root);
     if (w.level < 3 && w.level > 0)
         check_l12_namespaces(&w, root, root->ns ? root->ns->href : NULL, 0);
