@@ -206,8 +206,8 @@ static size_t find_long_tag(const units *u, size_t *count)
 }
 
 /* The same scan over bytes, the common case. It runs over every document before
- * parsing, so text between tags and quoted values are skipped with memchr and the
- * rest of a tag with a table of the bytes that matter. */
+ * parsing, so text between tags is skipped with memchr and the inside of a tag with
+ * a table of the bytes that matter there. */
 static const bool tag_byte[256] = {['<'] = true, ['>'] = true, ['='] = true, ['"'] = true,
                                    ['\''] = true};
 
@@ -238,14 +238,12 @@ static size_t find_long_tag_bytes(const unsigned char *p, size_t n, size_t *coun
                 continue;
             }
             /* a quoted value ends at its quote, but a '<' still starts a fresh count */
-            const unsigned char *q = memchr(p + j + 1, p[j], n - j - 1);
-            size_t end = q ? (size_t)(q - p) : n;
-            const unsigned char *stop = memchr(p + j + 1, '<', end - j - 1);
-            if (stop || !q) {
-                j = stop ? (size_t)(stop - p) : n;
+            unsigned char quote = p[j++];
+            while (j < n && p[j] != quote && p[j] != '<')
+                j++;
+            if (j >= n || p[j] == '<')
                 break;
-            }
-            j = end + 1;
+            j++;
         }
         if (eq > MAX_ATTRIBUTES) {
             *count = eq;
@@ -665,6 +663,35 @@ static bool expansion_bounded(reader *r, xmlDocPtr doc)
 
 /* ---- the reader ------------------------------------------------------------------------ */
 
+/* Setting a parser context up costs about as much as parsing a small document, so
+ * each thread keeps one and lends it from one document to the next: xmlCtxtReadIO
+ * resets it before every parse. Its dictionary keeps the names (and short texts) of
+ * every document read with it and counts them against libxml2's limit on a
+ * dictionary (10 MB without XML_PARSE_HUGE); so that each document keeps nearly all
+ * of that limit to itself, the context is replaced once its dictionary holds
+ * DICT_KEEP bytes. */
+#define DICT_KEEP (256 * 1024)
+static _Thread_local xmlParserCtxtPtr spare_ctxt;
+
+static xmlParserCtxtPtr borrow_ctxt(void)
+{
+    xmlParserCtxtPtr ctxt = spare_ctxt;
+    spare_ctxt = NULL;
+    if (ctxt && xmlDictGetUsage(ctxt->dict) > DICT_KEEP) {
+        xmlFreeParserCtxt(ctxt);
+        ctxt = NULL;
+    }
+    return ctxt ? ctxt : xmlNewParserCtxt();
+}
+
+static void return_ctxt(xmlParserCtxtPtr ctxt)
+{
+    ctxt->_private = NULL;
+    if (spare_ctxt)
+        xmlFreeParserCtxt(spare_ctxt);
+    spare_ctxt = ctxt;
+}
+
 typedef struct source {
     const char *data;
     size_t len, off;
@@ -729,7 +756,7 @@ xmlDocPtr tc_xml_read_ex(const void *data, size_t len, const char *name,
         return NULL;
     }
 
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    xmlParserCtxtPtr ctxt = borrow_ctxt();
     if (!ctxt) {
         problem(&r, "xml:too-large", 0, 0, "out of memory starting the XML parser");
         return NULL;
@@ -784,7 +811,7 @@ xmlDocPtr tc_xml_read_ex(const void *data, size_t len, const char *name,
     }
     free(r.error_message);
     free(r.encoding_message);
-    xmlFreeParserCtxt(ctxt);
+    return_ctxt(ctxt);
     return doc;
 }
 

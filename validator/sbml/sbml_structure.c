@@ -527,7 +527,7 @@ static void check_types(walker *w, const xmlNode *n)
 
 static bool is_notes_or_annotation(const xmlNode *c)
 {
-    return strcmp(nm(c), "notes") == 0 || strcmp(nm(c), "annotation") == 0;
+    return same(nm(c), "notes") || same(nm(c), "annotation");
 }
 
 /* The Level 2 rule for a list that is present but empty. */
@@ -552,14 +552,14 @@ static void check_children(walker *w, const xmlNode *n)
     const char *name = nm(n);
     /* a kinetic law, when present, is not empty in Level 2 and Level 3 Version 1 (21103;
      * Level 1 gives it a formula attribute) */
-    if (strcmp(name, "kineticLaw") == 0 && (w->level == 2 || (w->level == 3 && w->version == 1))) {
+    if (same(name, "kineticLaw") && (w->level == 2 || (w->level == 3 && w->version == 1))) {
         bool any = false;
         for (const xmlNode *c = n->children; c && !any; c = c->next)
             any = c->type == XML_ELEMENT_NODE && !is_notes_or_annotation(c);
         if (!any)
             sbml_report(w->o, "sbml:21103", line_of(n), "<kineticLaw> is present but empty");
     }
-    if (strcmp(name, "stoichiometryMath") == 0) {
+    if (same(name, "stoichiometryMath")) {
         bool has = false;
         for (const xmlNode *c = n->children; c; c = c->next)
             has = has || (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "math") == 0);
@@ -633,7 +633,7 @@ static void check_children(walker *w, const xmlNode *n)
         }
     }
     /* an event has a trigger up to Level 3 Version 1; Version 2 made it optional */
-    if (strcmp(name, "event") == 0 && w->level >= 2 && !(w->level == 3 && w->version >= 2)) {
+    if (same(name, "event") && w->level >= 2 && !(w->level == 3 && w->version >= 2)) {
         bool has = false;
         for (const xmlNode *c = n->children; c; c = c->next)
             if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "trigger") == 0)
@@ -886,9 +886,9 @@ static const elem_rows *rows_for(const char *name)
     return sbml_map_get(&name_index, name, &k) ? &names[k].rows : NULL;
 }
 
-static const elem_spec *spec_for(const char *name)
+static const elem_spec *spec_for(walker *w, const char *name)
 {
-    const elem_rows *r = rows_for(name);
+    const elem_rows *r = element_rows(w, name);
     return r ? r->spec : NULL;
 }
 
@@ -908,14 +908,14 @@ static void walk(walker *w, const xmlNode *n, int depth)
             continue;
         }
         const char *name = nm(c);
-        if (strcmp(name, "notes") == 0 || strcmp(name, "annotation") == 0 ||
-            strcmp(name, "math") == 0 || strcmp(name, "message") == 0)
+        if (same(name, "notes") || same(name, "annotation") || same(name, "math") ||
+            same(name, "message"))
             continue;
-        const elem_spec *s = spec_for(name);
+        const elem_spec *s = spec_for(w, name);
         /* local parameters are <parameter> inside a kinetic law before Level 3 */
         if (s && strcmp(name, "parameter") == 0 && w->level >= 3 && n->parent &&
             strcmp(nm(n), "listOfLocalParameters") == 0)
-            s = spec_for("localParameter");
+            s = spec_for(w, "localParameter");
         if (w->level < 3)
             check_l12_schema(w, c);
         if (s && w->level >= 2 && !(w->level < 3 && strncmp(name, "listOf", 6) == 0))
