@@ -111,9 +111,7 @@ char *sbml_attr(const xmlNode *n, const char *name)
     return s;
 }
 
-/* The value as written, without a copy in the common case; otherwise a copy, which
- * *owned then holds for the caller to free. */
-static const char *attr_view(const xmlNode *n, const char *name, char **owned)
+const char *sbml_attr_view(const xmlNode *n, const char *name, char **owned)
 {
     *owned = NULL;
     const xmlAttr *a = n && n->type == XML_ELEMENT_NODE ? attr_node(n, name) : NULL;
@@ -210,7 +208,7 @@ static tc_sbml_num num_attr(const xmlNode *n, const char *name)
 {
     tc_sbml_num r = {0, false};
     char *owned;
-    const char *s = attr_view(n, name, &owned);
+    const char *s = sbml_attr_view(n, name, &owned);
     if (s && parse_double(s, &r.v))
         r.set = true;
     free(owned);
@@ -229,7 +227,7 @@ static int level_number(tc_sbml_num n)
 static tc_sbml_bool bool_attr(const xmlNode *n, const char *name)
 {
     char *owned;
-    const char *s = attr_view(n, name, &owned);
+    const char *s = sbml_attr_view(n, name, &owned);
     tc_sbml_bool r = -1;
     if (s) {
         const char *t = s;
@@ -247,7 +245,7 @@ static tc_sbml_bool bool_attr(const xmlNode *n, const char *name)
 static int sbo_attr(const xmlNode *n)
 {
     char *owned;
-    const char *s = attr_view(n, "sboTerm", &owned);
+    const char *s = sbml_attr_view(n, "sboTerm", &owned);
     int r = -1;
     if (s && strlen(s) == 11 && strncmp(s, "SBO:", 4) == 0) {
         r = 0;

@@ -501,7 +501,8 @@ static void check_types(walker *w, const xmlNode *n)
     const elem_rows *rows = element_rows(w, nm(n));
     for (size_t k = 0; rows && k < rows->ntyped; k++) {
         size_t i = rows->typed[k];
-        char *v = sbml_attr(n, typed[i].attr);
+        char *own;
+        const char *v = sbml_attr_view(n, typed[i].attr, &own);
         if (!v)
             continue;
         bool ok = typed[i].type == 'b'   ? valid_bool(v)
@@ -521,7 +522,7 @@ static void check_types(walker *w, const xmlNode *n)
                         "the value \"%s\" of attribute %s of <%s> is not of its type (%s)", v,
                         typed[i].attr, nm(n), want);
         }
-        free(v);
+        free(own);
     }
 }
 
