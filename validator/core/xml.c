@@ -206,25 +206,22 @@ static size_t find_long_tag(const units *u, size_t *count)
 }
 
 /* The same scan over bytes, the common case. It runs over every document before
- * parsing, so text between tags is skipped with memchr and the inside of a tag with
- * a table of the bytes that matter there. */
+ * parsing, so it hops from '<' to '<' with memchr and reads only the stretches long
+ * enough to hold more than MAX_ATTRIBUTES '=', with a table of the bytes that matter
+ * inside a tag. */
 static const bool tag_byte[256] = {['<'] = true, ['>'] = true, ['='] = true, ['"'] = true,
                                    ['\''] = true};
 
 static size_t find_long_tag_bytes(const unsigned char *p, size_t n, size_t *count)
 {
-    size_t i = 0;
-    while (i + 1 < n) {
-        const unsigned char *lt = memchr(p + i, '<', n - i);
-        if (!lt)
-            break;
-        i = (size_t)(lt - p);
-        if (i + 1 >= n)
-            break;
-        if (p[i + 1] == '!' || p[i + 1] == '?') {
-            i++;
+    const unsigned char *lt = memchr(p, '<', n);
+    while (lt) {
+        size_t i = (size_t)(lt - p);
+        lt = i + 1 < n ? memchr(p + i + 1, '<', n - i - 1) : NULL;
+        /* the count stops at the next '<': a shorter stretch cannot hold too many '=' */
+        size_t stretch = (lt ? (size_t)(lt - p) : n) - i - 1;
+        if (stretch <= MAX_ATTRIBUTES || p[i + 1] == '!' || p[i + 1] == '?')
             continue;
-        }
         size_t eq = 0;
         size_t j = i + 1;
         while (j < n) {
@@ -249,7 +246,6 @@ static size_t find_long_tag_bytes(const unsigned char *p, size_t n, size_t *coun
             *count = eq;
             return i;
         }
-        i = j;
     }
     return SIZE_MAX;
 }
