@@ -198,7 +198,7 @@ static inline bool same(const char *a, const char *b)
  * that name an element, in table order: every element is checked against every
  * table, so the rows are grouped by name once per process (rows_for, after the last
  * table) instead of each table being scanned for each element. */
-#define MAX_ROWS 16
+#define MAX_ROWS 32
 typedef struct elem_rows {
     const elem_spec *spec; /* the first row of specs */
     unsigned char typed[MAX_ROWS], ntyped;
