@@ -222,6 +222,86 @@ START_TEST(test_xml_many_attributes)
 }
 END_TEST
 
+/* The start-tag scan counts '=' outside quotes up to the next '<' or '>': the limit
+ * is exceeded by one, not reached; a '<' (even quoted) starts a fresh count; comments
+ * are not tags; and UTF-16 documents are counted the same way. */
+static void tag_with(tc_buf *b, int n, const char *middle)
+{
+    tc_buf_puts(b, "<?xml version=\"1.0\"?>\n<r>\n<t");
+    for (int i = 0; i < n; i++)
+        tc_buf_printf(b, " a%d=\"%s\"", i, i == n / 2 && middle ? middle : "v");
+    tc_buf_puts(b, "/></r>");
+}
+
+START_TEST(test_xml_attribute_scan_edges)
+{
+    tc_findings fs;
+    tc_buf b = TC_BUF_INIT;
+
+    tc_findings_init(&fs);
+    tag_with(&b, 256, NULL);
+    xmlDocPtr doc = parse_buf(&b, &fs);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_uint_eq(fs.len, 0);
+    xmlFreeDoc(doc);
+    tc_findings_release(&fs);
+    tc_buf_release(&b);
+
+    tc_findings_init(&fs);
+    tag_with(&b, 257, NULL);
+    ck_assert_ptr_null(parse_buf(&b, &fs));
+    expect_one(&fs, "xml:too-large", "big.xml", 3, 1, "a start tag has 257 attributes");
+    tc_findings_release(&fs);
+
+    /* the same tag in UTF-16 (little-endian, with a byte order mark) */
+    tc_buf u = TC_BUF_INIT;
+    tc_buf_add(&u, "\xff\xfe", 2);
+    for (size_t i = 0; i < b.len; i++) {
+        char unit[2] = {b.data[i], 0};
+        tc_buf_add(&u, unit, 2);
+    }
+    tc_findings_init(&fs);
+    ck_assert_ptr_null(parse_buf(&u, &fs));
+    expect_one(&fs, "xml:too-large", "big.xml", 3, 1, "a start tag has 257 attributes");
+    tc_findings_release(&fs);
+    tc_buf_release(&u);
+    tc_buf_release(&b);
+
+    /* a '<' inside a value splits the count: not over the limit, but not XML either */
+    tc_findings_init(&fs);
+    tag_with(&b, 400, "x<y");
+    ck_assert_ptr_null(parse_buf(&b, &fs));
+    ck_assert_ptr_null(tc_test_find(&fs, "xml:too-large", "big.xml"));
+    ck_assert_ptr_nonnull(tc_test_find(&fs, "xml:not-well-formed", "big.xml"));
+    tc_findings_release(&fs);
+    tc_buf_release(&b);
+
+    /* the count is of '=' signs, however tightly packed */
+    tc_findings_init(&fs);
+    tc_buf_puts(&b, "<r><t ");
+    for (int i = 0; i < 257; i++)
+        tc_buf_puts(&b, "=");
+    tc_buf_puts(&b, "/></r>");
+    ck_assert_ptr_null(parse_buf(&b, &fs));
+    expect_one(&fs, "xml:too-large", "big.xml", 1, 4, "a start tag has 257 attributes");
+    tc_findings_release(&fs);
+    tc_buf_release(&b);
+
+    /* many '=' in a comment are text */
+    tc_findings_init(&fs);
+    tc_buf_puts(&b, "<r><!--");
+    for (int i = 0; i < 1000; i++)
+        tc_buf_puts(&b, " a=\"v\"");
+    tc_buf_puts(&b, " --></r>");
+    doc = parse_buf(&b, &fs);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_uint_eq(fs.len, 0);
+    xmlFreeDoc(doc);
+    tc_findings_release(&fs);
+    tc_buf_release(&b);
+}
+END_TEST
+
 /* One 10 kB entity referenced 100,000 times: libxml2 parses it without
  * complaint (the references are kept), but asking for the element's text
  * builds a 1 GB string (measured: 1.2 s, 973 MB resident). The reader refuses
@@ -434,6 +514,7 @@ Suite *parse_suite(void)
     tcase_add_test(guards, test_xml_depth);
     tcase_add_test(guards, test_xml_huge_text);
     tcase_add_test(guards, test_xml_many_attributes);
+    tcase_add_test(guards, test_xml_attribute_scan_edges);
     tcase_add_test(guards, test_xml_quadratic_blowup);
     tcase_add_test(guards, test_xml_large_valid);
     suite_add_tcase(s, guards);

@@ -91,14 +91,20 @@ void tc_buf_puts(tc_buf *b, const char *s)
 
 void tc_buf_vprintf(tc_buf *b, const char *fmt, va_list ap)
 {
+    /* Most texts (finding messages) are short: formatted once, on the stack, and
+     * only formatted again when they are longer. */
+    char local[256];
     va_list copy;
     va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
+    int n = vsnprintf(local, sizeof local, fmt, copy);
     va_end(copy);
     if (n < 0)
         return;
     TC_GROW(b->data, b->cap, b->len + (size_t)n + 1);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    if ((size_t)n < sizeof local)
+        memcpy(b->data + b->len, local, (size_t)n + 1);
+    else
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
 }
 

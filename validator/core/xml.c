@@ -166,8 +166,12 @@ static void unit_position(const units *u, size_t at, long *line, long *column)
  * scan skip a real tag. Returns the unit offset of the first tag over the limit,
  * or SIZE_MAX.
  */
+static size_t find_long_tag_bytes(const unsigned char *p, size_t n, size_t *count);
+
 static size_t find_long_tag(const units *u, size_t *count)
 {
+    if (u->width == 1)
+        return find_long_tag_bytes(u->p, u->n, count);
     for (size_t i = 0; i < u->n; i++) {
         if (unit_at(u, i) != '<' || i + 1 >= u->n)
             continue;
@@ -197,6 +201,51 @@ static size_t find_long_tag(const units *u, size_t *count)
             return i;
         }
         i = j - 1;
+    }
+    return SIZE_MAX;
+}
+
+/* The same scan over bytes, the common case. It runs over every document before
+ * parsing, so it hops from '<' to '<' with memchr and reads only the stretches long
+ * enough to hold more than MAX_ATTRIBUTES '=', with a table of the bytes that matter
+ * inside a tag. */
+static const bool tag_byte[256] = {['<'] = true, ['>'] = true, ['='] = true, ['"'] = true,
+                                   ['\''] = true};
+
+static size_t find_long_tag_bytes(const unsigned char *p, size_t n, size_t *count)
+{
+    const unsigned char *lt = memchr(p, '<', n);
+    while (lt) {
+        size_t i = (size_t)(lt - p);
+        lt = i + 1 < n ? memchr(p + i + 1, '<', n - i - 1) : NULL;
+        /* the count stops at the next '<': a shorter stretch cannot hold too many '=' */
+        size_t stretch = (lt ? (size_t)(lt - p) : n) - i - 1;
+        if (stretch <= MAX_ATTRIBUTES || p[i + 1] == '!' || p[i + 1] == '?')
+            continue;
+        size_t eq = 0;
+        size_t j = i + 1;
+        while (j < n) {
+            while (j < n && !tag_byte[p[j]])
+                j++;
+            if (j >= n || p[j] == '<' || p[j] == '>')
+                break;
+            if (p[j] == '=') {
+                eq++;
+                j++;
+                continue;
+            }
+            /* a quoted value ends at its quote, but a '<' still starts a fresh count */
+            unsigned char quote = p[j++];
+            while (j < n && p[j] != quote && p[j] != '<')
+                j++;
+            if (j >= n || p[j] == '<')
+                break;
+            j++;
+        }
+        if (eq > MAX_ATTRIBUTES) {
+            *count = eq;
+            return i;
+        }
     }
     return SIZE_MAX;
 }
@@ -610,6 +659,35 @@ static bool expansion_bounded(reader *r, xmlDocPtr doc)
 
 /* ---- the reader ------------------------------------------------------------------------ */
 
+/* Setting a parser context up costs about as much as parsing a small document, so
+ * each thread keeps one and lends it from one document to the next: xmlCtxtReadIO
+ * resets it before every parse. Its dictionary keeps the names (and short texts) of
+ * every document read with it and counts them against libxml2's limit on a
+ * dictionary (10 MB without XML_PARSE_HUGE); so that each document keeps nearly all
+ * of that limit to itself, the context is replaced once its dictionary holds
+ * DICT_KEEP bytes. */
+#define DICT_KEEP (256 * 1024)
+static _Thread_local xmlParserCtxtPtr spare_ctxt;
+
+static xmlParserCtxtPtr borrow_ctxt(void)
+{
+    xmlParserCtxtPtr ctxt = spare_ctxt;
+    spare_ctxt = NULL;
+    if (ctxt && xmlDictGetUsage(ctxt->dict) > DICT_KEEP) {
+        xmlFreeParserCtxt(ctxt);
+        ctxt = NULL;
+    }
+    return ctxt ? ctxt : xmlNewParserCtxt();
+}
+
+static void return_ctxt(xmlParserCtxtPtr ctxt)
+{
+    ctxt->_private = NULL;
+    if (spare_ctxt)
+        xmlFreeParserCtxt(spare_ctxt);
+    spare_ctxt = ctxt;
+}
+
 typedef struct source {
     const char *data;
     size_t len, off;
@@ -674,7 +752,7 @@ xmlDocPtr tc_xml_read_ex(const void *data, size_t len, const char *name,
         return NULL;
     }
 
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    xmlParserCtxtPtr ctxt = borrow_ctxt();
     if (!ctxt) {
         problem(&r, "xml:too-large", 0, 0, "out of memory starting the XML parser");
         return NULL;
@@ -700,8 +778,11 @@ xmlDocPtr tc_xml_read_ex(const void *data, size_t len, const char *name,
     xmlStructuredErrorFunc saved_fn = xmlStructuredError;
     void *saved_ctx = xmlStructuredErrorContext;
     xmlSetStructuredErrorFunc(&r, on_structured_error);
-    /* No XML_PARSE_NOENT (no substitution), DTDLOAD, DTDATTR, DTDVALID or HUGE. */
-    int options = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR | XML_PARSE_BIG_LINES;
+    /* No XML_PARSE_NOENT (no substitution), DTDLOAD, DTDATTR, DTDVALID or HUGE.
+     * COMPACT keeps short text (most of it: indentation, numbers, names) inside the
+     * text node instead of a separate allocation; libxml2's tree functions know it. */
+    int options = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR |
+                  XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
     /* Read through callbacks rather than from memory: libxml2 2.9.14 keeps a
      * memory buffer unshrunk and fails long documents with "Huge input lookup". */
     source src = {data, len, 0};
@@ -726,7 +807,7 @@ xmlDocPtr tc_xml_read_ex(const void *data, size_t len, const char *name,
     }
     free(r.error_message);
     free(r.encoding_message);
-    xmlFreeParserCtxt(ctxt);
+    return_ctxt(ctxt);
     return doc;
 }
 

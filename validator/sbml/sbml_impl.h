@@ -26,6 +26,9 @@ bool sbml_is_sbml(const xmlNode *n);
 bool sbml_is_math(const xmlNode *n);
 /* The value of an attribute with no namespace (caller frees), or NULL. */
 char *sbml_attr(const xmlNode *n, const char *name);
+/* The same value, without a copy where the document holds it as written (*owned is
+ * then NULL); otherwise a copy, which *owned holds for the caller to free. */
+const char *sbml_attr_view(const xmlNode *n, const char *name, char **owned);
 bool sbml_has_attr(const xmlNode *n, const char *name);
 
 /* Give `doc` a new XML document (owned from now on) and read its model again; the

@@ -94,6 +94,9 @@ void sbml_multi_add(sbml_multi *m, const char *key, size_t val)
 
 void sbml_multi_seal(sbml_multi *m)
 {
+    if (!m->plen)
+        return; /* nothing to look up: get answers 0 without tables (most indexes of a
+                 * small model are empty) */
     /* distinct keys numbered in order of first appearance; counting sort by key */
     size_t *kno = tc_xmalloc((m->plen ? m->plen : 1) * sizeof(*kno));
     for (size_t i = 0; i < m->plen; i++) {

@@ -85,9 +85,33 @@ static void on_xml_problem(void *ctx, const tc_xml_problem *p)
     tc_finding_add(e->o->fs, rule, loc, "%s", p->message);
 }
 
-/* ---- attribute helpers ---- */
+/* ---- attribute helpers ----
+ * Asked many times for every element, mostly for attributes it does not have: the
+ * common cases (a value that is one text node, or no such attribute and no DTD that
+ * could supply a default) are answered here without libxml2 allocating a copy first;
+ * anything else goes through xmlGetNoNsProp and xmlHasNsProp, so the results are
+ * always theirs. */
+static const xmlAttr *attr_node(const xmlNode *n, const char *name)
+{
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (!a->ns && a->name[0] == (xmlChar)name[0] && strcmp((const char *)a->name, name) == 0)
+            return a;
+    return NULL;
+}
+
+/* Without a DTD, libxml2 has no attribute defaults to add to what is written. */
+static bool plain_element(const xmlNode *n)
+{
+    return n && n->type == XML_ELEMENT_NODE && !(n->doc && n->doc->intSubset);
+}
+
 char *sbml_attr(const xmlNode *n, const char *name)
 {
+    const xmlAttr *a = n && n->type == XML_ELEMENT_NODE ? attr_node(n, name) : NULL;
+    if (a && a->children && !a->children->next && a->children->type == XML_TEXT_NODE)
+        return a->children->content ? tc_xstrdup((const char *)a->children->content) : NULL;
+    if (!a && plain_element(n))
+        return NULL;
     xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
     if (!v)
         return NULL;
@@ -96,8 +120,22 @@ char *sbml_attr(const xmlNode *n, const char *name)
     return s;
 }
 
+const char *sbml_attr_view(const xmlNode *n, const char *name, char **owned)
+{
+    *owned = NULL;
+    const xmlAttr *a = n && n->type == XML_ELEMENT_NODE ? attr_node(n, name) : NULL;
+    if (a && a->children && !a->children->next && a->children->type == XML_TEXT_NODE)
+        return (const char *)a->children->content;
+    if (!a && plain_element(n))
+        return NULL;
+    *owned = sbml_attr(n, name);
+    return *owned;
+}
+
 bool sbml_has_attr(const xmlNode *n, const char *name)
 {
+    if (plain_element(n))
+        return attr_node(n, name) != NULL;
     return xmlHasNsProp(n, (const xmlChar *)name, NULL) != NULL;
 }
 
@@ -118,9 +156,20 @@ static bool is_sbml_ns(const char *href)
     return false;
 }
 
+/* Asked for nearly every element by every rule family, while a document holds only a
+ * few namespace declarations: the answer is kept with each declaration, in the field
+ * libxml2 leaves to applications (it is zero in every xmlNs libxml2 creates, and an
+ * xmlNs never changes its href). A document is checked by one thread at a time. */
+static char ns_core, ns_other;
+
 bool sbml_is_sbml(const xmlNode *n)
 {
-    return n && n->type == XML_ELEMENT_NODE && n->ns && is_sbml_ns((const char *)n->ns->href);
+    if (!n || n->type != XML_ELEMENT_NODE || !n->ns)
+        return false;
+    xmlNs *ns = n->ns;
+    if (!ns->_private)
+        ns->_private = is_sbml_ns((const char *)ns->href) ? &ns_core : &ns_other;
+    return ns->_private == &ns_core;
 }
 
 bool sbml_is_math(const xmlNode *n)
@@ -167,10 +216,11 @@ static bool parse_double(const char *s, double *out)
 static tc_sbml_num num_attr(const xmlNode *n, const char *name)
 {
     tc_sbml_num r = {0, false};
-    char *s = sbml_attr(n, name);
+    char *owned;
+    const char *s = sbml_attr_view(n, name, &owned);
     if (s && parse_double(s, &r.v))
         r.set = true;
-    free(s);
+    free(owned);
     return r;
 }
 
@@ -185,7 +235,8 @@ static int level_number(tc_sbml_num n)
 
 static tc_sbml_bool bool_attr(const xmlNode *n, const char *name)
 {
-    char *s = sbml_attr(n, name);
+    char *owned;
+    const char *s = sbml_attr_view(n, name, &owned);
     tc_sbml_bool r = -1;
     if (s) {
         const char *t = s;
@@ -196,13 +247,14 @@ static tc_sbml_bool bool_attr(const xmlNode *n, const char *name)
         else if (strncmp(t, "false", 5) == 0 || strncmp(t, "0", 1) == 0)
             r = 0;
     }
-    free(s);
+    free(owned);
     return r;
 }
 
 static int sbo_attr(const xmlNode *n)
 {
-    char *s = sbml_attr(n, "sboTerm");
+    char *owned;
+    const char *s = sbml_attr_view(n, "sboTerm", &owned);
     int r = -1;
     if (s && strlen(s) == 11 && strncmp(s, "SBO:", 4) == 0) {
         r = 0;
@@ -214,7 +266,7 @@ static int sbo_attr(const xmlNode *n)
             r = r * 10 + (s[i] - '0');
         }
     }
-    free(s);
+    free(owned);
     return r;
 }
 

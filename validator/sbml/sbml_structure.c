@@ -2,6 +2,8 @@
  * core element requires and allows, their types, and the children each element may
  * hold and how many. Level 3 names each of these with its own rule; for Levels 1
  * and 2 they are what the XML Schema requires (sbml:10103). */
+#include <assert.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,12 +194,44 @@ static inline bool same(const char *a, const char *b)
     return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
+/* The rows of the tables of this file (specs, typed, lists, once, needs_math, children)
+ * that name an element, in table order: every element is checked against every
+ * table, so the rows are grouped by name once per process (rows_for, after the last
+ * table) instead of each table being scanned for each element. */
+#define MAX_ROWS 32
+typedef struct elem_rows {
+    const elem_spec *spec; /* the first row of specs */
+    unsigned char typed[MAX_ROWS], ntyped;
+    unsigned char lists[MAX_ROWS], nlists;
+    unsigned char once[MAX_ROWS], nonce;
+    unsigned char needs_math[MAX_ROWS], nneeds_math;
+    unsigned char children[MAX_ROWS], nchildren;
+} elem_rows;
+
+static const elem_rows *rows_for(const char *name);
+
 static bool in_list(const char *list, const char *word)
 {
     size_t n = strlen(word);
     for (const char *p = strstr(list, word); p; p = strstr(p + 1, word))
         if (p[-1] == ' ' && p[n] == ' ')
             return true;
+    return false;
+}
+
+/* Is `word` one of the words of the space-separated `words`? */
+static bool is_word_of(const char *words, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = words; *p;) {
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && memcmp(p, word, n) == 0)
+            return true;
+        if (!e)
+            break;
+        p = e + 1;
+    }
     return false;
 }
 
@@ -242,8 +276,20 @@ static bool valid_int(const char *s)
 typedef struct walker {
     const sbml_out *o;
     int level, version;
-    const xmlChar *href; /* the namespace of <sbml> */
+    const xmlChar *href;   /* the namespace of <sbml> */
+    const char *rows_name; /* the element name whose rows were asked for last */
+    const elem_rows *rows;
 } walker;
+
+/* The checks of one element ask for its rows in turn: the last answer is kept. */
+static const elem_rows *element_rows(walker *w, const char *name)
+{
+    if (w->rows_name != name) {
+        w->rows = rows_for(name);
+        w->rows_name = name;
+    }
+    return w->rows;
+}
 
 static const char *schema_rule(const walker *w, const char *l3rule)
 {
@@ -453,10 +499,11 @@ static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
 
 static void check_types(walker *w, const xmlNode *n)
 {
-    for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
-        if (!same(typed[i].elem, nm(n)))
-            continue;
-        char *v = sbml_attr(n, typed[i].attr);
+    const elem_rows *rows = element_rows(w, nm(n));
+    for (size_t k = 0; rows && k < rows->ntyped; k++) {
+        size_t i = rows->typed[k];
+        char *own;
+        const char *v = sbml_attr_view(n, typed[i].attr, &own);
         if (!v)
             continue;
         bool ok = typed[i].type == 'b'   ? valid_bool(v)
@@ -476,13 +523,13 @@ static void check_types(walker *w, const xmlNode *n)
                         "the value \"%s\" of attribute %s of <%s> is not of its type (%s)", v,
                         typed[i].attr, nm(n), want);
         }
-        free(v);
+        free(own);
     }
 }
 
 static bool is_notes_or_annotation(const xmlNode *c)
 {
-    return strcmp(nm(c), "notes") == 0 || strcmp(nm(c), "annotation") == 0;
+    return same(nm(c), "notes") || same(nm(c), "annotation");
 }
 
 /* The Level 2 rule for a list that is present but empty. */
@@ -509,29 +556,27 @@ static void check_children(walker *w, const xmlNode *n)
     const char *name = nm(n);
     /* a kinetic law, when present, is not empty in Level 2 and Level 3 Version 1 (21103;
      * Level 1 gives it a formula attribute) */
-    if (strcmp(name, "kineticLaw") == 0 && (w->level == 2 || (w->level == 3 && w->version == 1))) {
+    if (same(name, "kineticLaw") && (w->level == 2 || (w->level == 3 && w->version == 1))) {
         bool any = false;
         for (const xmlNode *c = n->children; c && !any; c = c->next)
             any = c->type == XML_ELEMENT_NODE && !is_notes_or_annotation(c);
         if (!any)
             sbml_report(w->o, "sbml:21103", line_of(n), "<kineticLaw> is present but empty");
     }
-    if (strcmp(name, "stoichiometryMath") == 0) {
+    if (same(name, "stoichiometryMath")) {
         bool has = false;
         for (const xmlNode *c = n->children; c; c = c->next)
             has = has || (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "math") == 0);
         if (!has)
             sbml_report(w->o, "sbml:99131", line_of(n), "<stoichiometryMath> has no <math>");
     }
-    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-        if (!same(lists[i].list, name))
-            continue;
-        char allowed[128];
-        snprintf(allowed, sizeof(allowed), " %s ", lists[i].child);
+    const elem_rows *rows = element_rows(w, name);
+    for (size_t k = 0; rows && k < rows->nlists; k++) {
+        size_t i = rows->lists[k];
         for (const xmlNode *c = n->children; c; c = c->next) {
             if (c->type != XML_ELEMENT_NODE || !sbml_is_sbml(c) || is_notes_or_annotation(c))
                 continue;
-            bool ok = in_list(allowed, nm(c));
+            bool ok = is_word_of(lists[i].child, nm(c));
             /* Level 1 Version 1 spells them specie and specieReference, each in its list */
             if (!ok && w->level == 1 && strcmp(nm(c), "specieReference") == 0)
                 ok = strcmp(name, "listOfReactants") == 0 || strcmp(name, "listOfProducts") == 0;
@@ -570,9 +615,8 @@ static void check_children(walker *w, const xmlNode *n)
             }
         }
     }
-    for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
-        if (!same(once[i].parent, name))
-            continue;
+    for (size_t r = 0; rows && r < rows->nonce; r++) {
+        size_t i = rows->once[r];
         int k = 0;
         for (const xmlNode *c = n->children; c; c = c->next)
             if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), once[i].child) == 0 && ++k == 2)
@@ -582,9 +626,8 @@ static void check_children(walker *w, const xmlNode *n)
     /* Level 3 Version 1 requires the math (Level 2 schemas do too, but validators have
      * always accepted its absence there, and the suites' valid files rely on that) */
     if (w->level == 3 && w->version == 1) {
-        for (size_t i = 0; i < sizeof(needs_math) / sizeof(needs_math[0]); i++) {
-            if (!same(needs_math[i].elem, name))
-                continue;
+        for (size_t k = 0; rows && k < rows->nneeds_math; k++) {
+            size_t i = rows->needs_math[k];
             bool has = false;
             for (const xmlNode *c = n->children; c; c = c->next)
                 if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "math") == 0)
@@ -595,7 +638,7 @@ static void check_children(walker *w, const xmlNode *n)
         }
     }
     /* an event has a trigger up to Level 3 Version 1; Version 2 made it optional */
-    if (strcmp(name, "event") == 0 && w->level >= 2 && !(w->level == 3 && w->version >= 2)) {
+    if (same(name, "event") && w->level >= 2 && !(w->level == 3 && w->version >= 2)) {
         bool has = false;
         for (const xmlNode *c = n->children; c; c = c->next)
             if (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "trigger") == 0)
@@ -694,9 +737,9 @@ static void check_known_children(walker *w, const xmlNode *n)
     const char *parent = nm(n);
     /* the table's entries for this parent, looked up once rather than per child */
     size_t mine[sizeof(children) / sizeof(children[0])], nmine = 0;
-    for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++)
-        if (same(children[i].parent, parent))
-            mine[nmine++] = i;
+    const elem_rows *rows = element_rows(w, parent);
+    for (size_t k = 0; rows && k < rows->nchildren; k++)
+        mine[nmine++] = rows->children[k];
     if (!nmine)
         return;
     int lv = w->level * 10 + w->version, last = -1;
@@ -794,12 +837,79 @@ static void check_l12_namespaces(walker *w, const xmlNode *n, const xmlChar *hre
     }
 }
 
-static const elem_spec *spec_for(const char *name)
+/* ---- the rows of each element name (elem_rows) ---- */
+#define MAX_NAMES 96
+static struct {
+    const char *name;
+    elem_rows rows;
+} names[MAX_NAMES];
+static size_t nnames;
+static sbml_map name_index; /* name -> its entry in names */
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+_Static_assert(sizeof(typed) / sizeof(typed[0]) <= 256 && sizeof(lists) / sizeof(lists[0]) <= 256 &&
+                   sizeof(once) / sizeof(once[0]) <= 256 &&
+                   sizeof(needs_math) / sizeof(needs_math[0]) <= 256 &&
+                   sizeof(children) / sizeof(children[0]) <= 256,
+               "row numbers are kept in unsigned char");
+
+static elem_rows *rows_add(const char *name)
 {
-    for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
-        if (same(specs[i].name, name))
-            return &specs[i];
-    return NULL;
+    size_t k;
+    if (sbml_map_get(&name_index, name, &k))
+        return &names[k].rows;
+    assert(nnames < MAX_NAMES);
+    names[nnames].name = name;
+    sbml_map_put(&name_index, name, nnames, NULL);
+    return &names[nnames++].rows;
+}
+
+static void row_add(unsigned char *rows, unsigned char *n, size_t i)
+{
+    assert(*n < MAX_ROWS);
+    rows[(*n)++] = (unsigned char)i;
+}
+
+static void build_rows(void)
+{
+    for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+        elem_rows *r = rows_add(specs[i].name);
+        if (!r->spec)
+            r->spec = &specs[i];
+    }
+    for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
+        elem_rows *r = rows_add(typed[i].elem);
+        row_add(r->typed, &r->ntyped, i);
+    }
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        elem_rows *r = rows_add(lists[i].list);
+        row_add(r->lists, &r->nlists, i);
+    }
+    for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
+        elem_rows *r = rows_add(once[i].parent);
+        row_add(r->once, &r->nonce, i);
+    }
+    for (size_t i = 0; i < sizeof(needs_math) / sizeof(needs_math[0]); i++) {
+        elem_rows *r = rows_add(needs_math[i].elem);
+        row_add(r->needs_math, &r->nneeds_math, i);
+    }
+    for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++) {
+        elem_rows *r = rows_add(children[i].parent);
+        row_add(r->children, &r->nchildren, i);
+    }
+}
+
+static const elem_rows *rows_for(const char *name)
+{
+    size_t k;
+    pthread_once(&names_once, build_rows);
+    return sbml_map_get(&name_index, name, &k) ? &names[k].rows : NULL;
+}
+
+static const elem_spec *spec_for(walker *w, const char *name)
+{
+    const elem_rows *r = element_rows(w, name);
+    return r ? r->spec : NULL;
 }
 
 static void walk(walker *w, const xmlNode *n, int depth)
@@ -818,8 +928,8 @@ static void walk(walker *w, const xmlNode *n, int depth)
             continue;
         }
         const char *name = nm(c);
-        if (strcmp(name, "notes") == 0 || strcmp(name, "annotation") == 0 ||
-            strcmp(name, "math") == 0 || strcmp(name, "message") == 0)
+        if (same(name, "notes") || same(name, "annotation") || same(name, "math") ||
+            same(name, "message"))
             continue;
         /* Levels 1 and 2: check_l12_namespaces. In Level 3 an element of a Level 1 or 2
          * namespace belongs to another schema (the Level 3 versions share one element set) */
@@ -829,11 +939,11 @@ static void walk(walker *w, const xmlNode *n, int depth)
                         "%d document keeps its elements in \"%s\"",
                         name, (const char *)c->ns->href, w->level,
                         w->href ? (const char *)w->href : "");
-        const elem_spec *s = spec_for(name);
+        const elem_spec *s = spec_for(w, name);
         /* local parameters are <parameter> inside a kinetic law before Level 3 */
         if (s && strcmp(name, "parameter") == 0 && w->level >= 3 && n->parent &&
             strcmp(nm(n), "listOfLocalParameters") == 0)
-            s = spec_for("localParameter");
+            s = spec_for(w, "localParameter");
         if (w->level < 3)
             check_l12_schema(w, c);
         if (s && w->level >= 2 && !(w->level < 3 && strncmp(name, "listOf", 6) == 0))
@@ -941,7 +1051,10 @@ static void check_root(walker *w, const xmlNode *root)
 void sbml_check_structure(const sbml_out *o, const xmlDoc *xml)
 {
     const xmlNode *root = xmlDocGetRootElement((xmlDoc *)xml);
-    walker w = {o, o->level, o->version, root->ns ? root->ns->href : NULL};
+    walker w = {.o = o,
+                .level = o->level,
+                .version = o->version,
+                .href = root->ns ? root->ns->href : NULL};
     check_root(&w, root);
     if (w.level < 3 && w.level > 0)
         check_l12_namespaces(&w, root, root->ns ? root->ns->href : NULL, 0);

@@ -136,8 +136,9 @@ bool sbml_is_base_unit(const char *kind, int level, int version)
         "tesla",    "volt",      "watt",    "weber"};
     if (!kind)
         return false;
+    /* asked for every unit reference: the first letters are compared without a call */
     for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
-        if (strcmp(kind, common[i]) == 0)
+        if (kind[0] == common[i][0] && strcmp(kind, common[i]) == 0)
             return true;
     if (strcmp(kind, "avogadro") == 0)
         return level >= 3;

@@ -96,7 +96,7 @@ static bool base_unit(const char *kind, uvec *u)
         {"avogadro", 0, 0, 0, 0, 0, 0, 0, 0, 23.779750847359157},
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-        if (strcmp(t[i].k, kind) == 0) {
+        if (t[i].k[0] == kind[0] && strcmp(t[i].k, kind) == 0) { /* first letters first */
             *u = U_NONE;
             u->e[D_METRE] = t[i].m;
             u->e[D_KG] = t[i].kg;
