@@ -272,8 +272,8 @@ START_TEST(test_call_argument_types)
                        "</math></constraint></listOfConstraints>\n"
                        "</model></sbml>\n";
     expect_n(text, 1, "sbml:10209", 8,
-             "the arguments of <and> must be boolean: function \"both\" applies it to its "
-             "argument y");
+             "in a constraint, function \"both\" is given a number for its argument y, to which "
+             "it applies <and>; the arguments of <and> must be boolean");
     expect_n(text, 1, "sbml:10209", -1, "");
 }
 END_TEST
@@ -286,7 +286,8 @@ START_TEST(test_level3v2_operators)
     "<apply><max/><cn>5</cn><cn>6</cn></apply>\n"                                                  \
     "</math></assignmentRule></listOfRules></model></sbml>\n"
     expect_n("<?xml version=\"1.0\"?>\n" L3V1 MAX_RULE, 1, "sbml:10202", 5,
-             "<max> is not in the MathML subset of SBML Level 3 Version 1");
+             "<max> in the assignment rule for \"p\" is not in the MathML subset of SBML Level 3 "
+             "Version 1");
     expect_n("<?xml version=\"1.0\"?>\n" L3V2 MAX_RULE, 0, "sbml:10202", -1, "");
 #undef MAX_RULE
 }
