@@ -171,7 +171,7 @@ START_TEST(test_level1_required_and_list_attributes)
                        "<listOfSpecies><species name=\"s\" initialAmount=\"1\"/>\n"
                        "</listOfSpecies></model></sbml>\n";
     expect(text, "sbml:10103", 3, "<listOfCompartments> may not have the attribute id");
-    expect(text, "sbml:10103", 5, "<species> is missing the attribute compartment");
+    expect(text, "sbml:10103", 5, "<species> \"s\" is missing the attribute compartment");
 }
 END_TEST
 

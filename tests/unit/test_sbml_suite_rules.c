@@ -211,7 +211,7 @@ START_TEST(test_xml_layer_attribute_errors)
                      "</listOfParameters><listOfRules>\n"
                      "<assignmentRule>" MATHML "<cn>1</cn></math></assignmentRule>\n"
                      "</listOfRules></model></sbml>\n";
-    expect_n(l2, 1, "sbml:01015", 6, "<assignmentRule> lacks its required attribute variable");
+    expect_n(l2, 1, "sbml:01015", 6, "an assignment rule lacks its required attribute variable");
     const char *l3 = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfParameters>\n"
                      "<parameter id=\"p\" value=\"1\" constant=\"maybe\"/>\n"
                      "</listOfParameters></model></sbml>\n";
@@ -318,7 +318,9 @@ START_TEST(test_empty_reaction_parts)
                      "<listOfProducts><speciesReference species=\"s\"/></listOfProducts>\n"
                      "<kineticLaw>\n"
                      "</kineticLaw></reaction></listOfReactions></model></sbml>\n";
-    expect_n(l2, 1, "sbml:21103", 7, "<kineticLaw> is present but empty");
+    expect_n(l2, 1, "sbml:21103", 7,
+             "the kinetic law of reaction \"r\" is present but empty; it must contain <math> or "
+             "be left out");
     const char *l3v1 = "<?xml version=\"1.0\"?>\n" L3V1
                        "<model><listOfCompartments><compartment id=\"c\" constant=\"true\"/>"
                        "</listOfCompartments>\n"

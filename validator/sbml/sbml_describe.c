@@ -88,7 +88,7 @@ const char *sbml_describe(char *buf, size_t n, const void *node)
         else if (q[0])
             snprintf(buf, n, "the %s for %s", kind, q);
         else
-            snprintf(buf, n, "a %s", kind);
+            snprintf(buf, n, "%s %s", kind[0] == 'a' ? "an" : "a", kind);
     } else if (named(x, "initialAssignment")) {
         static const char *const symbol[] = {"symbol", NULL};
         quoted(x, symbol, q);
