@@ -265,8 +265,8 @@ START_TEST(test_level2_rule_without_math_is_reported)
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 5);
     ck_assert_int_eq(f->severity, TC_WARNING);
-    ck_assert_str_eq(f->message, "<assignmentRule> has no math, which Level 2 requires; it "
-                                 "defines nothing, so its units cannot be checked");
+    ck_assert_str_eq(f->message, "the assignment rule for \"p\" has no <math>, which SBML Level 2 "
+                                 "requires; it defines nothing, so its units cannot be checked");
     tc_findings_release(&fs);
 }
 END_TEST

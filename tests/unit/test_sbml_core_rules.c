@@ -174,10 +174,12 @@ END_TEST
 START_TEST(test_function_argument_count_by_version)
 {
     /* 10219 exists from Level 2 Version 4; before, the call is one more operator (10218) */
-    expect_one(CALL_DOC(L2V1), "sbml:10218", 7, "function \"sq\" takes 1 argument but is given 2");
+    expect_one(CALL_DOC(L2V1), "sbml:10218", 7,
+               "function \"sq\" takes 1 argument but the assignment rule for \"p\" gives it 2");
     expect_none(CALL_DOC(L2V1), "sbml:10219");
     expect_one(CALL_DOC(L2V3), "sbml:10218", 7, "function \"sq\" takes 1 argument");
-    expect_one(CALL_DOC(L2V4), "sbml:10219", 7, "function \"sq\" takes 1 argument but is given 2");
+    expect_one(CALL_DOC(L2V4), "sbml:10219", 7,
+               "function \"sq\" takes 1 argument but the assignment rule for \"p\" gives it 2");
     expect_none(CALL_DOC(L2V4), "sbml:10218");
 }
 END_TEST
@@ -193,8 +195,8 @@ END_TEST
 START_TEST(test_dimensionless_compartment_in_math)
 {
     expect_one(DIM0_DOC(L2V5), "sbml:10222", 8,
-               "compartment \"c\" has spatialDimensions=\"0\" and so no size; its id cannot be "
-               "used in math");
+               "compartment \"c\" in the assignment rule for \"p\" has spatialDimensions=\"0\" and "
+               "so no size; its id cannot be used in math");
     /* the rule belongs to Level 2 Version 5 */
     expect_none(DIM0_DOC(L2V4), "sbml:10222");
 }
@@ -220,9 +222,10 @@ START_TEST(test_rate_of_targets)
                  "<speciesReference species=\"s\" constant=\"true\"/></listOfReactants></reaction>"
                  "</listOfReactions>\n"
                  "</model></sbml>\n";
-    expect_one(reaction, "sbml:10223", 8,
-               "rateOf(r): \"r\" is a reaction; rateOf takes the id of a compartment, parameter, "
-               "species or species reference");
+    expect_one(
+        reaction, "sbml:10223", 8,
+        "rateOf(r) in the initial assignment to \"p\": \"r\" is a reaction; rateOf takes the "
+        "id of a compartment, parameter, species or species reference");
     /* the compartment of a concentration sized by an algebraic rule */
     const char *algebraic =
         "<?xml version=\"1.0\"?>\n" L3V2 "<model>\n"
@@ -237,8 +240,8 @@ START_TEST(test_rate_of_targets)
         "\n" RATEOF("s") "</math></initialAssignment></listOfInitialAssignments>\n"
                          "</model></sbml>\n";
     expect_one(algebraic, "sbml:10225", 9,
-               "rateOf(s): the size of the compartment \"c\" of this concentration is determined "
-               "by an algebraic rule");
+               "rateOf(s) in the initial assignment to \"p\": the size of the compartment \"c\" of "
+               "this concentration is determined by an algebraic rule");
     expect_none(algebraic, "sbml:10223");
 }
 END_TEST

@@ -165,9 +165,10 @@ START_TEST(test_large_reaction)
     expect_n(&fs, 1, "sbml:21121", math, "species \"S11\" appears in the kinetic law");
     expect_n(&fs, 1, "sbml:21121", math, "species \"S12\" appears in the kinetic law");
     expect_n(&fs, 2, "sbml:21121", -1, "");
-    expect_n(&fs, 1, "sbml:10303", dup, "\"p4\" is already used in this kinetic law");
+    expect_n(&fs, 1, "sbml:10303", dup, "\"p4\" is already used in the kinetic law of reaction");
     expect_n(&fs, 1, "sbml:10303", -1, "");
-    expect_n(&fs, 1, "sbml:21173", same, "\"S3\" has the id of a species of its reaction");
+    expect_n(&fs, 1, "sbml:21173", same,
+             "\"S3\" of reaction \"R\" has the same id as a reactant, product or modifier");
     expect_n(&fs, 0, "sbml:21173", k, "");
     tc_findings_release(&fs);
     tc_buf_release(&d.b);

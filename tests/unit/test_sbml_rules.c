@@ -77,7 +77,8 @@ static const tc_finding *only(const tc_findings *fs, const char *rule)
 }
 
 #define STRICT_MESSAGE                                                                             \
-    "the units in an algebraic rule are inconsistent: the arguments of plus have different units"
+    "the units in an algebraic rule are inconsistent: the arguments of <plus> must have the same " \
+    "units"
 
 /* On Level 2 Versions 4-5 the unit check is one finding under sbml:10501 that also
  * answers to libSBML's sbml:90501; elsewhere it has no second id. */
@@ -170,7 +171,7 @@ START_TEST(test_level1_required_and_list_attributes)
                        "<listOfSpecies><species name=\"s\" initialAmount=\"1\"/>\n"
                        "</listOfSpecies></model></sbml>\n";
     expect(text, "sbml:10103", 3, "<listOfCompartments> may not have the attribute id");
-    expect(text, "sbml:10103", 5, "<species> is missing the attribute compartment");
+    expect(text, "sbml:10103", 5, "<species> \"s\" is missing the attribute compartment");
 }
 END_TEST
 
@@ -254,7 +255,9 @@ START_TEST(test_references_and_unit_warnings)
                 "constant=\"false\"/></listOfParameters><listOfRules><assignmentRule "
                 "variable=\"q\">" MATHML "\n<apply><exp/><ci>p</ci></apply></math>"
                 "</assignmentRule></listOfRules></model></sbml>\n",
-           "sbml:99502", 4, "argument of exp has units");
+           "sbml:99502", 4,
+           "in the assignment rule for \"q\", the argument of <exp> has units; it should be "
+           "dimensionless");
     expect("<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/level1\" "
            "level=\"1\" version=\"2\">\n<model><listOfCompartments><compartment name=\"c\"/>"
            "</listOfCompartments><listOfParameters><parameter name=\"p\" value=\"1\" "

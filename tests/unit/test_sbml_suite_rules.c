@@ -211,7 +211,7 @@ START_TEST(test_xml_layer_attribute_errors)
                      "</listOfParameters><listOfRules>\n"
                      "<assignmentRule>" MATHML "<cn>1</cn></math></assignmentRule>\n"
                      "</listOfRules></model></sbml>\n";
-    expect_n(l2, 1, "sbml:01015", 6, "<assignmentRule> lacks its required attribute variable");
+    expect_n(l2, 1, "sbml:01015", 6, "an assignment rule lacks its required attribute variable");
     const char *l3 = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfParameters>\n"
                      "<parameter id=\"p\" value=\"1\" constant=\"maybe\"/>\n"
                      "</listOfParameters></model></sbml>\n";
@@ -272,8 +272,8 @@ START_TEST(test_call_argument_types)
                        "</math></constraint></listOfConstraints>\n"
                        "</model></sbml>\n";
     expect_n(text, 1, "sbml:10209", 8,
-             "the arguments of <and> must be boolean: function \"both\" applies it to its "
-             "argument y");
+             "in a constraint, function \"both\" is given a number for its argument y, to which "
+             "it applies <and>; the arguments of <and> must be boolean");
     expect_n(text, 1, "sbml:10209", -1, "");
 }
 END_TEST
@@ -286,7 +286,8 @@ START_TEST(test_level3v2_operators)
     "<apply><max/><cn>5</cn><cn>6</cn></apply>\n"                                                  \
     "</math></assignmentRule></listOfRules></model></sbml>\n"
     expect_n("<?xml version=\"1.0\"?>\n" L3V1 MAX_RULE, 1, "sbml:10202", 5,
-             "<max> is not in the MathML subset of SBML Level 3 Version 1");
+             "<max> in the assignment rule for \"p\" is not in the MathML subset of SBML Level 3 "
+             "Version 1");
     expect_n("<?xml version=\"1.0\"?>\n" L3V2 MAX_RULE, 0, "sbml:10202", -1, "");
 #undef MAX_RULE
 }
@@ -317,7 +318,9 @@ START_TEST(test_empty_reaction_parts)
                      "<listOfProducts><speciesReference species=\"s\"/></listOfProducts>\n"
                      "<kineticLaw>\n"
                      "</kineticLaw></reaction></listOfReactions></model></sbml>\n";
-    expect_n(l2, 1, "sbml:21103", 7, "<kineticLaw> is present but empty");
+    expect_n(l2, 1, "sbml:21103", 7,
+             "the kinetic law of reaction \"r\" is present but empty; it must contain <math> or "
+             "be left out");
     const char *l3v1 = "<?xml version=\"1.0\"?>\n" L3V1
                        "<model><listOfCompartments><compartment id=\"c\" constant=\"true\"/>"
                        "</listOfCompartments>\n"

@@ -141,12 +141,12 @@ START_TEST(test_root_degree_from_parameters)
 {
     const char *three = ROOT_DOC(L2V3, "dimensionless", "<ci>three</ci>");
     expect(three, "sbml:10513", 5,
-           "the units of the math of the assignment rule for \"r\" do not match the units of "
-           "\"r\"");
+           "the math of the assignment rule for \"r\" must have the units of parameter \"r\"; its "
+           "units differ");
     expect_none(three, "sbml:99504");
     const char *sum =
         ROOT_DOC(L2V3, "metre", "<apply><plus/><ci>one</ci><ci>one</ci><ci>one</ci></apply>");
-    expect(sum, "sbml:10513", 5, "do not match the units of \"r\"");
+    expect(sum, "sbml:10513", 5, "must have the units of parameter \"r\"; its units differ");
     /* the square root of an area is a length; Level 2 parameters are constant by default */
     expect_none(ROOT_DOC(L2V3, "metre", "<ci>two</ci>"), "sbml:10513");
     expect_none(ROOT_DOC(L2V3, "metre", "<ci>two</ci>"), "sbml:99504");
@@ -269,8 +269,8 @@ START_TEST(test_parameters_without_usable_units)
            "the units of parameter \"p4\" are not declared: the unit definition \"substance\" "
            "has no units");
     expect(empty, "sbml:99505", 8,
-           "the units of the assignment rule cannot be fully checked: it uses numbers or "
-           "parameters whose units are not declared");
+           "the units of the assignment rule for \"q\" cannot be fully checked: it uses numbers "
+           "or parameters whose units are not declared");
     const char *bogus = L3V1 "<model><listOfParameters>\n<parameter id=\"p\" value=\"1\" "
                              "units=\"bogomips\" constant=\"true\"/>\n</listOfParameters>"
                              "</model></sbml>\n";
@@ -299,8 +299,7 @@ START_TEST(test_missing_math_in_function_and_trigger)
              "units=\"litre\"/></listOfCompartments><listOfConstraints><constraint>\n" MATHML
              "<apply><ci> f </ci><ci> c </ci></apply></math></constraint>"
              "</listOfConstraints></model></sbml>\n";
-    expect(fn, "sbml:99509", 4,
-           "<functionDefinition> \"f\" has no math, so its units cannot be checked");
+    expect(fn, "sbml:99509", 4, "function \"f\" has no <math>, so its units cannot be checked");
     expect(fn, "sbml:99505", 6, "the units of a constraint cannot be fully checked");
     const char *trig =
         L3V2 "<model timeUnits=\"second\"><listOfParameters><parameter id=\"p\" value=\"1\" "
@@ -311,7 +310,8 @@ START_TEST(test_missing_math_in_function_and_trigger)
              "xmlns:sbml=\"http://www.sbml.org/sbml/level3/version2/core\">2</cn></math>"
              "</eventAssignment></listOfEventAssignments></event></listOfEvents>"
              "</model></sbml>\n";
-    expect(trig, "sbml:99509", 5, "<trigger> has no math, so its units cannot be checked");
+    expect(trig, "sbml:99509", 5,
+           "the trigger of event \"e\" has no <math>, so its units cannot be checked");
 }
 END_TEST
 
@@ -345,7 +345,8 @@ END_TEST
 START_TEST(test_rate_of_algebraic_variable)
 {
     expect(RATEOF_DOC("true"), "sbml:10224", 5,
-           "rateOf(p): \"p\" is set by an algebraic rule, so it has no rate of change");
+           "rateOf(p) in an algebraic rule: \"p\" is set by an algebraic rule, so it has no rate "
+           "of change");
     expect_none(RATEOF_DOC("false"), "sbml:10224");
 }
 END_TEST

@@ -119,18 +119,28 @@ static bool in_ns(const xmlNode *n, const char *ns, const char *name)
 static void check_rdf(const sbml_out *o, const xmlNode *rdf, const xmlNode *owner)
 {
     xmlChar *metaid = xmlGetNoNsProp(owner, (const xmlChar *)"metaid");
+    char of[SBML_DESCRIBE_MAX];
+    sbml_describe(of, sizeof(of), owner);
     for (const xmlNode *d = rdf->children; d; d = d->next) {
         if (!in_ns(d, RDF_NS, "Description"))
             continue;
         xmlChar *about = xmlGetNsProp(d, (const xmlChar *)"about", (const xmlChar *)RDF_NS);
         if (!about)
-            sbml_report(o, "sbml:99401", line_of(d), "rdf:Description has no rdf:about");
+            sbml_report(o, "sbml:99401", line_of(d),
+                        "rdf:Description in the annotation of %s has no rdf:about; it must "
+                        "name the element's metaid as rdf:about=\"#metaid\"",
+                        of);
         else if (!*about)
-            sbml_report(o, "sbml:99402", line_of(d), "rdf:Description has an empty rdf:about");
+            sbml_report(o, "sbml:99402", line_of(d),
+                        "rdf:Description in the annotation of %s has an empty rdf:about; it must "
+                        "name the element's metaid as rdf:about=\"#metaid\"",
+                        of);
         else if (!metaid || about[0] != '#' || strcmp((const char *)about + 1, (const char *)metaid))
             sbml_report(o, "sbml:99403", line_of(d),
-                        "rdf:about=\"%s\" does not name the metaid of <%s>", (const char *)about,
-                        (const char *)owner->name);
+                        "rdf:about=\"%s\" in the annotation of %s does not name its metaid "
+                        "(%s%s%s)",
+                        (const char *)about, of, metaid ? "rdf:about=\"#" : "it has none",
+                        metaid ? (const char *)metaid : "", metaid ? "\"" : "");
         xmlFree(about);
         for (const xmlNode *q = d->children; q; q = q->next) {
             if (in_ns(q, DC_NS, "creator")) {
@@ -163,7 +173,9 @@ static void check_annotation(const sbml_out *o, const xmlNode *a)
     for (const xmlNode *c = a->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE && !xmlIsBlankNode(c)) {
             sbml_report(o, "sbml:99406", line_of(c),
-                        "an annotation may only hold XML elements, not text");
+                        "the annotation of <%s> holds text; an annotation may only hold XML "
+                        "elements",
+                        a->parent ? (const char *)a->parent->name : "");
             continue;
         }
         if (c->type != XML_ELEMENT_NODE)
@@ -192,7 +204,9 @@ static void check_annotation(const sbml_out *o, const xmlNode *a)
         for (int i = 0; i < nseen; i++)
             if (strcmp(seen[i], href) == 0) {
                 sbml_report(o, "sbml:10402", line_of(c),
-                            "two top-level annotation elements share the namespace %s", href);
+                            "two top-level elements of the annotation of <%s> share the namespace "
+                            "%s; each must have a namespace of its own",
+                            a->parent ? (const char *)a->parent->name : "", href);
                 break;
             }
         if (nseen < 256)

@@ -76,6 +76,24 @@ static void check_model(sbml_ctx *c)
                     m->conversion_factor);
 }
 
+/* "compartment", "species", ... for the id of a model variable, for messages. */
+static const char *kind_word(const sbml_ctx *c, const char *id)
+{
+    const sbml_sym *s = sbml_syms_find(&c->syms, id);
+    switch (s ? s->kind : SBML_NONE) {
+    case SBML_COMPARTMENT:
+        return "compartment";
+    case SBML_SPECIES:
+        return "species";
+    case SBML_PARAMETER:
+        return "parameter";
+    case SBML_SPECIESREF:
+        return "species reference";
+    default:
+        return "variable";
+    }
+}
+
 static void check_compartments(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
@@ -291,9 +309,10 @@ static void check_initial_assignments(sbml_ctx *c)
                  !is_kind(c, a->symbol, SBML_EVENT);
         if (!ok)
             sbml_report(&c->out, "sbml:20801", a->b.line,
-                        "the symbol \"%s\" of an initial assignment is not a compartment, "
-                        "species, parameter%s",
-                        a->symbol, c->doc->level >= 3 ? " or species reference" : "");
+                        "the symbol \"%s\" of an initial assignment is not the id of a "
+                        "compartment, species%s",
+                        a->symbol,
+                        c->doc->level >= 3 ? ", parameter or species reference" : " or parameter");
         const size_t *same;
         if (sbml_multi_get(&c->ix.initial, a->symbol, &same) && same[0] < i)
             sbml_report(&c->out, "sbml:20802", a->b.line,
@@ -350,8 +369,9 @@ static void check_rules(sbml_ctx *c)
         }
         if (constant_of(c, r->variable) == 1)
             sbml_report(&c->out, rate ? "sbml:20904" : "sbml:20903", r->b.line,
-                        "\"%s\" is constant and so cannot be the variable of a%s rule", r->variable,
-                        rate ? " rate" : "n assignment");
+                        "%s \"%s\" is constant and so cannot be the variable of a%s rule; only "
+                        "a variable with constant=\"false\" may be",
+                        kind_word(c, r->variable), r->variable, rate ? " rate" : "n assignment");
         if (zero_dimensional(c, r->variable))
             sbml_report(&c->out, "sbml:20911", r->b.line,
                         "compartment \"%s\" has zero dimensions and so no size that a%s rule "
@@ -583,7 +603,9 @@ static void check_rate_cycles(sbml_ctx *c)
         rate_walk w = {c, r->variable, 0};
         if (rate_uses(&w, r->math.expr, NULL))
             sbml_report(&c->out, "sbml:20912", r->b.line,
-                        "the rate of \"%s\" depends on itself through rateOf", r->variable);
+                        "the rate rule for \"%s\" reads rateOf(%s), directly or through other "
+                        "rates; a rate may not depend on itself",
+                        r->variable, r->variable);
     }
     for (size_t i = 0; i < m->nreactions; i++) {
         const tc_sbml_reaction *x = &m->reactions[i];
@@ -670,9 +692,9 @@ static void check_reactions(sbml_ctx *c)
                             s->species, modifier ? "modifier" : "reactant or product", idn(&r->b));
             if (!modifier && l == 2 && s->stoichiometry.set && s->stoichiometry_math.expr)
                 sbml_report(&c->out, "sbml:21113", s->b.line,
-                            "a species reference of reaction \"%s\" sets both stoichiometry and "
-                            "stoichiometryMath",
-                            idn(&r->b));
+                            "the species reference to \"%s\" in reaction \"%s\" sets both "
+                            "stoichiometry and stoichiometryMath; it may set only one",
+                            s->species ? s->species : "", idn(&r->b));
         }
         for (size_t j = 0; j < r->nreactants + r->nproducts; j++) {
             const tc_sbml_speciesref *sr = sbml_reaction_ref(r, j);
@@ -713,8 +735,10 @@ static void check_reactions(sbml_ctx *c)
             if ((l > 3 || (l == 3 && c->doc->version >= 2)) && lp->b.id &&
                 sbml_refs_has(&refs, r, lp->b.id, true))
                 sbml_report(&c->out, "sbml:21173", lp->b.line,
-                            "local parameter \"%s\" has the id of a species of its reaction",
-                            lp->b.id);
+                            "local parameter \"%s\" of reaction \"%s\" has the same id as a "
+                            "reactant, product or modifier of that reaction; it needs an id of its "
+                            "own",
+                            lp->b.id, idn(&r->b));
         }
     }
     sbml_refs_release(&refs);
@@ -749,14 +773,19 @@ static void check_events(sbml_ctx *c)
             bool ok = settable(c, a->variable);
             if (!ok) {
                 sbml_report(&c->out, "sbml:21211", a->b.line,
-                            "the variable \"%s\" of an event assignment is not a compartment, "
-                            "species, parameter%s",
-                            a->variable, l >= 3 ? " or species reference" : "");
+                            "the variable \"%s\" of an event assignment of event%s%s%s is not the "
+                            "id of a compartment, species%s",
+                            a->variable, e->b.id ? " \"" : "", e->b.id ? e->b.id : "",
+                            e->b.id ? "\"" : "",
+                            l >= 3 ? ", parameter or species reference" : " or parameter");
                 continue;
             }
             if (constant_of(c, a->variable) == 1)
                 sbml_report(&c->out, "sbml:21212", a->b.line,
-                            "\"%s\" is constant and so cannot be changed by an event", a->variable);
+                            "%s \"%s\" is constant and so cannot be changed by event%s%s%s; only a "
+                            "variable with constant=\"false\" may be",
+                            kind_word(c, a->variable), a->variable, e->b.id ? " \"" : "",
+                            e->b.id ? e->b.id : "", e->b.id ? "\"" : "");
         }
     }
 }

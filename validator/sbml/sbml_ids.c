@@ -45,7 +45,9 @@ static void walk(sbml_ctx *c, const xmlNode *n, seen *metaids, int depth)
             if (v) {
                 if (!sbml_is_xml_id(v))
                     sbml_report(&c->out, "sbml:10309", line_of(x),
-                                "metaid \"%s\" of <%s> is not a valid XML ID", v, en);
+                                "metaid \"%s\" of <%s> is not a valid XML ID (a letter or _, "
+                                "then letters, digits, ., - or _)",
+                                v, en);
                 TC_GROW(metaids->ids, metaids->cap, metaids->len + 1);
                 TC_GROW(metaids->lines, metaids->capl, metaids->len + 1);
                 metaids->ids[metaids->len] =
@@ -60,7 +62,9 @@ static void walk(sbml_ctx *c, const xmlNode *n, seen *metaids, int depth)
                     ok = v[i] >= '0' && v[i] <= '9';
                 if (!ok)
                     sbml_report(&c->out, "sbml:10308", line_of(x),
-                                "sboTerm \"%s\" of <%s> is not of the form SBO:NNNNNNN", v, en);
+                                "sboTerm \"%s\" of <%s> is not of the form SBO:NNNNNNN (SBO: "
+                                "and seven digits)",
+                                v, en);
                 free(v);
             }
             v = sbml_attr(x, "id");
@@ -68,8 +72,9 @@ static void walk(sbml_ctx *c, const xmlNode *n, seen *metaids, int depth)
                 bool unitdef = strcmp(en, "unitDefinition") == 0;
                 if (!sbml_is_sid(v))
                     sbml_report(&c->out, unitdef ? "sbml:10311" : "sbml:10310", line_of(x),
-                                "id \"%s\" of <%s> is not a valid %s", v, en,
-                                unitdef ? "UnitSId" : "SId");
+                                "id \"%s\" of <%s> is not a valid %s %s", v, en,
+                                unitdef ? "UnitSId" : "SId",
+                                "(a letter or _, then letters, digits or _)");
                 free(v);
             }
             if (strcmp(en, "unit") != 0)
@@ -77,8 +82,9 @@ static void walk(sbml_ctx *c, const xmlNode *n, seen *metaids, int depth)
                     v = sbml_attr(x, unit_attrs[i]);
                     if (v && !sbml_is_sid(v))
                         sbml_report(&c->out, "sbml:10311", line_of(x),
-                                    "%s=\"%s\" of <%s> is not a valid UnitSId", unit_attrs[i], v,
-                                    en);
+                                    "%s=\"%s\" of <%s> is not a valid UnitSId (a letter or _, "
+                                    "then letters, digits or _)",
+                                    unit_attrs[i], v, en);
                     free(v);
                 }
             /* references to other components must be SIds too */
@@ -103,7 +109,9 @@ static void walk(sbml_ctx *c, const xmlNode *n, seen *metaids, int depth)
                     v = sbml_attr(x, refs[i]);
                     if (v && !sbml_is_sid(v))
                         sbml_report(&c->out, "sbml:10310", line_of(x),
-                                    "%s=\"%s\" of <%s> is not a valid SId", refs[i], v, en);
+                                    "%s=\"%s\" of <%s> is not a valid SId (a letter or _, then "
+                                    "letters, digits or _)",
+                                    refs[i], v, en);
                     free(v);
                 }
         }
@@ -141,7 +149,9 @@ static void check_metaids(sbml_ctx *c, const xmlNode *root)
         s.len = 1;
         if (!sbml_is_xml_id(v))
             sbml_report(&c->out, "sbml:10309", line_of(root),
-                        "metaid \"%s\" of <sbml> is not a valid XML ID", v);
+                        "metaid \"%s\" of <sbml> is not a valid XML ID (a letter or _, then "
+                        "letters, digits, ., - or _)",
+                        v);
         free(v);
     }
     walk(c, root, &s, 0);
@@ -171,7 +181,9 @@ static void other_id(sbml_ctx *c, const tc_sbml_base *b, sbml_map *taken)
     size_t first;
     if (b->id && sbml_syms_find(&c->syms, b->id))
         sbml_report(&c->out, "sbml:10301", b->line,
-                    "the id \"%s\" of <%s> is already used in the model", b->id, b->element);
+                    "the id \"%s\" of <%s> is already used in the model; ids must be unique in "
+                    "a model",
+                    b->id, b->element);
     else if (b->id && !sbml_map_put(taken, b->id, (size_t)b->line, &first))
         sbml_report(&c->out, "sbml:10301", b->line,
                     "the id \"%s\" of <%s> is already used (line %zu); ids must be unique in a "
@@ -247,7 +259,9 @@ static void extra_walk(extra *x, const xmlNode *n, int depth)
                             id, name, s->line);
             else if (x->c->m->b.id && strcmp(x->c->m->b.id, id) == 0)
                 sbml_report(&x->c->out, "sbml:10301", line,
-                            "the id \"%s\" of <%s> is also the model's id", id, name);
+                            "the id \"%s\" of <%s> is also the model's id; ids must be unique "
+                            "in a model",
+                            id, name);
             if (!sbml_map_put(&x->seen, id, (size_t)line, &first)) {
                 sbml_report(&x->c->out, "sbml:10301", line,
                             "the id \"%s\" of <%s> is already used (line %zu); ids must be "
@@ -285,13 +299,16 @@ static void check_unique_ids(sbml_ctx *c)
     for (size_t i = 1; i < t->len; i++)
         if (strcmp(t->items[i].id, t->items[i - 1].id) == 0)
             sbml_report(&c->out, "sbml:10301", t->items[i].line,
-                        "the id \"%s\" is already used (line %ld); ids must be unique in a model",
-                        t->items[i].id, t->items[i - 1].line);
+                        "the id \"%s\" of <%s> is already used by <%s> (line %ld); ids must be "
+                        "unique in a model",
+                        t->items[i].id, ((const tc_sbml_base *)t->items[i].obj)->element,
+                        ((const tc_sbml_base *)t->items[i - 1].obj)->element, t->items[i - 1].line);
     /* Level 3 Version 2: every SBase id shares the namespace; also the model id */
     const tc_sbml_model *m = c->m;
     if (m->b.id && sbml_syms_find(t, m->b.id))
         sbml_report(&c->out, "sbml:10301", sbml_syms_find(t, m->b.id)->line,
-                    "the id \"%s\" is also the model's id", m->b.id);
+                    "the id \"%s\" of <%s> is also the model's id; ids must be unique in a model",
+                    m->b.id, ((const tc_sbml_base *)sbml_syms_find(t, m->b.id)->obj)->element);
     sbml_map taken = {0};
     if (c->doc->level == 3 && c->doc->version >= 2) {
         for (size_t i = 0; i < m->nrules; i++)
@@ -314,7 +331,8 @@ static void check_unitdefs(sbml_ctx *c)
         const size_t *same;
         if (sbml_multi_get(&c->ix.unitdefs, m->unitdefs[i].b.id, &same) && same[0] < i)
             sbml_report(&c->out, "sbml:10302", m->unitdefs[i].b.line,
-                        "the unit definition id \"%s\" is already used (line %ld)",
+                        "the unit definition id \"%s\" is already used (line %ld); unit "
+                        "definition ids must be unique",
                         m->unitdefs[i].b.id, m->unitdefs[same[0]].b.line);
     }
 }
@@ -329,17 +347,22 @@ static void dup_local(void *ctx, size_t i, size_t j)
 {
     dup_ctx *d = ctx;
     (void)j;
+    char where[SBML_DESCRIBE_MAX];
     sbml_report(&d->c->out, "sbml:10303", d->law->parameters[i].b.line,
-                "the local parameter id \"%s\" is already used in this kinetic law",
-                d->law->parameters[i].b.id);
+                "the local parameter id \"%s\" is already used in %s; the local parameter ids "
+                "of a kinetic law must be unique",
+                d->law->parameters[i].b.id, sbml_describe(where, sizeof(where), d->law->b.node));
 }
 
 static void dup_event_variable(void *ctx, size_t i, size_t j)
 {
     dup_ctx *d = ctx;
     (void)j;
+    char where[SBML_DESCRIBE_MAX];
     sbml_report(&d->c->out, "sbml:10305", d->event->assignments[i].b.line,
-                "the event assigns \"%s\" more than once", d->event->assignments[i].variable);
+                "%s assigns \"%s\" more than once; an event may assign a variable only once",
+                sbml_describe(where, sizeof(where), d->event->b.node),
+                d->event->assignments[i].variable);
 }
 
 static void check_local(sbml_ctx *c)
@@ -370,8 +393,9 @@ static void check_rule_targets(sbml_ctx *c)
         const size_t *same; /* assignment and rate rules of this variable */
         if (sbml_multi_get(&c->ix.rules, r->variable, &same) && same[0] < i)
             sbml_report(&c->out, "sbml:10304", r->b.line,
-                        "\"%s\" is already the variable of another rule (line %ld)", r->variable,
-                        m->rules[same[0]].b.line);
+                        "\"%s\" is already the variable of another rule (line %ld); a variable "
+                        "may be set by at most one assignment or rate rule",
+                        r->variable, m->rules[same[0]].b.line);
     }
     const char **ids = NULL;
     size_t cap = 0;
@@ -386,7 +410,9 @@ static void check_rule_targets(sbml_ctx *c)
             const char *v = e->assignments[a].variable;
             if (v && sbml_rule_for(c, v, TC_SBML_ASSIGNMENT))
                 sbml_report(&c->out, "sbml:10306", e->assignments[a].b.line,
-                            "\"%s\" is assigned by an event and also by an assignment rule", v);
+                            "\"%s\" is assigned by event%s%s%s and also by an assignment rule, "
+                            "which must set it at all times",
+                            v, e->b.id ? " \"" : "", e->b.id ? e->b.id : "", e->b.id ? "\"" : "");
         }
     }
     free(ids);

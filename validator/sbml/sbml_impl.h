@@ -160,6 +160,11 @@ bool sbml_is_base_unit(const char *kind, int level, int version);
 bool sbml_is_sid(const char *s);
 bool sbml_is_xml_id(const char *s);
 
+/* What a modeller calls `node` (an xmlNode: an element holding math, its <math>, or any
+ * component) in a finding, e.g. "the kinetic law of reaction "r"", written into buf. */
+#define SBML_DESCRIBE_MAX 256
+const char *sbml_describe(char *buf, size_t n, const void *node);
+
 /* ---- rule families ---- */
 void sbml_check_structure(const sbml_out *o, const xmlDoc *xml);   /* sbml_structure.c */
 void sbml_check_annotations(const sbml_out *o, const xmlDoc *xml); /* sbml_annotation.c */

@@ -13,6 +13,7 @@ typedef struct scope {
     const tc_expr *lambda;          /* bound variables visible (inside a function) */
     const tc_sbml_function *function;
     bool strict_types; /* Levels 1-2 and L3V1 type rules apply */
+    const char *where; /* the element the math belongs to, for messages */
 } scope;
 
 static bool is_bvar(const scope *s, const char *name)
@@ -106,7 +107,7 @@ static tc_expr_op logical_use(const tc_expr *e, const char *name, int depth)
 
 /* A call passes its arguments into the function's body: a number given for an argument
  * that the body combines with a logical operator breaks that operator's rule (10209). */
-static void call_argument_types(sbml_ctx *c, const tc_expr *e, long at)
+static void call_argument_types(sbml_ctx *c, const scope *s, const tc_expr *e, long at)
 {
     const tc_sbml_function *f = sbml_function(c, e->name);
     const tc_expr *l = f ? f->math.expr : NULL;
@@ -119,9 +120,9 @@ static void call_argument_types(sbml_ctx *c, const tc_expr *e, long at)
         tc_expr_op op = logical_use(l->args[l->nargs - 1], bv, 0);
         if (op != TC_EXPR_NUMBER)
             sbml_report(&c->out, "sbml:10209", at,
-                        "the arguments of <%s> must be boolean: function \"%s\" applies it to "
-                        "its argument %s, which is given a number here",
-                        tc_expr_op_name(op), e->name, bv);
+                        "in %s, function \"%s\" is given a number for its argument %s, to "
+                        "which it applies <%s>; the arguments of <%s> must be boolean",
+                        s->where, e->name, bv, tc_expr_op_name(op), tc_expr_op_name(op));
     }
 }
 
@@ -227,26 +228,36 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
                                            : "sbml:10215",
                         at,
                         local_elsewhere
-                            ? "\"%s\" is a local parameter of another reaction's kinetic law and "
-                              "cannot be used here"
-                            : "\"%s\" in math is not the id of a compartment, species, parameter, "
+                            ? "\"%s\" in %s is a local parameter of another reaction's kinetic "
+                              "law; only that kinetic law can use it"
+                            : "\"%s\" in %s is not the id of a compartment, species, parameter, "
                               "reaction or species reference of the model",
-                        n);
+                        n, s->where);
         } else if (sym->kind == SBML_FUNCTION || sym->kind == SBML_EVENT ||
                    (sym->kind == SBML_OTHER && c->doc->level < 3) ||
                    (sym->kind == SBML_SPECIESREF && c->doc->level < 3) ||
                    (sym->kind == SBML_REACTION && c->doc->level < 2)) {
-            sbml_report(o, "sbml:10215", at, "\"%s\" names a %s, which cannot be used as a value",
-                        n, sym->kind == SBML_FUNCTION ? "function definition" : "component");
+            sbml_report(o, "sbml:10215", at,
+                        "\"%s\" in %s names %s, which cannot be used as a value; math may use "
+                        "only compartments, species, parameters%s",
+                        n, s->where,
+                        sym->kind == SBML_FUNCTION     ? "a function definition"
+                        : sym->kind == SBML_EVENT      ? "an event"
+                        : sym->kind == SBML_REACTION   ? "a reaction"
+                        : sym->kind == SBML_SPECIESREF ? "a species reference"
+                                                       : "a component",
+                        c->doc->level < 2   ? ""
+                        : c->doc->level < 3 ? " and reactions"
+                                            : ", reactions and species references");
         } else if (sym->kind == SBML_COMPARTMENT && c->doc->level == 2 && c->doc->version == 5) {
             /* Level 2 Version 5 forbids it outright; Level 3 gives such a compartment a
              * value like any other */
             const tc_sbml_compartment *x = sym->obj;
             if (x->spatial_dimensions.set && x->spatial_dimensions.v == 0)
                 sbml_report(o, "sbml:10222", at,
-                            "compartment \"%s\" has spatialDimensions=\"0\" and so no size; its "
-                            "id cannot be used in math",
-                            n);
+                            "compartment \"%s\" in %s has spatialDimensions=\"0\" and so no "
+                            "size; its id cannot be used in math",
+                            n, s->where);
         }
         break;
     }
@@ -265,21 +276,23 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
             for (size_t i = 0; e->name && i < sizeof(mathml_only) / sizeof(mathml_only[0]); i++)
                 if (strcmp(e->name, mathml_only[i]) == 0)
                     sbml_report(o, "sbml:99129", at,
-                                "%s() is not a function of SBML Level 1 formulas", e->name);
+                                "%s() in %s is not a function of SBML Level 1 formulas", e->name,
+                                s->where);
         } else if (!f) {
             if (c->doc->level > 1)
                 sbml_report(o, s->lambda && c->doc->level == 2 ? "sbml:20302" : "sbml:10214", at,
-                            "\"%s\" is applied as a function but no function "
-                            "definition has this id",
-                            e->name ? e->name : "");
+                            "%s applies \"%s\" as a function, but no function definition has "
+                            "this id",
+                            s->where, e->name ? e->name : "");
         } else if (f->math.expr && f->math.expr->op == TC_EXPR_LAMBDA &&
                    f->math.expr->nargs - 1 != e->nargs) {
             /* 10219 arrived with Level 2 Version 4; before, a function is one more operator
              * whose arguments 10218 counts */
             bool early = c->doc->level < 2 || (c->doc->level == 2 && c->doc->version < 4);
             sbml_report(o, early ? "sbml:10218" : "sbml:10219", at,
-                        "function \"%s\" takes %zu argument%s but is given %zu", e->name,
-                        f->math.expr->nargs - 1, f->math.expr->nargs == 2 ? "" : "s", e->nargs);
+                        "function \"%s\" takes %zu argument%s but %s gives it %zu", e->name,
+                        f->math.expr->nargs - 1, f->math.expr->nargs == 2 ? "" : "s", s->where,
+                        e->nargs);
         } else if (s->lambda && s->function &&
                    (size_t)(f - c->m->functions) > (size_t)(s->function - c->m->functions) &&
                    c->doc->level == 2 && c->doc->version < 4) {
@@ -300,9 +313,9 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
         /* MathML operators that SBML's subset gained with Level 3 Version 2 */
         if (c->doc->level < 3 || (c->doc->level == 3 && c->doc->version < 2))
             sbml_report(o, "sbml:10202", at,
-                        "<%s> is not in the MathML subset of SBML Level %d Version %d (it "
+                        "<%s> in %s is not in the MathML subset of SBML Level %d Version %d (it "
                         "arrived with Level 3 Version 2)",
-                        tc_expr_op_name(e->op), c->doc->level, c->doc->version);
+                        tc_expr_op_name(e->op), s->where, c->doc->level, c->doc->version);
         break;
     case TC_EXPR_TIME:
         if (s->lambda)
@@ -330,9 +343,9 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
             if (what && (what->kind == SBML_REACTION || what->kind == SBML_FUNCTION ||
                          what->kind == SBML_EVENT || what->kind == SBML_OTHER))
                 sbml_report(o, "sbml:10223", at,
-                            "rateOf(%s): \"%s\" is %s; rateOf takes the id of a compartment, "
-                            "parameter, species or species reference",
-                            t, t,
+                            "rateOf(%s) in %s: \"%s\" is %s; rateOf takes the id of a "
+                            "compartment, parameter, species or species reference",
+                            t, s->where, t,
                             what->kind == SBML_REACTION   ? "a reaction"
                             : what->kind == SBML_FUNCTION ? "a function definition"
                             : what->kind == SBML_EVENT    ? "an event"
@@ -341,8 +354,8 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
             bool alg = !ar && set_by_algebraic_rule(c, t);
             if (ar || alg)
                 sbml_report(o, "sbml:10224", at,
-                            "rateOf(%s): \"%s\" is set by %s, so it has no rate of change", t, t,
-                            ar ? "an assignment rule" : "an algebraic rule");
+                            "rateOf(%s) in %s: \"%s\" is set by %s, so it has no rate of change", t,
+                            s->where, t, ar ? "an assignment rule" : "an algebraic rule");
             const tc_sbml_species *sp = sbml_species(c, t);
             const char *cid = sp && sp->has_only_substance_units != 1 ? sp->compartment : NULL;
             const size_t *cx_alg;
@@ -355,14 +368,15 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
                          !sbml_rule_for(c, cid, TC_SBML_RATE);
             if (cid && sbml_rule_for(c, cid, TC_SBML_ASSIGNMENT))
                 sbml_report(o, "sbml:10225", at,
-                            "rateOf(%s): the compartment \"%s\" of this concentration is set by "
-                            "an assignment rule",
-                            t, cid);
+                            "rateOf(%s) in %s: the compartment \"%s\" of this concentration is "
+                            "set by an assignment rule, so its rate of change is not defined",
+                            t, s->where, cid);
             else if (c_alg)
                 sbml_report(o, "sbml:10225", at,
-                            "rateOf(%s): the size of the compartment \"%s\" of this "
-                            "concentration is determined by an algebraic rule",
-                            t, cid);
+                            "rateOf(%s) in %s: the size of the compartment \"%s\" of this "
+                            "concentration is determined by an algebraic rule, so its rate of "
+                            "change is not defined",
+                            t, s->where, cid);
         }
         break;
     default:
@@ -371,7 +385,7 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
     if (e->op == TC_EXPR_RATE_OF)
         return; /* its argument is a reference, checked above */
     if (s->strict_types && e->op == TC_EXPR_CALL)
-        call_argument_types(c, e, at);
+        call_argument_types(c, s, e, at);
     if (s->strict_types && e->op != TC_EXPR_LAMBDA) {
         for (size_t i = 0; i < e->nargs; i++) {
             const tc_expr *a = e->args[i];
@@ -379,56 +393,65 @@ static void walk(sbml_ctx *c, const scope *s, const tc_expr *e, long line, int d
             if (s->lambda && a->op == TC_EXPR_SYMBOL)
                 continue; /* argument types of functions are unknown */
             if (is_logical(e->op) && t == T_NUM)
-                sbml_report(o, "sbml:10209", at, "the arguments of <%s> must be boolean",
-                            tc_expr_op_name(e->op));
+                sbml_report(o, "sbml:10209", at, "the arguments of <%s> in %s must be boolean",
+                            tc_expr_op_name(e->op), s->where);
             else if (e->op == TC_EXPR_PIECEWISE) {
                 bool cond = (i % 2 == 1) && !(e->has_otherwise && i == e->nargs - 1);
                 if (cond && t == T_NUM)
-                    sbml_report(o, "sbml:10213", at, "the condition of a <piece> must be boolean");
+                    sbml_report(o, "sbml:10213", at,
+                                "the condition of a <piece> in %s must be boolean", s->where);
                 else if (!cond && t != T_UNKNOWN && type_of(c, e->args[0], 0) != T_UNKNOWN &&
                          t != type_of(c, e->args[0], 0))
                     sbml_report(o, "sbml:10212", at,
-                                "the values of a <piecewise> must all be boolean or all numeric");
+                                "the values of a <piecewise> in %s must all be boolean or all "
+                                "numeric",
+                                s->where);
             } else if ((e->op == TC_EXPR_EQ || e->op == TC_EXPR_NEQ) && i > 0) {
                 mtype t0 = type_of(c, e->args[0], 0);
                 if (t != T_UNKNOWN && t0 != T_UNKNOWN && t != t0)
                     sbml_report(o, "sbml:10211", at,
-                                "the arguments of <%s> must be all boolean or all numeric",
-                                tc_expr_op_name(e->op));
+                                "the arguments of <%s> in %s must be all boolean or all numeric",
+                                tc_expr_op_name(e->op), s->where);
             } else if (!is_logical(e->op) && e->op != TC_EXPR_EQ && e->op != TC_EXPR_NEQ &&
                        e->op != TC_EXPR_CALL && e->op != TC_EXPR_PIECEWISE && t == T_BOOL)
-                sbml_report(o, "sbml:10210", at, "the arguments of <%s> must be numeric",
-                            tc_expr_op_name(e->op));
+                sbml_report(o, "sbml:10210", at, "the arguments of <%s> in %s must be numeric",
+                            tc_expr_op_name(e->op), s->where);
             else if (is_relational(e->op) && e->op != TC_EXPR_EQ && e->op != TC_EXPR_NEQ &&
                      t == T_BOOL)
-                sbml_report(o, "sbml:10210", at, "the arguments of <%s> must be numeric",
-                            tc_expr_op_name(e->op));
+                sbml_report(o, "sbml:10210", at, "the arguments of <%s> in %s must be numeric",
+                            tc_expr_op_name(e->op), s->where);
         }
     }
     if (e->op == TC_EXPR_NUMBER && e->units) {
         if (c->doc->level < 3)
             sbml_report(o, "sbml:99225", at,
-                        "units on <cn> are only allowed in SBML Level 3, not in Level %d",
-                        c->doc->level);
+                        "a units attribute on <cn> in %s: SBML allows one only from Level 3 on, "
+                        "not in Level %d",
+                        s->where, c->doc->level);
         else if (!sbml_is_sid(e->units))
-            sbml_report(o, "sbml:10311", at, "units=\"%s\" on <cn> is not a valid UnitSId",
-                        e->units);
+            sbml_report(o, "sbml:10311", at,
+                        "units=\"%s\" on <cn> in %s is not a valid UnitSId (a letter or _, then "
+                        "letters, digits or _)",
+                        e->units, s->where);
         else if (!sbml_is_base_unit(e->units, c->doc->level, c->doc->version) &&
                  !sbml_unitdef(c, e->units))
             sbml_report(o, "sbml:10221", at,
-                        "units=\"%s\" on <cn> names no unit definition or base unit", e->units);
+                        "units=\"%s\" on <cn> in %s names no unit definition or base unit",
+                        e->units, s->where);
     }
     for (size_t i = 0; i < e->nargs; i++)
         walk(c, s, e->args[i], at, depth + 1);
 }
 
 static void check(sbml_ctx *c, const tc_sbml_math *m, const tc_sbml_kinetic_law *law, mtype want,
-                  const char *want_rule, const char *what)
+                  const char *want_rule, const void *node)
 {
     if (!m->expr)
         return;
     bool strict = c->doc->level < 3 || (c->doc->level == 3 && c->doc->version == 1);
-    scope s = {.law = law, .strict_types = strict};
+    char what[SBML_DESCRIBE_MAX];
+    sbml_describe(what, sizeof(what), node);
+    scope s = {.law = law, .strict_types = strict, .where = what};
     walk(c, &s, m->expr, m->line, 0);
     if (strict && want != T_UNKNOWN) {
         mtype t = type_of(c, m->expr, 0);
@@ -577,7 +600,11 @@ static void check_functions(sbml_ctx *c)
                         f->b.id ? f->b.id : "");
             continue;
         }
-        scope s = {.lambda = l, .function = f, .strict_types = strict};
+        char where[SBML_DESCRIBE_MAX];
+        scope s = {.lambda = l,
+                   .function = f,
+                   .strict_types = strict,
+                   .where = sbml_describe(where, sizeof(where), f->b.node)};
         const tc_expr *body = l->args[l->nargs - 1];
         walk(c, &s, body, f->math.line, 0);
     }
@@ -590,31 +617,32 @@ void sbml_check_math(sbml_ctx *c)
     check_functions(c);
     for (size_t i = 0; i < m->ninitial_assignments; i++)
         check(c, &m->initial_assignments[i].math, NULL, T_NUM, "sbml:10217",
-              "an initial assignment");
+              m->initial_assignments[i].b.node);
     for (size_t i = 0; i < m->nrules; i++)
-        check(c, &m->rules[i].math, NULL, T_NUM, "sbml:10217", "a rule");
+        check(c, &m->rules[i].math, NULL, T_NUM, "sbml:10217", m->rules[i].b.node);
     for (size_t i = 0; i < m->nconstraints; i++)
-        check(c, &m->constraints[i].math, NULL, T_BOOL, "sbml:21001", "a constraint");
+        check(c, &m->constraints[i].math, NULL, T_BOOL, "sbml:21001", m->constraints[i].b.node);
     for (size_t i = 0; i < m->nreactions; i++) {
         const tc_sbml_reaction *r = &m->reactions[i];
         if (r->kinetic_law)
-            check(c, &r->kinetic_law->math, r->kinetic_law, T_NUM, "sbml:10217", "a kinetic law");
+            check(c, &r->kinetic_law->math, r->kinetic_law, T_NUM, "sbml:10217",
+                  r->kinetic_law->b.node);
         for (size_t j = 0; j < r->nreactants; j++)
             check(c, &r->reactants[j].stoichiometry_math, NULL, T_NUM, "sbml:10217",
-                  "a stoichiometryMath");
+                  r->reactants[j].b.node);
         for (size_t j = 0; j < r->nproducts; j++)
             check(c, &r->products[j].stoichiometry_math, NULL, T_NUM, "sbml:10217",
-                  "a stoichiometryMath");
+                  r->products[j].b.node);
     }
     for (size_t i = 0; i < m->nevents; i++) {
         const tc_sbml_event *e = &m->events[i];
         if (e->trigger)
-            check(c, &e->trigger->math, NULL, T_BOOL, "sbml:21202", "a trigger");
+            check(c, &e->trigger->math, NULL, T_BOOL, "sbml:21202", e->trigger->b.node);
         if (e->delay)
-            check(c, &e->delay->math, NULL, T_NUM, "sbml:10217", "a delay");
+            check(c, &e->delay->math, NULL, T_NUM, "sbml:10217", e->delay->b.node);
         if (e->priority)
-            check(c, &e->priority->math, NULL, T_NUM, "sbml:10217", "a priority");
+            check(c, &e->priority->math, NULL, T_NUM, "sbml:10217", e->priority->b.node);
         for (size_t j = 0; j < e->nassignments; j++)
-            check(c, &e->assignments[j].math, NULL, T_NUM, "sbml:10217", "an event assignment");
+            check(c, &e->assignments[j].math, NULL, T_NUM, "sbml:10217", e->assignments[j].b.node);
     }
 }

@@ -15,9 +15,16 @@ static const tc_mathml_csymbol csymbols[] = {
     {CSYMBOL "rateOf", TC_EXPR_RATE_OF, NULL},
 };
 
+/* The shared reader knows the MathML, not the SBML element it belongs to: that is added. */
+typedef struct math_site {
+    const sbml_out *o;
+    char where[SBML_DESCRIBE_MAX];
+} math_site;
+
 static void report(void *ctx, const char *rule, long line, const char *message)
 {
-    sbml_report(ctx, rule, line, "%s", message);
+    const math_site *site = ctx;
+    sbml_report(site->o, rule, line, "%s (in %s)", message, site->where);
 }
 
 tc_expr *sbml_math_read(const sbml_out *o, const xmlNode *math, bool in_function)
@@ -25,6 +32,8 @@ tc_expr *sbml_math_read(const sbml_out *o, const xmlNode *math, bool in_function
     int l = o->level, v = o->version;
     char name[48];
     snprintf(name, sizeof(name), "SBML Level %d Version %d", l, v);
+    math_site site = {.o = o};
+    sbml_describe(site.where, sizeof(site.where), math);
     tc_mathml_lang lang = {
         .ns = "sbml",
         .name = name,
@@ -35,7 +44,7 @@ tc_expr *sbml_math_read(const sbml_out *o, const xmlNode *math, bool in_function
         .ci_definition_url = l > 2 || (l == 2 && v >= 5), /* before L2V5 only csymbol may */
         .syntax_rules = true,
         .report = report,
-        .ctx = (void *)o,
+        .ctx = &site,
     };
     return tc_mathml_read(&lang, math, in_function, NULL);
 }

@@ -195,6 +195,9 @@ static void check_overdetermined(sbml_ctx *c)
     g.nadj = tc_xcalloc(maxeq, sizeof(*g.nadj));
     g.capadj = tc_xcalloc(maxeq, sizeof(*g.capadj));
     g.eq_line = tc_xcalloc(maxeq, sizeof(*g.eq_line));
+    /* for the message: the rule, or the species whose rate the reactions give */
+    const void **eq_node = tc_xcalloc(maxeq, sizeof(*eq_node));
+    const char **eq_species = tc_xcalloc(maxeq, sizeof(*eq_species));
     g.nvar = v.len;
     for (size_t i = 0; i < m->nrules; i++) {
         const tc_sbml_rule *r = &m->rules[i];
@@ -202,6 +205,7 @@ static void check_overdetermined(sbml_ctx *c)
             continue; /* nothing to match it with (or a Level 1 formula) */
         size_t eq = g.neq++;
         g.eq_line[eq] = r->b.line;
+        eq_node[eq] = r->b.node;
         if (r->kind == TC_SBML_ALGEBRAIC) {
             collect_symbols(r->math.expr, &v, &g, eq, 0);
         } else {
@@ -219,6 +223,7 @@ static void check_overdetermined(sbml_ctx *c)
             continue;
         size_t eq = g.neq++;
         g.eq_line[eq] = s->b.line;
+        eq_species[eq] = s->b.id;
         long k = var_index(&v, s->b.id);
         if (k >= 0)
             add_edge(&g, eq, (size_t)k);
@@ -230,9 +235,16 @@ static void check_overdetermined(sbml_ctx *c)
     for (size_t eq = 0; eq < g.neq; eq++) {
         g.stamp = eq + 1;
         if (!augment(&g, eq, 0)) {
+            char what[SBML_DESCRIBE_MAX];
+            if (eq_node[eq])
+                sbml_describe(what, sizeof(what), eq_node[eq]);
+            else
+                snprintf(what, sizeof(what),
+                         "the rate equation that reactions give species \"%.64s\"", eq_species[eq]);
             sbml_report(&c->out, "sbml:10601", g.eq_line[eq],
-                        "the model is over-determined: this equation has no variable left to "
-                        "determine");
+                        "the model is over-determined: %s has no variable left to determine; "
+                        "each equation must determine a variable that no other one does",
+                        what);
             break;
         }
     }
@@ -242,6 +254,8 @@ static void check_overdetermined(sbml_ctx *c)
     free(g.nadj);
     free(g.capadj);
     free(g.eq_line);
+    free(eq_node);
+    free(eq_species);
     free(g.match_var);
     free(g.seen);
     free(v.ids);

@@ -2,6 +2,7 @@
  * Systems Biology Ontology its rule names. The part of the ontology needed is data
  * (rules/sbml/sbo.tsv, embedded); a term it does not list is not judged. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,10 +99,15 @@ static void expect(sbo_check *s, const tc_sbml_base *b, const char *rule, int ro
 {
     if (b->sbo < 0)
         return;
+    char what_el[SBML_DESCRIBE_MAX];
+    if (b->node)
+        sbml_describe(what_el, sizeof(what_el), b->node);
+    else
+        snprintf(what_el, sizeof(what_el), "<%s>", b->element);
     if (s->t->highest > 0 && b->sbo > s->t->highest) {
         sbml_report(&s->c->out, "sbml:99701", b->line,
-                    "sboTerm SBO:%07d of <%s> is not a term of the Systems Biology Ontology",
-                    b->sbo, b->element);
+                    "sboTerm SBO:%07d of %s is not a term of the Systems Biology Ontology", b->sbo,
+                    what_el);
         return;
     }
     /* an obsolete term is in no branch: it is reported, and so is the branch rule */
@@ -110,17 +116,16 @@ static void expect(sbo_check *s, const tc_sbml_base *b, const char *rule, int ro
         obsolete = s->t->obsolete[i] == b->sbo;
     if (obsolete)
         sbml_report(&s->c->out, "sbml:99702", b->line,
-                    "sboTerm SBO:%07d of <%s>%s%s%s is an obsolete term of the Systems Biology "
-                    "Ontology",
-                    b->sbo, b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "");
+                    "sboTerm SBO:%07d of %s is an obsolete term of the Systems Biology Ontology",
+                    b->sbo, what_el);
     int r = obsolete ? 0 : is_a(s->t, b->sbo, root);
     if (r != 0)
         return;
     if (alt >= 0 && !obsolete && is_a(s->t, b->sbo, alt) != 0)
         return;
     sbml_report(&s->c->out, rule, b->line,
-                "sboTerm SBO:%07d of <%s>%s%s%s should be a term for %s (below SBO:%07d)", b->sbo,
-                b->element, b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "", what, root);
+                "sboTerm SBO:%07d of %s should be a term for %s (below SBO:%07d)", b->sbo, what_el,
+                what, root);
 }
 
 void sbml_check_sbo(sbml_ctx *c)

@@ -366,8 +366,35 @@ static const struct {
  * (MissingXMLRequiredAttribute); Level 3 has a rule per element instead. */
 static void missing(walker *w, const xmlNode *n, const char *attr)
 {
-    sbml_report(w->o, "sbml:01015", line_of(n), "<%s> lacks its required attribute %s", nm(n),
-                attr);
+    char what[SBML_DESCRIBE_MAX];
+    sbml_report(w->o, "sbml:01015", line_of(n), "%s lacks its required attribute %s",
+                sbml_describe(what, sizeof(what), n), attr);
+}
+
+/* "<a>, <b> or <c>" for the space-separated element names `names`. */
+static const char *tag_list(char *buf, size_t n, const char *names)
+{
+    size_t len = 0, count = 0, total = 0;
+    buf[0] = '\0';
+    for (const char *p = names; *p; p++)
+        total += (*p != ' ' && (p == names || p[-1] == ' '));
+    for (const char *p = names; *p && len < n;) {
+        while (*p == ' ')
+            p++;
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        if (e == p)
+            break;
+        count++;
+        const char *sep = count == 1 ? "" : count == total ? " or " : ", ";
+        int k = snprintf(buf + len, n - len, "%s<%.*s>", sep, (int)(e - p), p);
+        if (k < 0)
+            break;
+        len += (size_t)k;
+        p = e;
+    }
+    return buf;
 }
 
 static void check_l1_attrs(walker *w, const xmlNode *n)
@@ -378,9 +405,10 @@ static void check_l1_attrs(walker *w, const xmlNode *n)
         char word[32];
         for (const char *p = l1_required[i].attrs; sscanf(p, " %31s", word) == 1;) {
             if (!sbml_has_attr(n, word)) {
+                char what[SBML_DESCRIBE_MAX];
                 sbml_report(w->o, "sbml:10103", line_of(n),
-                            "<%s> is missing the attribute %s, which SBML Level 1 requires",
-                            nm(n), word);
+                            "%s is missing the attribute %s, which SBML Level 1 requires",
+                            sbml_describe(what, sizeof(what), n), word);
                 missing(w, n, word);
             }
             p = strstr(p, word) + strlen(word);
@@ -389,11 +417,12 @@ static void check_l1_attrs(walker *w, const xmlNode *n)
     for (size_t i = 0; i < sizeof(l1_attrs) / sizeof(l1_attrs[0]); i++) {
         if (!same(l1_attrs[i].elem, nm(n)))
             continue;
+        char what[SBML_DESCRIBE_MAX];
         for (const xmlAttr *a = n->properties; a; a = a->next)
             if (!a->ns && !in_list(l1_attrs[i].attrs, (const char *)a->name))
                 sbml_report(w->o, "sbml:10103", line_of(n),
-                            "<%s> may not have the attribute %s in SBML Level 1", nm(n),
-                            (const char *)a->name);
+                            "%s may not have the attribute %s in SBML Level 1",
+                            sbml_describe(what, sizeof(what), n), (const char *)a->name);
         return;
     }
 }
@@ -451,9 +480,10 @@ static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
             continue; /* package namespaces are not ours to judge */
         if ((w->level == 2 && !l2_attr_exists(s->name, an, lv)) ||
             (lv == 22 && strcmp(an, "sboTerm") == 0 && !l2v2_sbo_allowed(s->name))) {
+            char what[SBML_DESCRIBE_MAX];
             sbml_report(w->o, "sbml:10103", line_of(n),
-                        "<%s> may not have the attribute %s in SBML Level 2 Version %d", s->name,
-                        an, w->version);
+                        "%s may not have the attribute %s in SBML Level 2 Version %d",
+                        sbml_describe(what, sizeof(what), n), an, w->version);
             continue;
         }
         if (in_list(req, an) || in_list(opt, an) || strcmp(an, "metaid") == 0)
@@ -469,7 +499,9 @@ static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
         }
         if (w->level < 3 && w->level == 1 && strcmp(an, "name") == 0)
             continue;
-        sbml_report(w->o, rule, line_of(n), "<%s> may not have the attribute %s", s->name, an);
+        char what[SBML_DESCRIBE_MAX];
+        sbml_report(w->o, rule, line_of(n), "%s may not have the attribute %s",
+                    sbml_describe(what, sizeof(what), n), an);
     }
     /* required attributes; Level 1 names things with `name` */
     const char *p = req;
@@ -487,8 +519,9 @@ static void check_attrs(walker *w, const xmlNode *n, const elem_spec *s)
             bool skip = (v2 && strcmp(s->name, "reaction") == 0 && strcmp(word, "fast") == 0) ||
                         (w->level == 1 && strcmp(word, "id") == 0);
             if (!skip && !sbml_has_attr(n, word)) {
-                sbml_report(w->o, rule, line_of(n), "<%s> is missing the required attribute %s",
-                            s->name, word);
+                char what[SBML_DESCRIBE_MAX];
+                sbml_report(w->o, rule, line_of(n), "%s is missing the required attribute %s",
+                            sbml_describe(what, sizeof(what), n), word);
                 if (w->level < 3)
                     missing(w, n, word);
             }
@@ -560,15 +593,22 @@ static void check_children(walker *w, const xmlNode *n)
         bool any = false;
         for (const xmlNode *c = n->children; c && !any; c = c->next)
             any = c->type == XML_ELEMENT_NODE && !is_notes_or_annotation(c);
-        if (!any)
-            sbml_report(w->o, "sbml:21103", line_of(n), "<kineticLaw> is present but empty");
+        if (!any) {
+            char what[SBML_DESCRIBE_MAX];
+            sbml_report(w->o, "sbml:21103", line_of(n),
+                        "%s is present but empty; it must contain <math> or be left out",
+                        sbml_describe(what, sizeof(what), n));
+        }
     }
     if (same(name, "stoichiometryMath")) {
         bool has = false;
         for (const xmlNode *c = n->children; c; c = c->next)
             has = has || (c->type == XML_ELEMENT_NODE && strcmp(nm(c), "math") == 0);
-        if (!has)
-            sbml_report(w->o, "sbml:99131", line_of(n), "<stoichiometryMath> has no <math>");
+        if (!has) {
+            char what[SBML_DESCRIBE_MAX];
+            sbml_report(w->o, "sbml:99131", line_of(n), "%s has no <math>; it must contain one",
+                        sbml_describe(what, sizeof(what), n));
+        }
     }
     const elem_rows *rows = element_rows(w, name);
     for (size_t k = 0; rows && k < rows->nlists; k++) {
@@ -589,10 +629,11 @@ static void check_children(walker *w, const xmlNode *n)
             /* Level 2 has the reactant/product/modifier list rules too */
             bool l2_rule = strcmp(lists[i].rule, "sbml:21104") == 0 ||
                            strcmp(lists[i].rule, "sbml:21105") == 0;
+            char tags[128];
             if (!ok)
                 sbml_report(w->o, l2_rule ? lists[i].rule : schema_rule(w, lists[i].rule),
-                            line_of(c),
-                            "<%s> may only contain <%s>, not <%s>", name, lists[i].child, nm(c));
+                            line_of(c), "<%s> may only contain %s, not <%s>", name,
+                            tag_list(tags, sizeof(tags), lists[i].child), nm(c));
         }
         /* an empty list is a schema error before Level 3; Level 3 Version 1 still
          * requires its lists to hold something when present (20203 for the model's, 20413,
@@ -611,7 +652,11 @@ static void check_children(walker *w, const xmlNode *n)
                 /* rule 20409 arrived with Level 2 Version 2; before, only the schema */
                 if (strcmp(r, "sbml:20409") == 0 && w->level * 10 + w->version < 22)
                     r = "sbml:10103";
-                sbml_report(w->o, r, line_of(n), "<%s> is present but empty", name);
+                char tags[128];
+                sbml_report(w->o, r, line_of(n),
+                            "<%s> is present but empty; it must contain at least one %s or be "
+                            "left out",
+                            name, tag_list(tags, sizeof(tags), lists[i].child));
             }
         }
     }

@@ -669,7 +669,7 @@ static uvec same_units(uctx *u, const tc_expr *e, size_t from, size_t step, cons
             have = true;
         } else if (!u_equal(&first, &a)) {
             char msg[128];
-            snprintf(msg, sizeof(msg), "the arguments of %s have different units", op);
+            snprintf(msg, sizeof(msg), "the arguments of <%s> must have the same units", op);
             inconsistent(u, e, msg);
         }
     }
@@ -752,13 +752,13 @@ static uvec dimensionless_args(uctx *u, const tc_expr *e)
         uvec a = expr_units(u, e->args[i]);
         if (!a.undeclared && !u_dimensionless(&a)) {
             char msg[128];
-            snprintf(msg, sizeof(msg), "the argument of %s must be dimensionless",
+            snprintf(msg, sizeof(msg), "the argument of <%s> must be dimensionless",
                      tc_expr_op_name(e->op));
             inconsistent(u, e, msg);
             /* libSBML also names this under its own id for functions of one argument */
             if (!u->in_function)
                 sbml_report(&u->c->out, "sbml:99502", e->line > 0 ? e->line : u->line,
-                            "in %s the argument of %s has units; it should be dimensionless",
+                            "in %s, the argument of <%s> has units; it should be dimensionless",
                             u->where, tc_expr_op_name(e->op));
         }
     }
@@ -792,7 +792,7 @@ static uvec expr_units(uctx *u, const tc_expr *e)
         if (e->nargs == 2) {
             uvec d = expr_units(u, e->args[1]), t = time_units(c);
             if (!d.undeclared && !t.undeclared && !u_equal(&d, &t))
-                inconsistent(u, e, "the delay of delay() must be in units of time");
+                inconsistent(u, e, "the delay of the delay csymbol must be in units of time");
         }
         break;
     case TC_EXPR_RATE_OF: {
@@ -858,11 +858,11 @@ static uvec expr_units(uctx *u, const tc_expr *e)
             uvec x = expr_units(u, e->args[1]);
             double p;
             if (!x.undeclared && !u_dimensionless(&x)) {
-                inconsistent(u, e, "the exponent of power must be dimensionless");
+                inconsistent(u, e, "the exponent of <power> must be dimensionless");
                 if (!u->in_function)
                     sbml_report(&c->out, "sbml:99503", e->line > 0 ? e->line : u->line,
-                                "in %s the exponent of a power has units; the units of the "
-                                "result cannot be checked",
+                                "in %s, the exponent of a <power> has units; the units of "
+                                "the result cannot be checked",
                                 u->where);
             }
             bool integral = constant_value(u, e->args[1], &p) && p == floor(p);
@@ -871,7 +871,7 @@ static uvec expr_units(uctx *u, const tc_expr *e)
                                    "whole number");
             if (!b.undeclared && !u_dimensionless(&b) && !integral && !u->in_function)
                 sbml_report(&c->out, "sbml:99503", e->line > 0 ? e->line : u->line,
-                            "in %s a quantity with units is raised to a power that is not a "
+                            "in %s, a quantity with units is raised to a power that is not a "
                             "whole number; its units cannot be checked",
                             u->where);
             if (constant_value(u, e->args[1], &p)) {
@@ -893,11 +893,11 @@ static uvec expr_units(uctx *u, const tc_expr *e)
             bool integral = constant_value(u, e->args[0], &d) && d == floor(d);
             uvec deg = expr_units(u, e->args[0]);
             if (!deg.undeclared && !u_dimensionless(&deg))
-                inconsistent(u, e, "the degree of root must be dimensionless");
+                inconsistent(u, e, "the degree of <root> must be dimensionless");
             if (!integral && !u->in_function)
                 sbml_report(&c->out, "sbml:99504", e->line > 0 ? e->line : u->line,
-                            "in %s a root is taken whose degree is not a whole number; its units "
-                            "cannot be checked",
+                            "in %s, a <root> is taken whose degree is not a whole number; its "
+                            "units cannot be checked",
                             u->where);
             if (constant_value(u, e->args[0], &d) && d != 0) {
                 r = U_NONE;
@@ -925,7 +925,7 @@ static uvec expr_units(uctx *u, const tc_expr *e)
         if (e->nargs == 2) {
             uvec a = expr_units(u, e->args[1]);
             if (!a.undeclared && !u_dimensionless(&a))
-                inconsistent(u, e, "the argument of log must be dimensionless");
+                inconsistent(u, e, "the argument of <log> must be dimensionless");
         }
         r = U_NONE;
         break;
@@ -941,7 +941,7 @@ static uvec expr_units(uctx *u, const tc_expr *e)
                 first = a;
                 have = true;
             } else if (!u_equal(&first, &a)) {
-                inconsistent(u, e, "the pieces of piecewise have different units");
+                inconsistent(u, e, "the pieces of <piecewise> must have the same units");
             }
         }
         r = first;
@@ -1008,8 +1008,10 @@ static bool has_undeclared_leaf(const sbml_ctx *c, const tc_sbml_kinetic_law *la
 }
 
 static uvec math_units(sbml_ctx *c, const tc_sbml_math *m, const tc_sbml_kinetic_law *law,
-                       const char *where)
+                       const void *node)
 {
+    char where[SBML_DESCRIBE_MAX];
+    sbml_describe(where, sizeof(where), node);
     uctx u = {.c = c, .law = law, .line = m->line, .where = where};
     uvec r = expr_units(&u, m->expr);
     if (m->expr && has_undeclared_leaf(c, law, m->expr, 0))
@@ -1048,13 +1050,15 @@ static target_kind variable_units(sbml_ctx *c, const char *id, uvec *out, bool f
 }
 
 static void compare(sbml_ctx *c, const char *rules[4], const char *var, const tc_sbml_math *m,
-                    const tc_sbml_kinetic_law *law, bool per_time, const char *what, long line)
+                    const tc_sbml_kinetic_law *law, bool per_time, const void *node, long line)
 {
+    static const char *const kinds[] = {"compartment", "species", "parameter", "species reference",
+                                        "variable"};
     if (!var || !m->expr)
         return;
     uvec want;
     target_kind k = variable_units(c, var, &want, false);
-    uvec have = math_units(c, m, law, what);
+    uvec have = math_units(c, m, law, node);
     if (k == TK_NONE || !rules[k] || want.undeclared || have.undeclared)
         return;
     if (per_time) {
@@ -1063,10 +1067,13 @@ static void compare(sbml_ctx *c, const char *rules[4], const char *var, const tc
             return;
         u_mul(&want, &t, -1);
     }
-    if (!u_equal(&want, &have))
+    if (!u_equal(&want, &have)) {
+        char what[SBML_DESCRIBE_MAX];
         sbml_report(&c->out, rules[k], line,
-                    "the units of the math of %s for \"%s\" do not match the units of \"%s\"%s",
-                    what, var, var, per_time ? " per unit of time" : "");
+                    "the math of %s must have the units of %s \"%s\"%s; its units differ",
+                    sbml_describe(what, sizeof(what), node), kinds[k], var,
+                    per_time ? " per unit of time" : "");
+    }
 }
 
 /* Level 3 Version 2 lets math be absent; then nothing about its units is known. Level 2
@@ -1078,10 +1085,21 @@ static void no_math(sbml_ctx *c, const tc_sbml_base *b, const tc_sbml_math *m)
     if (m->expr || c->doc->level < 2)
         return;
     bool required = c->doc->level == 2;
+    char what[SBML_DESCRIBE_MAX];
     sbml_report(&c->out, "sbml:99509", b->line,
-                "<%s>%s%s%s has no math%s, so its units cannot be checked", b->element,
-                b->id ? " \"" : "", b->id ? b->id : "", b->id ? "\"" : "",
-                required ? ", which Level 2 requires; it defines nothing" : "");
+                "%s has no <math>%s, so its units cannot be checked",
+                sbml_describe(what, sizeof(what), b->node),
+                required ? ", which SBML Level 2 requires; it defines nothing" : "");
+}
+
+/* The <stoichiometryMath> element of a species reference (what its math belongs to). */
+static const void *stoichiometry_node(const tc_sbml_speciesref *s)
+{
+    for (const xmlNode *x = s->b.node ? ((const xmlNode *)s->b.node)->children : NULL; x;
+         x = x->next)
+        if (x->type == XML_ELEMENT_NODE && strcmp((const char *)x->name, "stoichiometryMath") == 0)
+            return x;
+    return s->b.node;
 }
 
 /* Level 3: a reaction changes a species by extent times its conversion factor, so that
@@ -1135,27 +1153,30 @@ void sbml_check_units(sbml_ctx *c)
         no_math(c, &f->b, &f->math); /* (what calls it has no units then either) */
         if (!l || l->op != TC_EXPR_LAMBDA)
             continue;
-        uctx u = {.c = c, .lambda = l, .line = f->math.line, .where = "a function definition"};
+        char where[SBML_DESCRIBE_MAX];
+        uctx u = {.c = c,
+                  .lambda = l,
+                  .line = f->math.line,
+                  .where = sbml_describe(where, sizeof(where), f->b.node)};
         expr_units(&u, l->args[l->nargs - 1]);
     }
     for (size_t i = 0; i < m->nrules; i++) {
         const tc_sbml_rule *r = &m->rules[i];
         no_math(c, &r->b, &r->math);
         if (r->kind == TC_SBML_ALGEBRAIC)
-            math_units(c, &r->math, NULL, "an algebraic rule");
+            math_units(c, &r->math, NULL, r->b.node);
         else
             compare(c, r->kind == TC_SBML_RATE ? rate : assign, r->variable, &r->math, NULL,
-                    r->kind == TC_SBML_RATE,
-                    r->kind == TC_SBML_RATE ? "the rate rule" : "the assignment rule", r->b.line);
+                    r->kind == TC_SBML_RATE, r->b.node, r->b.line);
     }
     for (size_t i = 0; i < m->ninitial_assignments; i++) {
         const tc_sbml_initial_assignment *a = &m->initial_assignments[i];
         no_math(c, &a->b, &a->math);
-        compare(c, initial, a->symbol, &a->math, NULL, false, "the initial assignment", a->b.line);
+        compare(c, initial, a->symbol, &a->math, NULL, false, a->b.node, a->b.line);
     }
     for (size_t i = 0; i < m->nconstraints; i++) {
         no_math(c, &m->constraints[i].b, &m->constraints[i].math);
-        math_units(c, &m->constraints[i].math, NULL, "a constraint");
+        math_units(c, &m->constraints[i].math, NULL, m->constraints[i].b.node);
     }
     bool have_first = false;
     uvec first_law = U_NONE;
@@ -1165,14 +1186,14 @@ void sbml_check_units(sbml_ctx *c)
             const tc_sbml_speciesref *s =
                 j < r->nreactants ? &r->reactants[j] : &r->products[j - r->nreactants];
             if (s->stoichiometry_math.expr)
-                math_units(c, &s->stoichiometry_math, NULL, "a stoichiometryMath");
+                math_units(c, &s->stoichiometry_math, NULL, stoichiometry_node(s));
         }
         const tc_sbml_kinetic_law *k = r->kinetic_law;
         if (k)
             no_math(c, &k->b, &k->math);
         if (!k || !k->math.expr)
             continue;
-        uvec have = math_units(c, &k->math, k, "a kinetic law");
+        uvec have = math_units(c, &k->math, k, k->b.node);
         if (have.undeclared)
             continue;
         uvec want = extent_units(c), t = time_units(c);
@@ -1202,14 +1223,14 @@ void sbml_check_units(sbml_ctx *c)
         const tc_sbml_event *e = &m->events[i];
         if (e->trigger) {
             no_math(c, &e->trigger->b, &e->trigger->math);
-            math_units(c, &e->trigger->math, NULL, "a trigger");
+            math_units(c, &e->trigger->math, NULL, e->trigger->b.node);
         }
         if (e->delay)
             no_math(c, &e->delay->b, &e->delay->math);
         if (e->priority)
             no_math(c, &e->priority->b, &e->priority->math);
         if (e->delay && e->delay->math.expr) {
-            uvec d = math_units(c, &e->delay->math, NULL, "a delay");
+            uvec d = math_units(c, &e->delay->math, NULL, e->delay->b.node);
             uvec t = e->time_units ? unit_or_undeclared(c, e->time_units) : time_units(c);
             if (!d.undeclared && !t.undeclared && !u_equal(&d, &t))
                 sbml_report(&c->out, "sbml:10551", e->delay->math.line,
@@ -1217,7 +1238,7 @@ void sbml_check_units(sbml_ctx *c)
                             e->b.id ? e->b.id : "");
         }
         if (e->priority && e->priority->math.expr) {
-            uvec p = math_units(c, &e->priority->math, NULL, "a priority");
+            uvec p = math_units(c, &e->priority->math, NULL, e->priority->b.node);
             if (!p.undeclared && !u_dimensionless(&p))
                 sbml_report(&c->out, "sbml:10565", e->priority->math.line,
                             "the priority of event \"%s\" should be dimensionless",
@@ -1226,8 +1247,7 @@ void sbml_check_units(sbml_ctx *c)
         for (size_t j = 0; j < e->nassignments; j++) {
             const tc_sbml_event_assignment *a = &e->assignments[j];
             no_math(c, &a->b, &a->math);
-            compare(c, event, a->variable, &a->math, NULL, false, "the event assignment",
-                    a->b.line);
+            compare(c, event, a->variable, &a->math, NULL, false, a->b.node, a->b.line);
         }
     }
 }
