@@ -13,8 +13,9 @@
 
 #include "../testutil.h"
 
-static const char *const names[] = {"right",   "slightly-off", "wrong",     "stochastic",
-                                    "missing", "repeated",     "other-grid"};
+static const char *const names[] = {"right",         "slightly-off",       "wrong",
+                                    "stochastic",    "missing",            "repeated",
+                                    "other-grid",    "repeated-grid",      "repeated-grid-wrong"};
 
 static json_t *rerun_json(int *status, const char *path, const char *opt, const char *arg)
 {
@@ -245,6 +246,91 @@ START_TEST(test_hdf5)
 }
 END_TEST
 
+/* The finding and entry of one data set. */
+static void expect_rerun_fail(json_t *r, const char *set, long line, const char *fragment)
+{
+    ck_assert_str_eq(verdict_of(r, "scan_report", set), "fail");
+    size_t i;
+    json_t *e;
+    bool entry = false, finding = false;
+    json_array_foreach(json_object_get(r, "reruns"), i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "data_set")), set) != 0)
+            continue;
+        entry = strstr(json_string_value(json_object_get(e, "reason")), fragment) != NULL;
+        ck_assert(json_is_null(json_object_get(e, "max_abs_error")));
+    }
+    json_array_foreach(json_object_get(r, "findings"), i, e)
+    {
+        finding = finding ||
+                  (strcmp(json_string_value(json_object_get(e, "rule")), "rerun:fail") == 0 &&
+                   strcmp(json_string_value(json_object_get(e, "file")), "simulation.sedml") == 0 &&
+                   json_integer_value(json_object_get(e, "line")) == line &&
+                   strstr(json_string_value(json_object_get(e, "message")), fragment));
+    }
+    ck_assert_msg(entry, "%s: no reason with \"%s\"", set, fragment);
+    ck_assert_msg(finding, "%s: no rerun:fail at line %ld with \"%s\"", set, line, fragment);
+}
+
+/* A repeated task declared on its own grid whose structure does not match the
+ * task: one time course fewer than its iterations, and a time that goes back
+ * inside a time course. Both fail with the reason; nothing is compared. */
+START_TEST(test_repeated_grid_structure)
+{
+    char dir[] = "/tmp/tc-rerun-rgrid-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    const char *files[] = {"model.xml", "simulation.sedml", "manifest.xml"};
+    for (int i = 0; i < 3; i++) {
+        char *from = tc_xasprintf("%s/%s", TC_SOURCE("fixtures/rerun/repeated-grid"), files[i]);
+        char *to = tc_xasprintf("%s/%s", dir, files[i]);
+        copy_file(from, to);
+        free(from);
+        free(to);
+    }
+    char *expected = tc_xasprintf("%s/expected.tsv", dir);
+    ck_assert_int_eq(tc_write_file(expected, "#\n", 2), 0); /* listed by the manifest */
+    char *csv = tc_xasprintf("%s/scan_report.csv", dir);
+    /* the first time course only */
+    const char *one = "time,A,total\n0,10,10\n0.3,9.4176453358424865,10\n"
+                      "1.1,8.0251879796247856,10\n2.5,6.0653065971263338,10\n"
+                      "3.2,5.2729242404304859,10\n";
+    ck_assert_int_eq(tc_write_file(csv, one, strlen(one)), 0);
+    int status;
+    json_t *r = rerun_json(&status, dir, NULL, NULL);
+    ck_assert_int_eq(status, 1);
+    const char *why = "scan_report.csv declares 5 values in 1 time courses (by where its time goes "
+                      "back), but repeated task 'scan' runs 2 of model 'm': the number of "
+                      "iterations differs";
+    expect_rerun_fail(r, "ds_time", 58, why);
+    expect_rerun_fail(r, "ds_A", 59, why);
+    json_decref(r);
+    /* 0.3 and 1.1 swapped in the first time course */
+    const char *swapped = "time,A,total\n0,10,10\n1.1,8.0251879796247856,10\n"
+                          "0.3,9.4176453358424865,10\n2.5,6.0653065971263338,10\n"
+                          "3.2,5.2729242404304859,10\n0,4.4932896411722156,10\n"
+                          "0.7,2.5666077695355587,10\n1.9,0.98273585604361513,10\n"
+                          "3.6,0.25222974835227208,10\n4,0.18315638888734179,10\n";
+    ck_assert_int_eq(tc_write_file(csv, swapped, strlen(swapped)), 0);
+    r = rerun_json(&status, dir, NULL, NULL);
+    ck_assert_int_eq(status, 1);
+    expect_rerun_fail(r, "ds_total", 60,
+                      "declares 10 values in 3 time courses (by where its time goes back), but "
+                      "repeated task 'scan' runs 2 of model 'm': the declared times do not ascend "
+                      "inside a time course (value 3: t=0.3 after 1.1)");
+    json_decref(r);
+    unlink(csv);
+    unlink(expected);
+    for (int i = 0; i < 3; i++) {
+        char *p = tc_xasprintf("%s/%s", dir, files[i]);
+        unlink(p);
+        free(p);
+    }
+    rmdir(dir);
+    free(csv);
+    free(expected);
+}
+END_TEST
+
 Suite *rerun_suite(void)
 {
     Suite *s = suite_create("rerun");
@@ -254,6 +340,7 @@ Suite *rerun_suite(void)
     tcase_add_test(tc, test_tolerance_option);
     tcase_add_test(tc, test_bundled_package);
     tcase_add_test(tc, test_hdf5);
+    tcase_add_test(tc, test_repeated_grid_structure);
     suite_add_tcase(s, tc);
     return s;
 }

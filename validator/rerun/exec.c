@@ -599,7 +599,7 @@ static void simulate(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_con
     xmlDocDumpMemory(xml, &bytes, &nbytes);
     const tc_sedml_model *m = tc_sedml_find_model(c->doc, task->model_ref);
     const char *label = m && m->source_path ? m->source_path : task->model_ref;
-    rr_run run = {.model_id = task->model_ref};
+    rr_run run = {.model_id = task->model_ref, .task = task};
     tc_findings scratch;
     tc_findings_init(&scratch);
     int rc = bytes ? tc_sbml_read(&run.doc, bytes, (size_t)nbytes, label, &scratch) : TC_EINVAL;
@@ -660,10 +660,11 @@ static void simulate(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_con
             goto failed;
         }
         t0 = s->initial_time;
-        if (cfg.times && cfg.ntimes) { /* the declared time points */
-            npts = cfg.ntimes;
+        size_t k = c->simulations; /* this simulation's number within the task */
+        if (k < cfg.ngrids && cfg.grids[k].n) { /* the declared time points */
+            npts = cfg.grids[k].n;
             times = tc_xcalloc(npts, sizeof *times);
-            memcpy(times, cfg.times, npts * sizeof *times);
+            memcpy(times, cfg.grids[k].times, npts * sizeof *times);
         } else {
             times = tc_xcalloc(npts, sizeof *times);
             for (size_t i = 0; i < npts; i++)

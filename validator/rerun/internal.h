@@ -24,6 +24,7 @@ typedef enum rr_status {
 /* One simulation's output: the model as changed, and its result. */
 typedef struct rr_run {
     const char *model_id; /* SED-ML model id (the document's string) */
+    const tc_sedml_task *task; /* the plain task this simulation ran */
     tc_sbml_doc *doc;
     tc_sbml_sim *sim;
     tc_sim_result *res;
@@ -40,15 +41,22 @@ typedef struct rr_exec {
     size_t nruns, cap;
 } rr_exec;
 
+/* Output times for one simulation (ascending, inside its simulated span). */
+typedef struct rr_grid {
+    const double *times;
+    size_t n;
+} rr_grid;
+
 /* How to run: which of the two integrators, and how much tighter than the
  * simulation's own tolerances. */
 typedef struct rr_config {
     bool second;  /* the other integrator than the algorithm's */
     double scale; /* tolerances divided by this */
-    /* output at these times instead of a uniform time course's own grid (the
-     * declared time points; ascending, inside the simulated span), or NULL */
-    const double *times;
-    size_t ntimes;
+    /* the k-th simulation of the task, when a uniform time course, outputs at
+     * grids[k] (the declared time points) instead of its own grid, unless that
+     * grid is empty; NULL for the own grids everywhere */
+    const rr_grid *grids;
+    size_t ngrids;
 } rr_config;
 
 typedef struct rr_ctx {

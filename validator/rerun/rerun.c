@@ -61,8 +61,10 @@ typedef struct task_cache {
     rr_exec exec[NCONFIG + 1];
     bool done[NCONFIG + 1];
     bool reported;
-    double *grid; /* the time points of exec[GRID] */
-    size_t ngrid;
+    /* the declared grids of exec[GRID]: every simulation's points one after the other */
+    double *grid;
+    rr_grid *grids;
+    size_t ngrids;
 } task_cache;
 
 typedef struct doc_ctx {
@@ -72,9 +74,21 @@ typedef struct doc_ctx {
     size_t ntasks, cap;
     double atol, rtol;
     const char *tol_source;
-    const double *grid; /* declared time points for GRID runs */
-    size_t ngrid;
+    const rr_grid *grids; /* declared time points for GRID runs, per simulation */
+    size_t ngrids;
 } doc_ctx;
+
+/* Are the grids of a GRID run the ones asked for now? */
+static bool same_grids(const task_cache *tc, const rr_grid *g, size_t n)
+{
+    if (tc->ngrids != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (tc->grids[i].n != g[i].n ||
+            (g[i].n && memcmp(tc->grids[i].times, g[i].times, g[i].n * sizeof(double)) != 0))
+            return false;
+    return true;
+}
 
 static rr_exec *task_exec(doc_ctx *d, const tc_sedml_task *t, int k)
 {
@@ -88,20 +102,28 @@ static rr_exec *task_exec(doc_ctx *d, const tc_sedml_task *t, int k)
         memset(tc, 0, sizeof *tc);
         tc->task = t;
     }
-    if (k == GRID && tc->done[k] &&
-        (tc->ngrid != d->ngrid || memcmp(tc->grid, d->grid, d->ngrid * sizeof *d->grid) != 0)) {
+    if (k == GRID && tc->done[k] && !same_grids(tc, d->grids, d->ngrids)) {
         rr_exec_release(&tc->exec[k]);
         tc->done[k] = false;
     }
     if (!tc->done[k]) {
         rr_config cfg = configs[k < GRID ? k : 3];
         if (k == GRID) {
+            size_t total = 0;
+            for (size_t i = 0; i < d->ngrids; i++)
+                total += d->grids[i].n;
             free(tc->grid);
-            tc->grid = tc_xcalloc(d->ngrid ? d->ngrid : 1, sizeof *d->grid);
-            memcpy(tc->grid, d->grid, d->ngrid * sizeof *d->grid);
-            tc->ngrid = d->ngrid;
-            cfg.times = tc->grid;
-            cfg.ntimes = tc->ngrid;
+            free(tc->grids);
+            tc->grid = tc_xcalloc(total ? total : 1, sizeof *tc->grid);
+            tc->grids = tc_xcalloc(d->ngrids ? d->ngrids : 1, sizeof *tc->grids);
+            tc->ngrids = d->ngrids;
+            for (size_t i = 0, at = 0; i < d->ngrids; at += d->grids[i++].n) {
+                if (d->grids[i].n)
+                    memcpy(tc->grid + at, d->grids[i].times, d->grids[i].n * sizeof(double));
+                tc->grids[i] = (rr_grid){tc->grid + at, d->grids[i].n};
+            }
+            cfg.grids = tc->grids;
+            cfg.ngrids = tc->ngrids;
         }
         rr_exec_run(&d->rc, t, cfg, &tc->exec[k]);
         tc->done[k] = true;
@@ -611,16 +633,40 @@ static bool time_only(const tc_sedml_data_generator *dg)
            strcmp(c->math->name, c->vars[0].id) == 0;
 }
 
+/* The index of the declared value v reproduces worst, relative to its tolerance. */
+static size_t worst_point(const tc_output_dataset *x, const double *v, double atol, double rtol)
+{
+    size_t at = 0;
+    double worst = -1;
+    for (size_t j = 0; j < x->nvalues; j++) {
+        double dv = x->values[j];
+        if (isnan(dv) && isnan(v[j]))
+            continue;
+        double ratio = dv == v[j] ? 0 : fabs(v[j] - dv) / (atol + rtol * fabs(dv));
+        if (isnan(ratio))
+            ratio = INFINITY;
+        if (ratio > worst) {
+            worst = ratio;
+            at = j;
+        }
+    }
+    return at;
+}
+
 /* The declared values of a report data set whose declared grid differs from the
- * simulation's: when the report also declares the time, and the data set comes
- * from one plain uniform time course, the task is simulated again (at D's
- * tolerances) with output at the declared time points inside the simulated span
- * [outputStartTime, outputEndTime], and those points are compared. Returns 0
- * (pass) or 1 (fail) with *why set, or -1 when this does not apply. */
+ * simulation's, when the report also declares the time. For a plain uniform time
+ * course the task is simulated again (at D's tolerances) with output at the declared
+ * time points inside the simulated span [outputStartTime, outputEndTime]. For a
+ * repeated task whose simulations are all uniform time courses, the declared values
+ * are its time courses of the data set's model one after the other: the declared
+ * time column is split where the time goes back, each piece is the output grid of
+ * one time course (inside its span, with its end time added so that a state carried
+ * to the next iteration is the one at the end), and the declared points are compared.
+ * Returns 0 (pass) or 1 (fail) with *why set, or -1 when this does not apply. */
 static int verify_on_declared_grid(doc_ctx *d, const declared *decl, const item_ref *ir,
                                    const tc_sedml_data_generator *dg,
-                                   const tc_output_dataset *x, double *max_abs, double *max_rel,
-                                   double *at_time, char **why)
+                                   const tc_output_dataset *x, size_t nsim, double *max_abs,
+                                   double *max_rel, double *at_time, char **why)
 {
     const tc_sedml_doc *doc = d->rc.doc;
     const tc_output_dataset *xt = NULL;
@@ -632,64 +678,167 @@ static int verify_on_declared_grid(doc_ctx *d, const declared *decl, const item_
     }
     const tc_sedml_variable *v0 = dg->calc.nvars ? &dg->calc.vars[0] : NULL;
     const tc_sedml_task *task = v0 && v0->task_ref ? tc_sedml_find_task(doc, v0->task_ref) : NULL;
-    const tc_sedml_simulation *s = task && task->kind == TC_SEDML_TASK && task->simulation_ref
-                                       ? tc_sedml_find_simulation(doc, task->simulation_ref)
-                                       : NULL;
-    if (!xt || xt->nvalues != x->nvalues || !s || s->kind != TC_SEDML_SIM_UNIFORM_TIME_COURSE)
+    if (!xt || xt->nvalues != x->nvalues || x->nvalues == 0 || !task)
         return -1;
-    for (size_t i = 1; i < dg->calc.nvars; i++)
-        if (dg->calc.vars[i].task_ref && strcmp(dg->calc.vars[i].task_ref, task->id) != 0)
+    for (size_t i = 1; i < dg->calc.nvars; i++) {
+        const tc_sedml_variable *v = &dg->calc.vars[i];
+        if ((v->task_ref && strcmp(v->task_ref, task->id) != 0) ||
+            (v->model_ref && v0->model_ref && strcmp(v->model_ref, v0->model_ref) != 0) ||
+            (!v->model_ref != !v0->model_ref))
             return -1;
-    double lo = s->output_start_time, hi = s->output_end_time;
-    double eps = 1e-12 * fmax(fabs(lo), fabs(hi));
-    size_t *idx = tc_xcalloc(x->nvalues ? x->nvalues : 1, sizeof *idx);
-    double *times = tc_xcalloc(x->nvalues ? x->nvalues : 1, sizeof *times);
-    size_t m = 0;
+    }
+    bool repeated = task->kind == TC_SEDML_REPEATED_TASK;
+    /* the simulations the task runs, in order (from the converged run D) */
+    const rr_run *runs = NULL;
+    size_t nruns = 1;
+    const char *model = NULL;
+    if (repeated) {
+        const rr_exec *e = task_exec(d, task, 3);
+        if (e->status != RR_OK || e->nruns == 0)
+            return -1;
+        runs = e->runs;
+        nruns = e->nruns;
+        model = v0->model_ref ? v0->model_ref : runs[0].model_id;
+    } else if (task->kind != TC_SEDML_TASK) {
+        return -1;
+    }
+    const tc_sedml_simulation **sims = tc_xcalloc(nruns, sizeof *sims);
+    rr_grid *grids = tc_xcalloc(nruns, sizeof *grids);
+    double *times = tc_xcalloc(x->nvalues + nruns, sizeof *times);
+    size_t *idx = tc_xcalloc(x->nvalues, sizeof *idx), *row = tc_xcalloc(x->nvalues, sizeof *row);
+    size_t *piece = tc_xcalloc(x->nvalues, sizeof *piece), *pstart = NULL;
     int rc = -1;
-    for (size_t j = 0; j < x->nvalues; j++) {
-        double t = xt->values[j];
-        if (!(t >= lo - eps && t <= hi + eps))
-            continue;
-        t = fmin(fmax(t, lo), hi);
-        if (m && t < times[m - 1])
-            goto done; /* not ascending: no time course */
-        idx[m] = j;
-        times[m++] = t;
+    size_t ncourses = 0; /* time courses of the data set's model */
+    for (size_t r = 0; r < nruns; r++) {
+        const tc_sedml_task *t = repeated ? runs[r].task : task;
+        sims[r] = t && t->simulation_ref ? tc_sedml_find_simulation(doc, t->simulation_ref)
+                                         : NULL;
+        if (!sims[r] || sims[r]->kind != TC_SEDML_SIM_UNIFORM_TIME_COURSE)
+            goto done; /* a oneStep or steady state has no grid of its own to replace */
+        ncourses += !repeated || strcmp(runs[r].model_id, model) == 0;
+    }
+    /* where the declared time goes back, a time course restarts */
+    size_t pieces = 1, first_back = 0;
+    pstart = tc_xcalloc(x->nvalues + 1, sizeof *pstart);
+    for (size_t j = 1; repeated && j < xt->nvalues; j++)
+        if (xt->values[j] < xt->values[j - 1]) {
+            /* the likely culprit: a step back that does not return to the first time,
+             * else the first step back too many */
+            if (!first_back && (xt->values[j] > xt->values[0] || pieces == ncourses))
+                first_back = j;
+            pstart[pieces++] = j;
+        }
+    pstart[pieces] = x->nvalues;
+    if (repeated && pieces != ncourses) {
+        rc = 1;
+        *max_abs = *max_rel = *at_time = NAN;
+        *why = pieces > ncourses
+                   ? tc_xasprintf("%s declares %zu values in %zu time courses (by where its time "
+                                  "goes back), but repeated task '%s' runs %zu of model '%s': "
+                                  "the declared times do not ascend inside a time course (value "
+                                  "%zu: t=%g after %g), so the declared grid cannot be matched",
+                                  file, x->nvalues, pieces, task->id, ncourses, model,
+                                  first_back + 1, xt->values[first_back],
+                                  xt->values[first_back - 1])
+                   : tc_xasprintf("%s declares %zu values in %zu time courses (by where its time "
+                                  "goes back), but repeated task '%s' runs %zu of model '%s': "
+                                  "the number of iterations differs, so the declared grid "
+                                  "cannot be matched",
+                                  file, x->nvalues, pieces, task->id, ncourses, model);
+        goto done;
+    }
+    size_t m = 0, at = 0, rows = 0, k = 0;
+    for (size_t r = 0; r < nruns; r++) {
+        if (repeated && strcmp(runs[r].model_id, model) != 0)
+            continue; /* another model's time course: its own grid, not compared */
+        const tc_sedml_simulation *s = sims[r];
+        double lo = s->output_start_time, hi = s->output_end_time;
+        double eps = 1e-12 * fmax(fabs(lo), fabs(hi));
+        size_t start = at;
+        for (size_t j = pstart[k]; j < pstart[k + 1]; j++) {
+            double t = xt->values[j];
+            if (!(t >= lo - eps && t <= hi + eps))
+                continue;
+            t = fmin(fmax(t, lo), hi);
+            if (at > start && t < times[at - 1])
+                goto done; /* not ascending: no time course */
+            idx[m] = j;
+            piece[m] = k;
+            row[m++] = rows + (at - start);
+            times[at++] = t;
+        }
+        if (repeated && (at == start || times[at - 1] < hi))
+            times[at++] = hi; /* the state at the end goes on to the next iteration */
+        grids[r] = (rr_grid){times + start, at - start};
+        rows += at - start;
+        k++;
     }
     if (m == 0)
         goto done;
-    d->grid = times;
-    d->ngrid = m;
+    d->grids = grids;
+    d->ngrids = nruns;
     dg_values gg;
     dg_compute(d, dg, GRID, false, &gg);
-    d->grid = NULL;
-    d->ngrid = 0;
-    if (gg.status == RR_OK && gg.n == m) {
-        double *dv = tc_xcalloc(m, sizeof *dv);
-        for (size_t k = 0; k < m; k++)
-            dv[k] = x->values[idx[k]];
+    d->grids = NULL;
+    d->ngrids = 0;
+    if (gg.status == RR_OK && gg.n == rows) {
+        double *dv = tc_xcalloc(m, sizeof *dv), *sv = tc_xcalloc(m, sizeof *sv),
+               *st = tc_xcalloc(m, sizeof *st);
+        for (size_t q = 0; q < m; q++) {
+            dv[q] = x->values[idx[q]];
+            sv[q] = gg.v[row[q]];
+            st[q] = gg.t[row[q]];
+        }
         tc_output_dataset sub = {.values = dv, .nvalues = m};
-        size_t bad = compare(&sub, gg.v, gg.t, d->atol, d->rtol, max_abs, max_rel, at_time);
+        size_t bad = compare(&sub, sv, st, d->atol, d->rtol, max_abs, max_rel, at_time);
         rc = bad ? 1 : 0;
-        *why = bad ? tc_xasprintf("%s declares %zu values on its own time points (the "
-                                  "simulation has %zu); at the %zu inside the simulated span "
-                                  "[%g, %g], re-run there, %zu differ by more than %g + %g x "
-                                  "|declared| (%s); the largest at t=%g",
-                                  file, x->nvalues, (size_t)(s->number_of_steps + 1), m, lo, hi,
-                                  bad, d->atol, d->rtol, d->tol_source, *at_time)
-                   : tc_xasprintf("%s declares %zu values on its own time points (the "
-                                  "simulation has %zu); the %zu inside the simulated span [%g, "
-                                  "%g], re-run there, are within %g + %g x |declared| (%s)%s",
-                                  file, x->nvalues, (size_t)(s->number_of_steps + 1), m, lo, hi,
-                                  d->atol, d->rtol, d->tol_source,
-                                  m < x->nvalues ? "; the others are outside it, not compared"
-                                                 : "");
+        const tc_sedml_simulation *s = sims[0];
+        if (!repeated)
+            *why = bad ? tc_xasprintf("%s declares %zu values on its own time points (the "
+                                      "simulation has %zu); at the %zu inside the simulated span "
+                                      "[%g, %g], re-run there, %zu differ by more than %g + %g x "
+                                      "|declared| (%s); the largest at t=%g",
+                                      file, x->nvalues, nsim, m, s->output_start_time,
+                                      s->output_end_time, bad, d->atol, d->rtol, d->tol_source,
+                                      *at_time)
+                       : tc_xasprintf("%s declares %zu values on its own time points (the "
+                                      "simulation has %zu); the %zu inside the simulated span "
+                                      "[%g, %g], re-run there, are within %g + %g x |declared| "
+                                      "(%s)%s",
+                                      file, x->nvalues, nsim, m, s->output_start_time,
+                                      s->output_end_time, d->atol, d->rtol, d->tol_source,
+                                      m < x->nvalues ? "; the others are outside it, not compared"
+                                                     : "");
+        else
+            *why = bad ? tc_xasprintf("%s declares %zu values on its own time points in %zu time "
+                                      "courses of repeated task '%s' (the simulation has %zu "
+                                      "values); at the %zu inside the simulated spans, re-run "
+                                      "there, %zu differ by more than %g + %g x |declared| (%s); "
+                                      "the largest at t=%g of time course %zu",
+                                      file, x->nvalues, ncourses, task->id, nsim, m, bad, d->atol,
+                                      d->rtol, d->tol_source, *at_time,
+                                      piece[worst_point(&sub, sv, d->atol, d->rtol)] + 1)
+                       : tc_xasprintf("%s declares %zu values on its own time points in %zu time "
+                                      "courses of repeated task '%s' (the simulation has %zu "
+                                      "values); the %zu inside the simulated spans, re-run there, "
+                                      "are within %g + %g x |declared| (%s)%s",
+                                      file, x->nvalues, ncourses, task->id, nsim, m, d->atol,
+                                      d->rtol, d->tol_source,
+                                      m < x->nvalues ? "; the others are outside them, not compared"
+                                                     : "");
         free(dv);
+        free(sv);
+        free(st);
     }
     dg_release(&gg);
 done:
-    free(idx);
+    free(sims);
+    free(grids);
     free(times);
+    free(idx);
+    free(row);
+    free(piece);
+    free(pstart);
     return rc;
 }
 
@@ -794,16 +943,20 @@ static void verify_item(doc_ctx *d, const declared *decl, const item_ref *ir,
     if (x->nvalues != g[ref].n && ir->item) {
         /* another grid: simulate at the declared time points inside the span */
         char *why = NULL;
-        int r = verify_on_declared_grid(d, decl, ir, dg, x, &max_abs, &max_rel, &at_time, &why);
+        int r = verify_on_declared_grid(d, decl, ir, dg, x, g[ref].n, &max_abs, &max_rel,
+                                        &at_time, &why);
         if (r >= 0) {
-            have_cmp = true;
+            have_cmp = !isnan(max_abs); /* not when the grid could not be matched */
             verdict = r == 0 ? "pass" : "fail";
             reason = why;
-            if (r != 0)
+            if (r != 0 && have_cmp)
                 tc_finding_add(d->fs, "rerun:fail", at,
                                "data set '%s' of '%s': %s declares values the re-run does not "
                                "reproduce: %s (largest difference %.3g)",
                                set_id, ir->out->id, decl_file, reason, max_abs);
+            else if (r != 0)
+                tc_finding_add(d->fs, "rerun:fail", at, "data set '%s' of '%s': %s", set_id,
+                               ir->out->id, reason);
             goto emit;
         }
         free(why);
@@ -939,6 +1092,7 @@ int tc_rerun_package(const tc_package *pkg, const tc_rerun_options *opt, tc_find
             for (int k = 0; k <= GRID; k++)
                 rr_exec_release(&d.tasks[t].exec[k]);
             free(d.tasks[t].grid);
+            free(d.tasks[t].grids);
         }
         free(d.tasks);
         d.tasks = NULL;
