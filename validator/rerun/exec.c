@@ -660,8 +660,9 @@ static void simulate(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_con
             goto failed;
         }
         t0 = s->initial_time;
-        size_t k = c->simulations; /* this simulation's number within the task */
-        if (k < cfg.ngrids && cfg.grids[k].n) { /* the declared time points */
+        /* this simulation's number within the task picks its declared time points */
+        size_t k = c->simulations;
+        if (k < cfg.ngrids && cfg.grids[k].n) {
             npts = cfg.grids[k].n;
             times = tc_xcalloc(npts, sizeof *times);
             memcpy(times, cfg.grids[k].times, npts * sizeof *times);

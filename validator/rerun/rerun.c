@@ -664,9 +664,9 @@ static size_t worst_point(const tc_output_dataset *x, const double *v, double at
  * to the next iteration is the one at the end), and the declared points are compared.
  * Returns 0 (pass) or 1 (fail) with *why set, or -1 when this does not apply. */
 static int verify_on_declared_grid(doc_ctx *d, const declared *decl, const item_ref *ir,
-                                   const tc_sedml_data_generator *dg,
-                                   const tc_output_dataset *x, size_t nsim, double *max_abs,
-                                   double *max_rel, double *at_time, char **why)
+                                   const tc_sedml_data_generator *dg, const tc_output_dataset *x,
+                                   size_t nsim, double *max_abs, double *max_rel, double *at_time,
+                                   char **why)
 {
     const tc_sedml_doc *doc = d->rc.doc;
     const tc_output_dataset *xt = NULL;
@@ -711,12 +711,13 @@ static int verify_on_declared_grid(doc_ctx *d, const declared *decl, const item_
     size_t ncourses = 0; /* time courses of the data set's model */
     for (size_t r = 0; r < nruns; r++) {
         const tc_sedml_task *t = repeated ? runs[r].task : task;
-        sims[r] = t && t->simulation_ref ? tc_sedml_find_simulation(doc, t->simulation_ref)
-                                         : NULL;
+        sims[r] = t && t->simulation_ref ? tc_sedml_find_simulation(doc, t->simulation_ref) : NULL;
         if (!sims[r] || sims[r]->kind != TC_SEDML_SIM_UNIFORM_TIME_COURSE)
             goto done; /* a oneStep or steady state has no grid of its own to replace */
         ncourses += !repeated || strcmp(runs[r].model_id, model) == 0;
     }
+    if (ncourses == 0)
+        goto done; /* the data set's model is not simulated: nothing to split into */
     /* where the declared time goes back, a time course restarts */
     size_t pieces = 1, first_back = 0;
     pstart = tc_xcalloc(x->nvalues + 1, sizeof *pstart);
@@ -732,19 +733,19 @@ static int verify_on_declared_grid(doc_ctx *d, const declared *decl, const item_
     if (repeated && pieces != ncourses) {
         rc = 1;
         *max_abs = *max_rel = *at_time = NAN;
-        *why = pieces > ncourses
-                   ? tc_xasprintf("%s declares %zu values in %zu time courses (by where its time "
-                                  "goes back), but repeated task '%s' runs %zu of model '%s': "
-                                  "the declared times do not ascend inside a time course (value "
-                                  "%zu: t=%g after %g), so the declared grid cannot be matched",
-                                  file, x->nvalues, pieces, task->id, ncourses, model,
-                                  first_back + 1, xt->values[first_back],
-                                  xt->values[first_back - 1])
-                   : tc_xasprintf("%s declares %zu values in %zu time courses (by where its time "
-                                  "goes back), but repeated task '%s' runs %zu of model '%s': "
-                                  "the number of iterations differs, so the declared grid "
-                                  "cannot be matched",
-                                  file, x->nvalues, pieces, task->id, ncourses, model);
+        *why =
+            pieces > ncourses
+                ? tc_xasprintf("%s declares %zu values in %zu time courses (by where its time "
+                               "goes back), but repeated task '%s' runs %zu of model '%s': "
+                               "the declared times do not ascend inside a time course (value "
+                               "%zu: t=%g after %g), so the declared grid cannot be matched",
+                               file, x->nvalues, pieces, task->id, ncourses, model, first_back + 1,
+                               xt->values[first_back], xt->values[first_back - 1])
+                : tc_xasprintf("%s declares %zu values in %zu time courses (by where its time "
+                               "goes back), but repeated task '%s' runs %zu of model '%s': "
+                               "the number of iterations differs, so the declared grid "
+                               "cannot be matched",
+                               file, x->nvalues, pieces, task->id, ncourses, model);
         goto done;
     }
     size_t m = 0, at = 0, rows = 0, k = 0;
@@ -943,8 +944,8 @@ static void verify_item(doc_ctx *d, const declared *decl, const item_ref *ir,
     if (x->nvalues != g[ref].n && ir->item) {
         /* another grid: simulate at the declared time points inside the span */
         char *why = NULL;
-        int r = verify_on_declared_grid(d, decl, ir, dg, x, g[ref].n, &max_abs, &max_rel,
-                                        &at_time, &why);
+        int r = verify_on_declared_grid(d, decl, ir, dg, x, g[ref].n, &max_abs, &max_rel, &at_time,
+                                        &why);
         if (r >= 0) {
             have_cmp = !isnan(max_abs); /* not when the grid could not be matched */
             verdict = r == 0 ? "pass" : "fail";
