@@ -115,7 +115,7 @@ START_TEST(test_unit_findings_name_rule_and_reaction)
              "</model></sbml>\n";
     expect_exact(text, "sbml:10501", 8,
                  "the units in the assignment rule for \"q\" are inconsistent: the argument of "
-                 "<exp> must be dimensionless");
+                 "<exp> must be dimensionless, but it has metre");
     expect_exact(text, "sbml:99505", 12,
                  "the units of the kinetic law of reaction \"R\" cannot be fully checked: it "
                  "uses numbers or parameters whose units are not declared, or a function "

@@ -78,7 +78,7 @@ static const tc_finding *only(const tc_findings *fs, const char *rule)
 
 #define STRICT_MESSAGE                                                                             \
     "the units in an algebraic rule are inconsistent: the arguments of <plus> must have the same " \
-    "units"
+    "units: one has litre, another metre"
 
 /* On Level 2 Versions 4-5 the unit check is one finding under sbml:10501 that also
  * answers to libSBML's sbml:90501; elsewhere it has no second id. */
@@ -256,8 +256,8 @@ START_TEST(test_references_and_unit_warnings)
                 "variable=\"q\">" MATHML "\n<apply><exp/><ci>p</ci></apply></math>"
                 "</assignmentRule></listOfRules></model></sbml>\n",
            "sbml:99502", 4,
-           "in the assignment rule for \"q\", the argument of <exp> has units; it should be "
-           "dimensionless");
+           "in the assignment rule for \"q\", the argument of <exp> has units (metre); it "
+           "should be dimensionless");
     expect("<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/level1\" "
            "level=\"1\" version=\"2\">\n<model><listOfCompartments><compartment name=\"c\"/>"
            "</listOfCompartments><listOfParameters><parameter name=\"p\" value=\"1\" "

@@ -165,6 +165,13 @@ bool sbml_is_xml_id(const char *s);
 #define SBML_DESCRIBE_MAX 256
 const char *sbml_describe(char *buf, size_t n, const void *node);
 
+/* A unit as a modeller reads it, e.g. "mole/(litre*second)": `e` holds the
+ * exponents of metre, kilogram, second, ampere, kelvin, mole, candela and item, in that
+ * order, `log10f` the log10 of its factor relative to those SI units (sbml_units.c). */
+#define SBML_UNIT_DIMS 8
+#define SBML_UNIT_TEXT_MAX 192
+const char *sbml_unit_text(char *buf, size_t n, const double e[SBML_UNIT_DIMS], double log10f);
+
 /* ---- rule families ---- */
 void sbml_check_structure(const sbml_out *o, const xmlDoc *xml);   /* sbml_structure.c */
 void sbml_check_annotations(const sbml_out *o, const xmlDoc *xml); /* sbml_annotation.c */

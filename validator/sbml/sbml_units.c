@@ -3,6 +3,8 @@
  * units, or a parameter without units, makes an expression's unit partly undeclared;
  * such an expression is not compared (nothing is known to be wrong). */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +50,125 @@ static bool u_dimensionless(const uvec *a)
         if (fabs(a->e[i]) > 1e-9)
             return false;
     return true;
+}
+
+/* ---- units as text ---- */
+_Static_assert(D_COUNT == SBML_UNIT_DIMS, "sbml_unit_text takes the dimensions of uvec");
+
+/* Append to buf (size n, *len used so far); output that does not fit is cut. */
+static void put(char *buf, size_t n, size_t *len, const char *fmt, ...) TC_PRINTF(4, 5);
+static void put(char *buf, size_t n, size_t *len, const char *fmt, ...)
+{
+    if (*len + 1 >= n)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *len, n - *len, fmt, ap);
+    va_end(ap);
+    if (w > 0)
+        *len = *len + (size_t)w < n ? *len + (size_t)w : n - 1;
+}
+
+/* A number as short as it reads: whole numbers without decimals. */
+static void put_number(char *buf, size_t n, size_t *len, double v)
+{
+    if (fabs(v - round(v)) < 1e-9 && fabs(v) < 1e15)
+        put(buf, n, len, "%.0f", round(v));
+    else
+        put(buf, n, len, "%.4g", v);
+}
+
+/* The units with exponents of one sign, joined by "*", substance first as modellers
+ * write it (mole/(litre*second)); returns how many. */
+static int put_units(char *buf, size_t n, size_t *len, const double x[SBML_UNIT_DIMS],
+                     const char *const names[SBML_UNIT_DIMS], int sign)
+{
+    static const int order[SBML_UNIT_DIMS] = {D_MOLE,   D_ITEM,   D_KG,     D_METRE,
+                                              D_SECOND, D_AMPERE, D_KELVIN, D_CANDELA};
+    int count = 0;
+    for (int i = 0; i < SBML_UNIT_DIMS; i++) {
+        int d = order[i];
+        double v = x[d] * sign;
+        if (!(v > 1e-9))
+            continue;
+        put(buf, n, len, "%s%s", count ? "*" : "", names[d]);
+        if (fabs(v - 1) > 1e-9) {
+            put(buf, n, len, "^");
+            put_number(buf, n, len, v);
+        }
+        count++;
+    }
+    return count;
+}
+
+/* Litres for metre^3k and grams for kilograms when that takes a power of ten away
+ * (10^-3 metre^3 is a litre, 10^3 mole/metre^3 a mole/litre). */
+static void prefer_litre_gram(double x[SBML_UNIT_DIMS], const char *names[SBML_UNIT_DIMS],
+                              double *log10f)
+{
+    double k = x[D_METRE] / 3;
+    if (fabs(k) > 1e-9 && fabs(k - round(k)) < 1e-9 &&
+        fabs(*log10f + 3 * k) < fabs(*log10f) - 1e-6) {
+        names[D_METRE] = "litre";
+        x[D_METRE] = round(k);
+        *log10f += 3 * round(k);
+    }
+    k = x[D_KG];
+    if (fabs(k) > 1e-9 && fabs(*log10f + 3 * k) < fabs(*log10f) - 1e-6) {
+        names[D_KG] = "gram";
+        *log10f += 3 * k;
+    }
+}
+
+const char *sbml_unit_text(char *buf, size_t n, const double e[SBML_UNIT_DIMS], double log10f)
+{
+    const char *names[SBML_UNIT_DIMS] = {"metre",  "kilogram", "second",  "ampere",
+                                         "kelvin", "mole",     "candela", "item"};
+    double x[SBML_UNIT_DIMS];
+    size_t len = 0;
+    if (!buf || n == 0)
+        return "";
+    buf[0] = '\0';
+    memcpy(x, e, sizeof(x));
+    prefer_litre_gram(x, names, &log10f);
+    /* the factor: a power of ten when it is one (scales), else the number (multipliers) */
+    bool factor = fabs(log10f) > 1e-6;
+    if (factor && fabs(log10f - round(log10f)) < 1e-6) {
+        put(buf, n, &len, "10^");
+        put_number(buf, n, &len, log10f);
+    } else if (factor) {
+        put(buf, n, &len, "%.6g", pow(10, log10f));
+    }
+    int neg = 0;
+    for (int d = 0; d < SBML_UNIT_DIMS; d++)
+        neg += x[d] < -1e-9;
+    size_t mark = len;
+    if (factor)
+        put(buf, n, &len, " ");
+    int pos = put_units(buf, n, &len, x, names, 1);
+    if (pos == 0 && neg == 0) {
+        put(buf, n, &len, "dimensionless");
+        return buf;
+    }
+    if (neg == 0)
+        return buf;
+    if (pos == 0) { /* "1/second", or "10^3/second" after a factor */
+        len = mark;
+        buf[len] = '\0';
+        put(buf, n, &len, "%s/", factor ? "" : "1");
+    } else {
+        put(buf, n, &len, "/");
+    }
+    put(buf, n, &len, "%s", neg > 1 ? "(" : "");
+    put_units(buf, n, &len, x, names, -1);
+    put(buf, n, &len, "%s", neg > 1 ? ")" : "");
+    return buf;
+}
+
+/* A uvec as text, into a buffer of SBML_UNIT_TEXT_MAX bytes. */
+static const char *u_text(char *buf, const uvec *u)
+{
+    return sbml_unit_text(buf, SBML_UNIT_TEXT_MAX, u->e, u->log10f);
 }
 
 /* Base units of SBML in SI dimensions. */
@@ -610,11 +731,18 @@ typedef struct uctx {
     int depth;
 } uctx;
 
-static void inconsistent(uctx *u, const tc_expr *e, const char *what)
+/* `fmt` says what is wrong, with the units found (and expected) written out. */
+static void inconsistent(uctx *u, const tc_expr *e, const char *fmt, ...) TC_PRINTF(3, 4);
+static void inconsistent(uctx *u, const tc_expr *e, const char *fmt, ...)
 {
     if (u->reported)
         return;
     u->reported = true;
+    char what[2 * SBML_UNIT_TEXT_MAX + 128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
     sbml_report(&u->c->out, "sbml:10501", e->line > 0 ? e->line : u->line,
                 "the units in %s are inconsistent: %s", u->where, what);
 }
@@ -668,9 +796,11 @@ static uvec same_units(uctx *u, const tc_expr *e, size_t from, size_t step, cons
             first = a;
             have = true;
         } else if (!u_equal(&first, &a)) {
-            char msg[128];
-            snprintf(msg, sizeof(msg), "the arguments of <%s> must have the same units", op);
-            inconsistent(u, e, msg);
+            char t1[SBML_UNIT_TEXT_MAX], t2[SBML_UNIT_TEXT_MAX];
+            inconsistent(u, e,
+                         "the arguments of <%s> must have the same units: one has %s, "
+                         "another %s",
+                         op, u_text(t1, &first), u_text(t2, &a));
         }
     }
     return first;
@@ -751,15 +881,15 @@ static uvec dimensionless_args(uctx *u, const tc_expr *e)
     for (size_t i = 0; i < e->nargs; i++) {
         uvec a = expr_units(u, e->args[i]);
         if (!a.undeclared && !u_dimensionless(&a)) {
-            char msg[128];
-            snprintf(msg, sizeof(msg), "the argument of <%s> must be dimensionless",
-                     tc_expr_op_name(e->op));
-            inconsistent(u, e, msg);
+            char t[SBML_UNIT_TEXT_MAX];
+            inconsistent(u, e, "the argument of <%s> must be dimensionless, but it has %s",
+                         tc_expr_op_name(e->op), u_text(t, &a));
             /* libSBML also names this under its own id for functions of one argument */
             if (!u->in_function)
                 sbml_report(&u->c->out, "sbml:99502", e->line > 0 ? e->line : u->line,
-                            "in %s, the argument of <%s> has units; it should be dimensionless",
-                            u->where, tc_expr_op_name(e->op));
+                            "in %s, the argument of <%s> has units (%s); it should be "
+                            "dimensionless",
+                            u->where, tc_expr_op_name(e->op), t);
         }
     }
     return U_NONE;
@@ -791,8 +921,12 @@ static uvec expr_units(uctx *u, const tc_expr *e)
         r = e->nargs ? expr_units(u, e->args[0]) : u_undeclared();
         if (e->nargs == 2) {
             uvec d = expr_units(u, e->args[1]), t = time_units(c);
+            char t1[SBML_UNIT_TEXT_MAX], t2[SBML_UNIT_TEXT_MAX];
             if (!d.undeclared && !t.undeclared && !u_equal(&d, &t))
-                inconsistent(u, e, "the delay of the delay csymbol must be in units of time");
+                inconsistent(u, e,
+                             "the delay of the delay csymbol must be in units of time (%s), but "
+                             "it has %s",
+                             u_text(t1, &t), u_text(t2, &d));
         }
         break;
     case TC_EXPR_RATE_OF: {
@@ -857,8 +991,10 @@ static uvec expr_units(uctx *u, const tc_expr *e)
             uvec b = expr_units(u, e->args[0]);
             uvec x = expr_units(u, e->args[1]);
             double p;
+            char t[SBML_UNIT_TEXT_MAX];
             if (!x.undeclared && !u_dimensionless(&x)) {
-                inconsistent(u, e, "the exponent of <power> must be dimensionless");
+                inconsistent(u, e, "the exponent of <power> must be dimensionless, but it has %s",
+                             u_text(t, &x));
                 if (!u->in_function)
                     sbml_report(&c->out, "sbml:99503", e->line > 0 ? e->line : u->line,
                                 "in %s, the exponent of a <power> has units; the units of "
@@ -867,8 +1003,10 @@ static uvec expr_units(uctx *u, const tc_expr *e)
             }
             bool integral = constant_value(u, e->args[1], &p) && p == floor(p);
             if (!b.undeclared && !u_dimensionless(&b) && !integral)
-                inconsistent(u, e, "a quantity with units is raised to a power that is not a "
-                                   "whole number");
+                inconsistent(u, e,
+                             "a quantity with units (%s) is raised to a power that is not a "
+                             "whole number",
+                             u_text(t, &b));
             if (!b.undeclared && !u_dimensionless(&b) && !integral && !u->in_function)
                 sbml_report(&c->out, "sbml:99503", e->line > 0 ? e->line : u->line,
                             "in %s, a quantity with units is raised to a power that is not a "
@@ -892,8 +1030,10 @@ static uvec expr_units(uctx *u, const tc_expr *e)
             double d;
             bool integral = constant_value(u, e->args[0], &d) && d == floor(d);
             uvec deg = expr_units(u, e->args[0]);
+            char t[SBML_UNIT_TEXT_MAX];
             if (!deg.undeclared && !u_dimensionless(&deg))
-                inconsistent(u, e, "the degree of <root> must be dimensionless");
+                inconsistent(u, e, "the degree of <root> must be dimensionless, but it has %s",
+                             u_text(t, &deg));
             if (!integral && !u->in_function)
                 sbml_report(&c->out, "sbml:99504", e->line > 0 ? e->line : u->line,
                             "in %s, a <root> is taken whose degree is not a whole number; its "
@@ -924,8 +1064,10 @@ static uvec expr_units(uctx *u, const tc_expr *e)
         /* the base is a plain number */
         if (e->nargs == 2) {
             uvec a = expr_units(u, e->args[1]);
+            char t[SBML_UNIT_TEXT_MAX];
             if (!a.undeclared && !u_dimensionless(&a))
-                inconsistent(u, e, "the argument of <log> must be dimensionless");
+                inconsistent(u, e, "the argument of <log> must be dimensionless, but it has %s",
+                             u_text(t, &a));
         }
         r = U_NONE;
         break;
@@ -941,7 +1083,11 @@ static uvec expr_units(uctx *u, const tc_expr *e)
                 first = a;
                 have = true;
             } else if (!u_equal(&first, &a)) {
-                inconsistent(u, e, "the pieces of <piecewise> must have the same units");
+                char t1[SBML_UNIT_TEXT_MAX], t2[SBML_UNIT_TEXT_MAX];
+                inconsistent(u, e,
+                             "the pieces of <piecewise> must have the same units: one has %s, "
+                             "another %s",
+                             u_text(t1, &first), u_text(t2, &a));
             }
         }
         r = first;
@@ -1068,11 +1214,13 @@ static void compare(sbml_ctx *c, const char *rules[4], const char *var, const tc
         u_mul(&want, &t, -1);
     }
     if (!u_equal(&want, &have)) {
-        char what[SBML_DESCRIBE_MAX];
+        char what[SBML_DESCRIBE_MAX], tw[SBML_UNIT_TEXT_MAX], th[SBML_UNIT_TEXT_MAX];
         sbml_report(&c->out, rules[k], line,
-                    "the math of %s must have the units of %s \"%s\"%s; its units differ",
+                    "the math of %s must have the units of %s \"%s\"%s: the math gives %s, "
+                    "\"%s\"%s %s",
                     sbml_describe(what, sizeof(what), node), kinds[k], var,
-                    per_time ? " per unit of time" : "");
+                    per_time ? " per unit of time" : "", u_text(th, &have), var,
+                    per_time ? " per unit of time is" : " has", u_text(tw, &want));
     }
 }
 
@@ -1125,16 +1273,19 @@ static void check_conversion_factors(sbml_ctx *c)
         u_mul(&want, &f, 1);
         if (want.undeclared || have.undeclared || u_equal(&want, &have))
             continue;
+        char tw[SBML_UNIT_TEXT_MAX], th[SBML_UNIT_TEXT_MAX];
         if (cf)
             sbml_report(&c->out, "sbml:10542", s->b.line,
                         "species \"%s\" is changed by reactions in extent units times its "
-                        "conversion factor \"%s\", which are not its substance units",
-                        s->b.id, cf);
+                        "conversion factor \"%s\", which are not its substance units: they "
+                        "give %s, its substance units are %s",
+                        s->b.id, cf, u_text(tw, &want), u_text(th, &have));
         else
             sbml_report(&c->out, "sbml:10542", s->b.line,
                         "species \"%s\" is changed by reactions in extent units, which are not "
-                        "its substance units, and it has no conversion factor",
-                        s->b.id);
+                        "its substance units, and it has no conversion factor: the extent "
+                        "units are %s, its substance units %s",
+                        s->b.id, u_text(tw, &want), u_text(th, &have));
     }
 }
 
@@ -1180,6 +1331,7 @@ void sbml_check_units(sbml_ctx *c)
     }
     bool have_first = false;
     uvec first_law = U_NONE;
+    const char *first_reaction = NULL;
     for (size_t i = 0; i < m->nreactions; i++) {
         const tc_sbml_reaction *r = &m->reactions[i];
         for (size_t j = 0; j < r->nreactants + r->nproducts; j++) {
@@ -1204,19 +1356,22 @@ void sbml_check_units(sbml_ctx *c)
                 t = unit_or_undeclared(c, k->time_units);
         }
         u_mul(&want, &t, -1);
+        char tw[SBML_UNIT_TEXT_MAX], th[SBML_UNIT_TEXT_MAX];
         if (!want.undeclared && !u_equal(&want, &have))
             sbml_report(&c->out, "sbml:10541", k->math.line,
                         "the units of the kinetic law of reaction \"%s\" are not units of "
-                        "extent per unit of time",
-                        r->b.id ? r->b.id : "");
+                        "extent per unit of time: the math gives %s, extent per time is %s",
+                        r->b.id ? r->b.id : "", u_text(th, &have), u_text(tw, &want));
         if (!have_first) {
             first_law = have;
+            first_reaction = r->b.id ? r->b.id : "";
             have_first = true;
         } else if (!u_equal(&first_law, &have)) {
             sbml_report(&c->out, "sbml:10503", k->math.line,
                         "the kinetic law of reaction \"%s\" has units different from the "
-                        "other kinetic laws",
-                        r->b.id ? r->b.id : "");
+                        "other kinetic laws: it gives %s, that of reaction \"%s\" gives %s",
+                        r->b.id ? r->b.id : "", u_text(th, &have), first_reaction,
+                        u_text(tw, &first_law));
         }
     }
     for (size_t i = 0; i < m->nevents; i++) {
@@ -1232,17 +1387,22 @@ void sbml_check_units(sbml_ctx *c)
         if (e->delay && e->delay->math.expr) {
             uvec d = math_units(c, &e->delay->math, NULL, e->delay->b.node);
             uvec t = e->time_units ? unit_or_undeclared(c, e->time_units) : time_units(c);
+            char td[SBML_UNIT_TEXT_MAX], tt[SBML_UNIT_TEXT_MAX];
             if (!d.undeclared && !t.undeclared && !u_equal(&d, &t))
                 sbml_report(&c->out, "sbml:10551", e->delay->math.line,
-                            "the delay of event \"%s\" is not in units of time",
-                            e->b.id ? e->b.id : "");
+                            "the delay of %s%s%s is not in units of time: it gives %s, time "
+                            "is %s",
+                            e->b.id ? "event \"" : "an event", e->b.id ? e->b.id : "",
+                            e->b.id ? "\"" : "", u_text(td, &d), u_text(tt, &t));
         }
         if (e->priority && e->priority->math.expr) {
             uvec p = math_units(c, &e->priority->math, NULL, e->priority->b.node);
+            char tp[SBML_UNIT_TEXT_MAX];
             if (!p.undeclared && !u_dimensionless(&p))
                 sbml_report(&c->out, "sbml:10565", e->priority->math.line,
-                            "the priority of event \"%s\" should be dimensionless",
-                            e->b.id ? e->b.id : "");
+                            "the priority of %s%s%s should be dimensionless, but it has %s",
+                            e->b.id ? "event \"" : "an event", e->b.id ? e->b.id : "",
+                            e->b.id ? "\"" : "", u_text(tp, &p));
         }
         for (size_t j = 0; j < e->nassignments; j++) {
             const tc_sbml_event_assignment *a = &e->assignments[j];
