@@ -129,7 +129,9 @@ START_TEST(test_level2_empty_attribute)
            "<model><listOfCompartments>\n"
            "<compartment id=\"\"/>\n"
            "</listOfCompartments></model></sbml>\n",
-           "sbml:10103", 4, "the attribute id of <compartment> is empty");
+           "sbml:10103", 4,
+           "the attribute id of <compartment> is empty; an SBML attribute that is present "
+           "needs a value of at least one character");
 }
 END_TEST
 
@@ -242,7 +244,7 @@ END_TEST
 
 /* A modifier naming no species is 21111 like any species reference; an argument with
  * units where a dimensionless one is needed is also libSBML's 99502; root(n, x) in a
- * Level 1 formula is a root, whose degree is checked (99504). */
+ * Level 1 formula is the n-th root of x, whose degree is checked (99504). */
 START_TEST(test_references_and_unit_warnings)
 {
     expect(L3V1 "<model><listOfCompartments><compartment id=\"c\" constant=\"true\"/>"
@@ -263,7 +265,10 @@ START_TEST(test_references_and_unit_warnings)
            "</listOfCompartments><listOfParameters><parameter name=\"p\" value=\"1\" "
            "units=\"dimensionless\"/></listOfParameters><listOfRules>\n"
            "<algebraicRule formula=\"root(p,2.12)\"/></listOfRules></model></sbml>\n",
-           "sbml:99504", 4, "degree is not a whole number");
+           "sbml:99504", 4,
+           "in an algebraic rule, a <root> of a quantity whose units are not all declared has "
+           "a degree that is not a constant whole number; the units of the result cannot be "
+           "checked");
 }
 END_TEST
 

@@ -305,7 +305,9 @@ START_TEST(test_level1_child_order)
         "<kineticLaw formula=\"s\"/>\n"
         "<listOfReactants><speciesReference species=\"s\"/></listOfReactants>\n"
         "</reaction></listOfReactions></model></sbml>\n";
-    expect_n(text, 1, "sbml:21102", 7, "<listOfReactants> is out of order inside <reaction>");
+    expect_n(text, 1, "sbml:21102", 7,
+             "<listOfReactants> is out of order inside <reaction>: it must come before "
+             "<kineticLaw> (line 6)");
 }
 END_TEST
 

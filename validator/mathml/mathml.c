@@ -228,7 +228,7 @@ static void check_attrs(mreader *r, const xmlNode *n)
             fail(r, "10204", line_of(n), "MathML <%s> may not have a definitionURL attribute", e);
         else if (strcmp(an, "type") == 0 && strcmp(e, "cn") != 0)
             fail(r, "10206", line_of(n),
-                 "MathML <%s> may not have a type attribute (only <cn> may)", e);
+                 "MathML <%s> may not have a type attribute; only <cn> may have one", e);
     }
 }
 
@@ -497,10 +497,14 @@ static tc_expr *read_piecewise(mreader *r, const xmlNode *n)
         if (!named(c, "piece") && !named(c, "otherwise")) {
             if (r->lang->syntax_rules)
                 fail(r, "99219", line_of(c),
-                     "<%s> is not allowed inside <piecewise> (only piece and otherwise)", nm(c));
+                     "<%s> is not allowed inside <piecewise>, which holds only <piece> and "
+                     "<otherwise>",
+                     nm(c));
             else
                 fail(r, "10202", line_of(c),
-                     "<%s> is not allowed inside <piecewise> (only piece and otherwise)", nm(c));
+                     "<%s> is not allowed inside <piecewise>, which holds only <piece> and "
+                     "<otherwise>",
+                     nm(c));
             continue;
         }
         check_attrs(r, c);

@@ -25,7 +25,8 @@ static const char *const unit_attrs[] = {"units",       "substanceUnits",  "time
 typedef struct seen {
     const char **ids;
     long *lines;
-    size_t len, cap, capl;
+    const char **elems; /* element names, owned by the document */
+    size_t len, cap, capl, cape;
 } seen;
 
 
@@ -50,8 +51,10 @@ static void walk(sbml_ctx *c, const xmlNode *n, seen *metaids, int depth)
                                 v, en);
                 TC_GROW(metaids->ids, metaids->cap, metaids->len + 1);
                 TC_GROW(metaids->lines, metaids->capl, metaids->len + 1);
+                TC_GROW(metaids->elems, metaids->cape, metaids->len + 1);
                 metaids->ids[metaids->len] =
                     (const char *)xmlGetNoNsProp(x, (const xmlChar *)"metaid");
+                metaids->elems[metaids->len] = en;
                 metaids->lines[metaids->len++] = line_of(x);
                 free(v);
             }
@@ -126,7 +129,7 @@ static void walk(sbml_ctx *c, const xmlNode *n, seen *metaids, int depth)
 }
 
 typedef struct meta_use {
-    const char *id;
+    const char *id, *elem;
     long line;
 } meta_use;
 
@@ -144,6 +147,8 @@ static void check_metaids(sbml_ctx *c, const xmlNode *root)
     if (v) {
         TC_GROW(s.ids, s.cap, 1);
         TC_GROW(s.lines, s.capl, 1);
+        TC_GROW(s.elems, s.cape, 1);
+        s.elems[0] = "sbml";
         s.ids[0] = (const char *)xmlGetNoNsProp(root, (const xmlChar *)"metaid");
         s.lines[0] = line_of(root);
         s.len = 1;
@@ -158,19 +163,25 @@ static void check_metaids(sbml_ctx *c, const xmlNode *root)
     /* duplicates: sort (id, line) pairs; equal ids end up side by side, first use first */
     meta_use *uses = tc_xmalloc((s.len ? s.len : 1) * sizeof(*uses));
     for (size_t i = 0; i < s.len; i++)
-        uses[i] = (meta_use){s.ids[i], s.lines[i]};
+        uses[i] = (meta_use){s.ids[i], s.elems[i], s.lines[i]};
     if (s.len)
         qsort(uses, s.len, sizeof(*uses), meta_cmp);
-    for (size_t i = 1; i < s.len; i++)
-        if (strcmp(uses[i].id, uses[i - 1].id) == 0)
-            sbml_report(&c->out, "sbml:10307", uses[i].line,
-                        "metaid \"%s\" is already used (line %ld); metaids must be unique",
-                        uses[i].id, uses[i - 1].line);
+    for (size_t i = 1, first = 0; i < s.len; i++) {
+        if (strcmp(uses[i].id, uses[first].id) != 0) {
+            first = i;
+            continue;
+        }
+        sbml_report(&c->out, "sbml:10307", uses[i].line,
+                    "metaid \"%s\" of <%s> is already used by <%s> (line %ld); every metaid "
+                    "in the document must be different",
+                    uses[i].id, uses[i].elem, uses[first].elem, uses[first].line);
+    }
     free(uses);
     for (size_t i = 0; i < s.len; i++)
         xmlFree((void *)s.ids[i]);
     free(s.ids);
     free(s.lines);
+    free(s.elems);
 }
 
 /* Level 3 Version 2: the ids of rules, assignments and constraints share the model's

@@ -788,6 +788,7 @@ static void check_known_children(walker *w, const xmlNode *n)
     if (!nmine)
         return;
     int lv = w->level * 10 + w->version, last = -1;
+    long last_line = 0;
     bool order_reported = false, seen_content = false;
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
@@ -820,12 +821,15 @@ static void check_known_children(walker *w, const xmlNode *n)
             continue;
         }
         if (pos < last && w->level <= 2 && !order_reported) {
-            sbml_report(w->o, order_rule(parent), line_of(c), "<%s> is out of order inside <%s>",
-                        cn, parent);
+            sbml_report(w->o, order_rule(parent), line_of(c),
+                        "<%s> is out of order inside <%s>: it must come before <%s> (line %ld)",
+                        cn, parent, children[last].child, last_line);
             order_reported = true;
         }
-        if (pos > last)
+        if (pos > last) {
             last = pos;
+            last_line = line_of(c);
+        }
     }
 }
 
@@ -841,8 +845,9 @@ static void check_l12_schema(walker *w, const xmlNode *n)
         const char *an = (const char *)a->name;
         xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
         if (v && !*v)
-            sbml_report(w->o, "sbml:10103", line_of(n), "the attribute %s of <%s> is empty", an,
-                        nm(n));
+            sbml_report(w->o, "sbml:10103", line_of(n), "the attribute %s of <%s> is empty; an SBML attribute that is present "
+                        "needs a value of at least one character",
+                        an, nm(n));
         xmlFree(v);
         if (list && (w->level == 1 || (strcmp(an, "metaid") != 0 && strcmp(an, "sboTerm") != 0)))
             sbml_report(w->o, "sbml:10103", line_of(n),

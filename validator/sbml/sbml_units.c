@@ -997,9 +997,10 @@ static uvec expr_units(uctx *u, const tc_expr *e)
                              u_text(t, &x));
                 if (!u->in_function)
                     sbml_report(&c->out, "sbml:99503", e->line > 0 ? e->line : u->line,
-                                "in %s, the exponent of a <power> has units; the units of "
-                                "the result cannot be checked",
-                                u->where);
+                                "in %s, the exponent of a <power> has units (%s) where it "
+                                "must be dimensionless; the units of the result cannot be "
+                                "checked",
+                                u->where, u_text(t, &x));
             }
             bool integral = constant_value(u, e->args[1], &p) && p == floor(p);
             if (!b.undeclared && !u_dimensionless(&b) && !integral)
@@ -1007,11 +1008,18 @@ static uvec expr_units(uctx *u, const tc_expr *e)
                              "a quantity with units (%s) is raised to a power that is not a "
                              "whole number",
                              u_text(t, &b));
-            if (!b.undeclared && !u_dimensionless(&b) && !integral && !u->in_function)
+            if (!b.undeclared && !u_dimensionless(&b) && !integral && !u->in_function) {
+                /* the exponent's value when the model fixes it, else that it is unknown */
+                char pw[64];
+                if (constant_value(u, e->args[1], &p))
+                    snprintf(pw, sizeof(pw), "the power %g, not a whole number", p);
+                else
+                    snprintf(pw, sizeof(pw), "a power that is not a constant whole number");
                 sbml_report(&c->out, "sbml:99503", e->line > 0 ? e->line : u->line,
-                            "in %s, a quantity with units is raised to a power that is not a "
-                            "whole number; its units cannot be checked",
-                            u->where);
+                            "in %s, a quantity in %s is raised to %s; the units of the result "
+                            "cannot be checked",
+                            u->where, u_text(t, &b), pw);
+            }
             if (constant_value(u, e->args[1], &p)) {
                 r = U_NONE;
                 u_mul(&r, &b, p);
@@ -1034,11 +1042,23 @@ static uvec expr_units(uctx *u, const tc_expr *e)
             if (!deg.undeclared && !u_dimensionless(&deg))
                 inconsistent(u, e, "the degree of <root> must be dimensionless, but it has %s",
                              u_text(t, &deg));
-            if (!integral && !u->in_function)
+            if (!integral && !u->in_function) {
+                char dg[64], q[SBML_UNIT_TEXT_MAX + 32];
+                if (constant_value(u, e->args[0], &d))
+                    snprintf(dg, sizeof(dg), "degree %g, not a whole number", d);
+                else
+                    snprintf(dg, sizeof(dg), "a degree that is not a constant whole number");
+                if (b.undeclared)
+                    snprintf(q, sizeof(q), "a quantity whose units are not all declared");
+                else if (u_dimensionless(&b))
+                    snprintf(q, sizeof(q), "a dimensionless quantity");
+                else
+                    snprintf(q, sizeof(q), "a quantity in %s", u_text(t, &b));
                 sbml_report(&c->out, "sbml:99504", e->line > 0 ? e->line : u->line,
-                            "in %s, a <root> is taken whose degree is not a whole number; its "
-                            "units cannot be checked",
-                            u->where);
+                            "in %s, a <root> of %s has %s; the units of the result cannot be "
+                            "checked",
+                            u->where, q, dg);
+            }
             if (constant_value(u, e->args[0], &d) && d != 0) {
                 r = U_NONE;
                 u_mul(&r, &b, 1.0 / d);
