@@ -9,7 +9,7 @@
 #include "sbml/sbml.h"
 
 #define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
-#define L2V4                                                                                      \
+#define L2V4                                                                                       \
     "<?xml version=\"1.0\"?>\n"                                                                    \
     "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" level=\"2\" version=\"4\">\n"
 
@@ -97,13 +97,13 @@ START_TEST(test_repeated_metaid_names_the_first_use)
 }
 END_TEST
 
-#define POWER_DOC(exponent)                                                                       \
+#define POWER_DOC(exponent)                                                                        \
     L2V4 "<model>\n"                                                                               \
          "<listOfParameters><parameter id=\"p\" value=\"4\" units=\"metre\"/>\n"                   \
          "<parameter id=\"k\" value=\"2\" units=\"second\"/>\n"                                    \
          "<parameter id=\"q\" value=\"1\" constant=\"false\"/></listOfParameters>\n"               \
-         "<listOfRules><assignmentRule variable=\"q\">" MATHML "\n"                               \
-         "<apply><power/><ci>p</ci>" exponent "</apply></math></assignmentRule></listOfRules>\n" \
+         "<listOfRules><assignmentRule variable=\"q\">" MATHML "\n"                                \
+         "<apply><power/><ci>p</ci>" exponent "</apply></math></assignmentRule></listOfRules>\n"   \
          "</model></sbml>\n"
 
 START_TEST(test_power_warning_shows_units)

@@ -822,8 +822,8 @@ static void check_known_children(walker *w, const xmlNode *n)
         }
         if (pos < last && w->level <= 2 && !order_reported) {
             sbml_report(w->o, order_rule(parent), line_of(c),
-                        "<%s> is out of order inside <%s>: it must come before <%s> (line %ld)",
-                        cn, parent, children[last].child, last_line);
+                        "<%s> is out of order inside <%s>: it must come before <%s> (line %ld)", cn,
+                        parent, children[last].child, last_line);
             order_reported = true;
         }
         if (pos > last) {
@@ -845,7 +845,8 @@ static void check_l12_schema(walker *w, const xmlNode *n)
         const char *an = (const char *)a->name;
         xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
         if (v && !*v)
-            sbml_report(w->o, "sbml:10103", line_of(n), "the attribute %s of <%s> is empty; an SBML attribute that is present "
+            sbml_report(w->o, "sbml:10103", line_of(n),
+                        "the attribute %s of <%s> is empty; an SBML attribute that is present "
                         "needs a value of at least one character",
                         an, nm(n));
         xmlFree(v);
