@@ -3,6 +3,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../testutil.h"
 #include "sbml/sbml.h"
@@ -225,6 +226,54 @@ START_TEST(test_flatten_reports_broken_references)
     tc_sbml_doc_free(doc);
     tc_findings_release(&fs);
     free(bad);
+}
+END_TEST
+
+/* A model checked on its own finds its external files in its folder; a problem inside
+ * an external file is reported at the reference in the model, saying where it is. */
+START_TEST(test_single_file_resolves_its_folder)
+{
+    char dir[] = "/tmp/tc-comp-unit-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    const char *main_text = HEAD "<model id=\"top\">\n"
+                                 "<comp:listOfSubmodels><comp:submodel comp:id=\"A\" "
+                                 "comp:modelRef=\"ext\"/></comp:listOfSubmodels>\n"
+                                 "</model>\n"
+                                 "<comp:listOfExternalModelDefinitions>\n"
+                                 "<comp:externalModelDefinition comp:id=\"ext\" "
+                                 "comp:source=\"ext.xml\" comp:modelRef=\"inner\"/>\n"
+                                 "</comp:listOfExternalModelDefinitions>\n"
+                                 "</sbml>\n";
+    const char *good = HEAD "<model id=\"inner\"/>\n</sbml>\n";
+    const char *bad = HEAD "<model id=\"other\"/>\n"
+                           "<comp:listOfExternalModelDefinitions>\n"
+                           "<comp:externalModelDefinition comp:id=\"inner\" "
+                           "comp:source=\"missing.xml\"/>\n"
+                           "</comp:listOfExternalModelDefinitions>\n"
+                           "</sbml>\n";
+    char *m = tc_xasprintf("%s/main.xml", dir), *e = tc_xasprintf("%s/ext.xml", dir);
+    ck_assert_int_eq(tc_write_file(m, main_text, strlen(main_text)), 0);
+    ck_assert_int_eq(tc_write_file(e, good, strlen(good)), 0);
+    char *out = NULL;
+    tc_test_run(&out, "validate", m, NULL);
+    ck_assert_msg(!strstr(out, "comp-20304"), "%s", out);
+    free(out);
+
+    ck_assert_int_eq(tc_write_file(e, bad, strlen(bad)), 0);
+    ck_assert_int_eq(tc_test_run(&out, "validate", m, NULL), 1);
+    char *want = tc_xasprintf(
+        "%s:8: error: the external model file \"missing.xml\" cannot be found inside the "
+        "package or the model's folder (in the external file \"ext.xml\", line 6, which this "
+        "model uses) [sbml:comp-20304]",
+        m);
+    ck_assert_msg(strstr(out, want), "%s", out);
+    free(want);
+    free(out);
+    unlink(m);
+    unlink(e);
+    rmdir(dir);
+    free(m);
+    free(e);
 }
 END_TEST
 
@@ -515,6 +564,7 @@ Suite *sbml_comp_suite(void)
     tcase_add_test(tc, test_flatten_nested_time_factors_multiply);
     tcase_add_test(tc, test_flatten_reports_broken_references);
     tcase_add_test(tc, test_external_definition_needs_resolver_and_stays_inside);
+    tcase_add_test(tc, test_single_file_resolves_its_folder);
     tcase_add_test(tc, test_semantic_case_three_levels);
     suite_add_tcase(s, tc);
     return s;

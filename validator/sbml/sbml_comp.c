@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/tree.h>
 
@@ -44,6 +45,8 @@ typedef struct comp_ctx {
     const xmlNode *stack[MAX_DEPTH]; /* model definitions being flattened (cycles) */
     int depth;
     int failures;
+    const xmlDoc *main;   /* the document being flattened */
+    const xmlNode *entry; /* its externalModelDefinition being followed, if any */
 } comp_ctx;
 
 /* What a reference resolves to in a flattened model. */
@@ -69,6 +72,8 @@ typedef struct comp_renames {
 static void fail(comp_ctx *c, const char *rule, const xmlNode *at, const char *fmt, ...)
     TC_PRINTF(4, 5);
 
+/* A problem inside an external file is reported where the document being checked
+ * refers to it (its findings are about this document), saying where it really is. */
 static void fail(comp_ctx *c, const char *rule, const xmlNode *at, const char *fmt, ...)
 {
     char msg[512];
@@ -76,7 +81,18 @@ static void fail(comp_ctx *c, const char *rule, const xmlNode *at, const char *f
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    sbml_report(&c->o, rule, at ? (long)xmlGetLineNo(at) : 0, "%s", msg);
+    bool external = false;
+    for (size_t i = 0; at && i < c->nsrc && !external; i++)
+        external = c->src[i].xml && at->doc == c->src[i].xml;
+    if (external) {
+        const char *url = at->doc && at->doc->URL ? (const char *)at->doc->URL : "";
+        const char *base = strrchr(url, '/');
+        sbml_report(&c->o, rule, c->entry ? (long)xmlGetLineNo(c->entry) : 0,
+                    "%s (in the external file \"%s\", line %ld, which this model uses)", msg,
+                    base ? base + 1 : url, (long)xmlGetLineNo(at));
+    } else {
+        sbml_report(&c->o, rule, at ? (long)xmlGetLineNo(at) : 0, "%s", msg);
+    }
     c->failures++;
 }
 
@@ -149,9 +165,9 @@ static void renames_release(comp_renames *r)
 static const comp_src *load_external(comp_ctx *c, const char *base, const char *source,
                                      const xmlNode *at)
 {
-    for (size_t i = 0; i < c->nsrc; i++)
+    for (size_t i = 0; i < c->nsrc; i++) /* read once; a failure is reported once */
         if (strcmp(c->src[i].source, source) == 0 && strcmp(c->src[i].base, base) == 0)
-            return &c->src[i];
+            return c->src[i].xml ? &c->src[i] : NULL;
     if (!c->res || !c->res->read) {
         fail(c, "sbml:comp-20304", at,
              "the external model file \"%s\" cannot be read here (no files to resolve it in)",
@@ -170,6 +186,7 @@ static const comp_src *load_external(comp_ctx *c, const char *base, const char *
              "the external model file \"%s\" cannot be found inside the package or the model's "
              "folder",
              source);
+        c->src[c->nsrc++] = (comp_src){NULL, NULL, tc_xstrdup(source), tc_xstrdup(base)};
         return NULL;
     }
     xmlDoc *xml = xmlReadMemory((const char *)data, (int)(len > INT32_MAX ? 0 : len), path, NULL,
@@ -182,6 +199,7 @@ static const comp_src *load_external(comp_ctx *c, const char *base, const char *
         if (xml)
             xmlFreeDoc(xml);
         free(path);
+        c->src[c->nsrc++] = (comp_src){NULL, NULL, tc_xstrdup(source), tc_xstrdup(base)};
         return NULL;
     }
     c->src[c->nsrc] = (comp_src){xml, path, tc_xstrdup(source), tc_xstrdup(base)};
@@ -225,7 +243,9 @@ static const xmlNode *find_definition(comp_ctx *c, const xmlDoc *xml, const char
             if (!hit)
                 continue;
             char *source = comp_attr(d, "source"), *mref = comp_attr(d, "modelRef");
-            const xmlNode *found = NULL;
+            const xmlNode *found = NULL, *saved = c->entry;
+            if (d->doc == c->main)
+                c->entry = d;
             if (!source) {
                 fail(c, "sbml:comp-20303", d,
                      "<externalModelDefinition> \"%s\" has no source attribute", id);
@@ -246,6 +266,7 @@ static const xmlNode *find_definition(comp_ctx *c, const xmlDoc *xml, const char
                              source);
                 }
             }
+            c->entry = saved;
             free(source);
             free(mref);
             return found;
@@ -1178,7 +1199,8 @@ int tc_sbml_flatten(tc_sbml_doc *doc, const tc_sbml_resolver *res, tc_findings *
     if (!tc_sbml_uses_comp(doc))
         return 0;
     comp_ctx c = {.res = res,
-                  .o = {.file = doc->file, .fs = fs, .level = doc->level, .version = doc->version}};
+                  .o = {.file = doc->file, .fs = fs, .level = doc->level, .version = doc->version},
+                  .main = doc->xml};
     xmlNode *root = xmlDocGetRootElement(doc->xml);
     const xmlNode *model = first(root, false, "model");
     c.out = xmlNewDoc((const xmlChar *)"1.0");
@@ -1246,6 +1268,11 @@ static int dir_read(void *ctx, const char *base, const char *ref, char **path,
     if (!plain_relative(ref))
         return tc_error_set(TC_EINVAL, "%s: not a file inside the model's folder", ref);
     char *p = tc_xasprintf("%s/%s", dir, ref);
+    struct stat st;
+    if (lstat(p, &st) == 0 && !S_ISREG(st.st_mode)) { /* no links out of the folder */
+        free(p);
+        return tc_error_set(TC_EINVAL, "%s: not a regular file inside the model's folder", ref);
+    }
     int rc = tc_read_file(p, MAX_EXTERNAL_SIZE, data, len);
     if (rc != 0) {
         free(p);
@@ -1268,6 +1295,16 @@ static int package_read(void *ctx, const char *base, const char *ref, char **pat
         ref += 5;
     char *p = tc_package_resolve(pkg, base, ref);
     const tc_file *f = p ? tc_package_find(pkg, p) : NULL;
+    if ((!f || !f->present || !f->data) && pkg->form == TC_PACKAGE_FILE) {
+        /* a model checked on its own: its folder is where its external files are */
+        free(p);
+        const char *slash = strrchr(pkg->target, '/');
+        char *dir = slash ? tc_xstrndup(pkg->target, (size_t)(slash - pkg->target))
+                          : tc_xstrdup(".");
+        int rc = dir_read(dir, base, ref, path, data, len);
+        free(dir);
+        return rc;
+    }
     if (!f || !f->present || !f->data) {
         free(p);
         return tc_error_set(TC_ENOTFOUND, "%s: not in the package", ref);

@@ -12,6 +12,10 @@ static void report_packages(const sbml_ctx *c)
     const xmlNode *root = xmlDocGetRootElement(c->doc->xml);
     for (size_t i = 0; i < c->doc->npackages; i++) {
         const char *prefix = c->doc->packages[i];
+        /* comp is checked: flattened, or its failures reported with the comp rules */
+        const xmlNs *ns = xmlSearchNs(c->doc->xml, (xmlNode *)root, (const xmlChar *)prefix);
+        if (ns && ns->href && strstr((const char *)ns->href, "/comp/version"))
+            continue;
         bool required = false;
         for (const xmlAttr *a = root->properties; a; a = a->next)
             if (a->ns && a->ns->prefix && strcmp((const char *)a->ns->prefix, prefix) == 0 &&
