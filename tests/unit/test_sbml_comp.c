@@ -269,6 +269,16 @@ START_TEST(test_single_file_resolves_its_folder)
     ck_assert_msg(strstr(out, want), "%s", out);
     free(want);
     free(out);
+
+    /* an external file is read with the same limits as any document: no entity bombs */
+    const char *bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE sbml [<!ENTITY a \"&b;\">"
+                       "<!ENTITY b \"&a;\">]>\n<sbml>&a;</sbml>\n";
+    ck_assert_int_eq(tc_write_file(e, bomb, strlen(bomb)), 0);
+    ck_assert_int_eq(tc_test_run(&out, "validate", m, NULL), 1);
+    ck_assert_msg(strstr(out, ":8: error: the external model file \"ext.xml\" cannot be read "
+                              "as XML: entity references expand without bound"),
+                  "%s", out);
+    free(out);
     unlink(m);
     unlink(e);
     rmdir(dir);

@@ -162,6 +162,14 @@ static void renames_release(comp_renames *r)
 
 /* ---- finding model definitions ---- */
 
+/* What stopped the reader: its first problem other than a note on a DOCTYPE. */
+static void xml_stopper(void *ctx, const tc_xml_problem *p)
+{
+    char **why = ctx;
+    if (!*why && strcmp(p->rule, "xml:doctype") != 0)
+        *why = tc_xasprintf("%s (line %ld)", p->message, p->line);
+}
+
 static const comp_src *load_external(comp_ctx *c, const char *base, const char *source,
                                      const xmlNode *at)
 {
@@ -189,19 +197,27 @@ static const comp_src *load_external(comp_ctx *c, const char *base, const char *
         c->src[c->nsrc++] = (comp_src){NULL, NULL, tc_xstrdup(source), tc_xstrdup(base)};
         return NULL;
     }
-    xmlDoc *xml = xmlReadMemory((const char *)data, (int)(len > INT32_MAX ? 0 : len), path, NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    /* the same hardened reader as every other document (entity and size limits) */
+    char *why = NULL;
+    xmlDoc *xml = tc_xml_read_ex(data, len, path, xml_stopper, &why);
     free(data);
     const xmlNode *root = xml ? xmlDocGetRootElement(xml) : NULL;
     if (!root || strcmp(nm(root), "sbml") != 0) {
-        fail(c, "sbml:comp-20304", at, "the external model file \"%s\" is not an SBML document",
-             source);
+        if (!xml)
+            fail(c, "sbml:comp-20304", at,
+                 "the external model file \"%s\" cannot be read as XML: %s", source,
+                 why ? why : "not well-formed");
+        else
+            fail(c, "sbml:comp-20304", at,
+                 "the external model file \"%s\" is not an SBML document", source);
+        free(why);
         if (xml)
             xmlFreeDoc(xml);
         free(path);
         c->src[c->nsrc++] = (comp_src){NULL, NULL, tc_xstrdup(source), tc_xstrdup(base)};
         return NULL;
     }
+    free(why);
     c->src[c->nsrc] = (comp_src){xml, path, tc_xstrdup(source), tc_xstrdup(base)};
     return &c->src[c->nsrc++];
 }
