@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "../testutil.h"
+#include "sbml_testutil.h"
 #include "sbml/sbml.h"
 
 #define L3V2_HEAD                                                                                 \
@@ -14,19 +15,6 @@
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                                                \
     "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" level=\"2\" version=\"4\">\n"
 #define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
-
-/* Read and validate `text`; findings in fs (caller releases). Returns tc_sbml_read's code. */
-static int validate(const char *text, tc_findings *fs)
-{
-    tc_findings_init(fs);
-    tc_sbml_doc *doc = NULL;
-    int rc = tc_sbml_read(&doc, text, strlen(text), "m.xml", fs);
-    if (rc == 0) {
-        tc_sbml_validate(doc, fs);
-        tc_sbml_doc_free(doc);
-    }
-    return rc;
-}
 
 static bool has_error(const tc_findings *fs)
 {
@@ -89,7 +77,7 @@ START_TEST(test_duplicate_id_reported_with_line)
                                  "</listOfParameters>\n"
                                  "</model></sbml>\n";
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     const tc_finding *f = tc_test_find(&fs, "sbml:10301", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 6);
@@ -108,7 +96,7 @@ START_TEST(test_undefined_symbol_in_math)
         "<ci> nowhere </ci></math></assignmentRule></listOfRules>\n" /* 7 */
         "</model></sbml>\n";
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     const tc_finding *f = tc_test_find(&fs, "sbml:10215", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 7);
@@ -131,7 +119,7 @@ START_TEST(test_unit_mismatch_is_a_warning)
         "<apply><plus/><ci>a</ci><ci>b</ci></apply></math></assignmentRule></listOfRules>\n" /* 10 */
         "</model></sbml>\n";
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     const tc_finding *f = tc_test_find(&fs, "sbml:10501", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->severity, TC_WARNING);
@@ -154,7 +142,7 @@ START_TEST(test_rate_rule_units)
         "</listOfRules>\n" /* 7 */
         "</model></sbml>\n";
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     const tc_finding *f = tc_test_find(&fs, "sbml:10533", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 7);
@@ -169,7 +157,7 @@ START_TEST(test_missing_required_attribute_l3)
                                  "<listOfCompartments><compartment id=\"c\"/></listOfCompartments>\n"
                                  "</model></sbml>\n";
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     const tc_finding *f = tc_test_find(&fs, "sbml:20517", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 4);
@@ -184,7 +172,7 @@ START_TEST(test_malformed_xml_has_sbml_id)
                        "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" level=\"2\" "
                        "version=\"4\">\n<model>\n</sbml>\n";
     tc_findings fs;
-    ck_assert_int_ne(validate(text, &fs), 0);
+    ck_assert_int_ne(tc_test_sbml_validate(text, &fs), 0);
     const tc_finding *f = tc_test_find(&fs, "sbml:01009", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 4);
@@ -206,7 +194,7 @@ START_TEST(test_level1_rule_on_undeclared_variable)
                        "<listOfRules><parameterRule name=\"k2\" formula=\"k*2\"/>"
                        "</listOfRules>\n</model>\n</sbml>\n";
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     const tc_finding *f = tc_test_find(&fs, "sbml:20901", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 6);
@@ -232,7 +220,7 @@ START_TEST(test_sbo_branches_follow_every_parent)
         "sboTerm=\"SBO:0000028\"/></listOfParameters>\n"
         "</model></sbml>\n";
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     const tc_finding *f = tc_test_find(&fs, "sbml:10713", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 6);
@@ -260,7 +248,7 @@ START_TEST(test_level2_rule_without_math_is_reported)
         "<listOfRules><assignmentRule variable=\"p\"/></listOfRules>\n"
         "</model></sbml>\n";
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     const tc_finding *f = tc_test_find(&fs, "sbml:99509", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 5);
@@ -278,7 +266,7 @@ START_TEST(test_xml_safety_keeps_its_id_in_sbml)
                        "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" "
                        "level=\"3\" version=\"2\">&a;</sbml>\n";
     tc_findings fs;
-    ck_assert_int_ne(validate(text, &fs), 0);
+    ck_assert_int_ne(tc_test_sbml_validate(text, &fs), 0);
     const tc_finding *f = tc_test_find(&fs, "xml:entity-expansion", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 3);
@@ -298,7 +286,7 @@ START_TEST(test_circular_assignments)
         "<assignmentRule variable=\"b\">" MATHML "<ci>a</ci></math></assignmentRule>\n"
         "</listOfRules></model></sbml>\n";
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     const tc_finding *f = tc_test_find(&fs, "sbml:20906", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 6);
@@ -319,7 +307,7 @@ START_TEST(test_overdetermined)
         "<algebraicRule>" MATHML "<apply><minus/><ci>x</ci><cn>2</cn></apply></math></algebraicRule>\n"
         "</listOfRules></model></sbml>\n";
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     const tc_finding *f = tc_test_find(&fs, "sbml:10601", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 7);
@@ -341,7 +329,7 @@ START_TEST(test_sbo_branch)
         "<speciesReference sboTerm=\"SBO:0000064\" species=\"S\" constant=\"true\"/>\n" /* 7 */
         "</listOfReactants></reaction></listOfReactions></model></sbml>\n";
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     const tc_finding *f = tc_test_find(&fs, "sbml:10708", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->line, 7);
@@ -392,7 +380,7 @@ START_TEST(test_packages_are_warnings)
         "xmlns:fbc=\"http://www.sbml.org/sbml/level3/version1/fbc/version2\" fbc:required=\"false\">\n"
         "<model fbc:strict=\"true\"><fbc:listOfObjectives/></model></sbml>\n";
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     const tc_finding *f = tc_test_find(&fs, "sbml:99108", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(f->severity, TC_WARNING);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../testutil.h"
+#include "sbml_testutil.h"
 #include "sbml/sbml.h"
 
 #define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
@@ -20,28 +21,11 @@
 #define L3V2                                                                                       \
     "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" level=\"3\" version=\"2\">\n"
 
-static void validate(const char *text, tc_findings *fs)
-{
-    tc_findings_init(fs);
-    tc_sbml_doc *doc = NULL;
-    if (tc_sbml_read(&doc, text, strlen(text), "m.xml", fs) == 0) {
-        tc_sbml_validate(doc, fs);
-        tc_sbml_doc_free(doc);
-    }
-}
-
-static void dump(const tc_findings *fs)
-{
-    for (size_t i = 0; i < fs->len; i++)
-        fprintf(stderr, "  have %s line %ld: %s\n", fs->items[i].rule, fs->items[i].line,
-                fs->items[i].message);
-}
-
 /* Exactly one finding with this rule; it is on this line and its message contains `part`. */
 static void expect_one(const char *text, const char *rule, long line, const char *part)
 {
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     size_t n = 0, hit = 0;
     for (size_t i = 0; i < fs.len; i++)
         if (strcmp(fs.items[i].rule, rule) == 0) {
@@ -49,7 +33,7 @@ static void expect_one(const char *text, const char *rule, long line, const char
             hit = i;
         }
     if (n != 1 || fs.items[hit].line != line || !strstr(fs.items[hit].message, part))
-        dump(&fs);
+        tc_test_sbml_dump(&fs);
     ck_assert_msg(n == 1, "expected one %s, found %zu", rule, n);
     ck_assert_int_eq(fs.items[hit].line, line);
     ck_assert_msg(strstr(fs.items[hit].message, part), "message \"%s\" lacks \"%s\"",
@@ -61,10 +45,10 @@ static void expect_one(const char *text, const char *rule, long line, const char
 static void expect_none(const char *text, const char *rule)
 {
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     for (size_t i = 0; i < fs.len; i++)
         if (strcmp(fs.items[i].rule, rule) == 0) {
-            dump(&fs);
+            tc_test_sbml_dump(&fs);
             ck_abort_msg("unexpected %s line %ld: %s", rule, fs.items[i].line, fs.items[i].message);
         }
     tc_findings_release(&fs);

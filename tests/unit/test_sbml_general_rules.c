@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../testutil.h"
+#include "sbml_testutil.h"
 #include "sbml/sbml.h"
 
 #define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
@@ -22,23 +23,13 @@
 #define L3V2                                                                                       \
     "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" level=\"3\" version=\"2\">\n"
 
-static void validate(const char *text, tc_findings *fs)
-{
-    tc_findings_init(fs);
-    tc_sbml_doc *doc = NULL;
-    if (tc_sbml_read(&doc, text, strlen(text), "m.xml", fs) == 0) {
-        tc_sbml_validate(doc, fs);
-        tc_sbml_doc_free(doc);
-    }
-}
-
 /* Exactly n findings of `rule` on `line` (any line when negative) whose message contains
  * `part`, at severity `sev`. */
 static void expect_sev(const char *text, size_t n, const char *rule, long line, const char *part,
                        tc_severity sev)
 {
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     size_t k = 0;
     for (size_t i = 0; i < fs.len; i++)
         if (strcmp(fs.items[i].rule, rule) == 0 && (line < 0 || fs.items[i].line == line) &&

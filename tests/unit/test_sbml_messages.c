@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../testutil.h"
+#include "sbml_testutil.h"
 #include "sbml/sbml.h"
 
 #define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
@@ -15,38 +16,6 @@
 #define L2V4 HEAD("level2/version4", "2", "4")
 #define L3V1 HEAD("level3/version1/core", "3", "1")
 #define L3V2 HEAD("level3/version2/core", "3", "2")
-
-static void validate(const char *text, tc_findings *fs)
-{
-    tc_findings_init(fs);
-    tc_sbml_doc *doc = NULL;
-    if (tc_sbml_read(&doc, text, strlen(text), "m.xml", fs) == 0) {
-        tc_sbml_validate(doc, fs);
-        tc_sbml_doc_free(doc);
-    }
-}
-
-/* Exactly one finding of `rule`, on `line`, with exactly `message`. */
-static void expect_exact(const char *text, const char *rule, long line, const char *message)
-{
-    tc_findings fs;
-    validate(text, &fs);
-    size_t n = 0, same_rule = 0;
-    for (size_t i = 0; i < fs.len; i++) {
-        if (strcmp(fs.items[i].rule, rule) != 0)
-            continue;
-        same_rule++;
-        if (fs.items[i].line == line && strcmp(fs.items[i].message, message) == 0)
-            n++;
-    }
-    if (n != 1)
-        for (size_t i = 0; i < fs.len; i++)
-            fprintf(stderr, "  have %s line %ld: %s\n", fs.items[i].rule, fs.items[i].line,
-                    fs.items[i].message);
-    ck_assert_msg(n == 1 && same_rule == 1, "expected one %s on line %ld: \"%s\" (%zu of %zu)",
-                  rule, line, message, n, same_rule);
-    tc_findings_release(&fs);
-}
 
 /* What the MathML reader finds is placed in the element the math belongs to. */
 START_TEST(test_mathml_finding_names_its_reaction)
@@ -65,7 +34,7 @@ START_TEST(test_mathml_finding_names_its_reaction)
              "<apply><divide/><cn>1</cn></apply>\n"
              "</math></kineticLaw></reaction></listOfReactions>\n"
              "</model></sbml>\n";
-    expect_exact(text, "sbml:10218", 9,
+    tc_test_sbml_expect_exact(text, "sbml:10218", 9,
                  "<divide> takes 2 arguments, not 1 (in the kinetic law of reaction \"R\")");
 }
 END_TEST
@@ -84,7 +53,7 @@ START_TEST(test_type_finding_names_its_event)
                             "<cn>2</cn></math></eventAssignment></listOfEventAssignments>\n"
                             "</event></listOfEvents>\n"
                             "</model></sbml>\n";
-    expect_exact(text, "sbml:10209", 7,
+    tc_test_sbml_expect_exact(text, "sbml:10209", 7,
                  "the arguments of <and> in the trigger of event \"E\" must be boolean");
 }
 END_TEST
@@ -113,10 +82,10 @@ START_TEST(test_unit_findings_name_rule_and_reaction)
              "<apply><times/><ci>k</ci><ci>S</ci></apply>\n"
              "</math></kineticLaw></reaction></listOfReactions>\n"
              "</model></sbml>\n";
-    expect_exact(text, "sbml:10501", 8,
+    tc_test_sbml_expect_exact(text, "sbml:10501", 8,
                  "the units in the assignment rule for \"q\" are inconsistent: the argument of "
                  "<exp> must be dimensionless, but it has metre");
-    expect_exact(text, "sbml:99505", 12,
+    tc_test_sbml_expect_exact(text, "sbml:99505", 12,
                  "the units of the kinetic law of reaction \"R\" cannot be fully checked: it "
                  "uses numbers or parameters whose units are not declared, or a function "
                  "without math");
@@ -136,7 +105,7 @@ START_TEST(test_overdetermined_names_the_equation)
              "</math></algebraicRule>\n"
              "</listOfRules>\n"
              "</model></sbml>\n";
-    expect_exact(text, "sbml:10601", 7,
+    tc_test_sbml_expect_exact(text, "sbml:10601", 7,
                  "the model is over-determined: an algebraic rule has no variable left to "
                  "determine; each equation must determine a variable that no other one does");
 }
@@ -155,7 +124,7 @@ START_TEST(test_constant_event_target_names_kind_and_event)
         "<eventAssignment variable=\"k\">" MATHML "<ci>k</ci></math></eventAssignment>\n"
         "</listOfEventAssignments></event></listOfEvents>\n"
         "</model></sbml>\n";
-    expect_exact(text, "sbml:21212", 7,
+    tc_test_sbml_expect_exact(text, "sbml:21212", 7,
                  "parameter \"k\" is constant and so cannot be changed by event \"E\"; only a "
                  "variable with constant=\"false\" may be");
 }

@@ -5,19 +5,10 @@
 #include <string.h>
 
 #include "../testutil.h"
+#include "sbml_testutil.h"
 #include "sbml/sbml.h"
 
 #define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
-
-static void validate(const char *text, tc_findings *fs)
-{
-    tc_findings_init(fs);
-    tc_sbml_doc *doc = NULL;
-    if (tc_sbml_read(&doc, text, strlen(text), "m.xml", fs) == 0) {
-        tc_sbml_validate(doc, fs);
-        tc_sbml_doc_free(doc);
-    }
-}
 
 /* The finding with this rule on this line whose message contains `part`, or NULL. */
 static const tc_finding *find(const tc_findings *fs, const char *rule, long line, const char *part)
@@ -32,7 +23,7 @@ static const tc_finding *find(const tc_findings *fs, const char *rule, long line
 static void expect(const char *text, const char *rule, long line, const char *part)
 {
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     const tc_finding *f = find(&fs, rule, line, part);
     if (!f)
         for (size_t i = 0; i < fs.len; i++)
@@ -46,7 +37,7 @@ static void expect(const char *text, const char *rule, long line, const char *pa
 static void expect_none(const char *text, const char *rule)
 {
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     for (size_t i = 0; i < fs.len; i++)
         ck_assert_msg(strcmp(fs.items[i].rule, rule) != 0, "unexpected %s line %ld: %s", rule,
                       fs.items[i].line, fs.items[i].message);
@@ -100,7 +91,7 @@ START_TEST(test_strict_units_mirror_on_level2)
                                   "version=\"%d\">\n" STRICT_BODY,
                                   docs[d].ns, docs[d].level, docs[d].version);
         tc_findings fs;
-        validate(text, &fs);
+        tc_test_sbml_validate(text, &fs);
         const tc_finding *f = only(&fs, "sbml:10501");
         ck_assert_str_eq(f->rule, "sbml:10501");
         ck_assert_int_eq(f->severity, TC_WARNING);

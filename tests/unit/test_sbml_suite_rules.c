@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../testutil.h"
+#include "sbml_testutil.h"
 #include "sbml/sbml.h"
 
 #define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
@@ -14,32 +15,12 @@
     "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" level=\"3\" version=\"2\">\n"
 #define L2V4 "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" level=\"2\" version=\"4\">\n"
 
-static void validate(const char *text, tc_findings *fs)
-{
-    tc_findings_init(fs);
-    tc_sbml_doc *doc = NULL;
-    if (tc_sbml_read(&doc, text, strlen(text), "m.xml", fs) == 0) {
-        tc_sbml_validate(doc, fs);
-        tc_sbml_doc_free(doc);
-    }
-}
-
-static size_t count(const tc_findings *fs, const char *rule, long line, const char *part)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < fs->len; i++)
-        if (strcmp(fs->items[i].rule, rule) == 0 && (line < 0 || fs->items[i].line == line) &&
-            strstr(fs->items[i].message, part))
-            n++;
-    return n;
-}
-
 /* Exactly n findings of `rule` on `line` (any line when negative) containing `part`. */
 static void expect_n(const char *text, size_t n, const char *rule, long line, const char *part)
 {
     tc_findings fs;
-    validate(text, &fs);
-    size_t k = count(&fs, rule, line, part);
+    tc_test_sbml_validate(text, &fs);
+    size_t k = tc_test_sbml_count(&fs, rule, line, part);
     if (k != n)
         for (size_t i = 0; i < fs.len; i++)
             fprintf(stderr, "  have %s line %ld: %s\n", fs.items[i].rule, fs.items[i].line,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../testutil.h"
+#include "sbml_testutil.h"
 #include "sbml/sbml.h"
 #include "sbml/sbml_impl.h"
 
@@ -78,38 +79,6 @@ START_TEST(test_unit_text_bounded)
 }
 END_TEST
 
-static void validate(const char *text, tc_findings *fs)
-{
-    tc_findings_init(fs);
-    tc_sbml_doc *doc = NULL;
-    if (tc_sbml_read(&doc, text, strlen(text), "m.xml", fs) == 0) {
-        tc_sbml_validate(doc, fs);
-        tc_sbml_doc_free(doc);
-    }
-}
-
-/* Exactly one finding of `rule`, and it is on `line` with exactly `message`. */
-static void expect_exact(const char *text, const char *rule, long line, const char *message)
-{
-    tc_findings fs;
-    validate(text, &fs);
-    size_t n = 0, same_rule = 0;
-    for (size_t i = 0; i < fs.len; i++) {
-        if (strcmp(fs.items[i].rule, rule) != 0)
-            continue;
-        same_rule++;
-        if (fs.items[i].line == line && strcmp(fs.items[i].message, message) == 0)
-            n++;
-    }
-    if (n != 1 || same_rule != 1)
-        for (size_t i = 0; i < fs.len; i++)
-            fprintf(stderr, "  have %s line %ld: %s\n", fs.items[i].rule, fs.items[i].line,
-                    fs.items[i].message);
-    ck_assert_msg(n == 1 && same_rule == 1, "expected one %s on line %ld: \"%s\" (%zu of %zu)",
-                  rule, line, message, n, same_rule);
-    tc_findings_release(&fs);
-}
-
 /* A rate rule compared with its variable per unit of time, and a piecewise whose
  * pieces disagree: both units are named. */
 START_TEST(test_rule_findings_name_both_units)
@@ -130,11 +99,11 @@ START_TEST(test_rule_findings_name_both_units)
              "<piecewise><piece><ci>n</ci><true/></piece>\n"
              "<otherwise><ci>k</ci></otherwise></piecewise></math></assignmentRule>\n"
              "</listOfRules></model></sbml>\n";
-    expect_exact(text, "sbml:10532", 7,
+    tc_test_sbml_expect_exact(text, "sbml:10532", 7,
                  "the math of the rate rule for \"S\" must have the units of species \"S\" per "
                  "unit of time: the math gives second, \"S\" per unit of time is "
                  "mole/(litre*second)");
-    expect_exact(text, "sbml:10501", 9,
+    tc_test_sbml_expect_exact(text, "sbml:10501", 9,
                  "the units in the assignment rule for \"q\" are inconsistent: the pieces of "
                  "<piecewise> must have the same units: one has mole, another second");
 }
@@ -166,12 +135,12 @@ START_TEST(test_kinetic_law_findings_name_both_units)
              "</listOfReactants><kineticLaw>" MATHML "\n"
              "<ci>k2</ci></math></kineticLaw></reaction></listOfReactions></model></sbml>\n";
     /* k1 is mole per minute: one sixtieth of mole per second */
-    expect_exact(text, "sbml:10503", 10,
+    tc_test_sbml_expect_exact(text, "sbml:10503", 10,
                  "the kinetic law of reaction \"R2\" has units different from the other "
                  "kinetic laws: it gives mole, that of reaction \"R1\" gives 0.0166667 "
                  "mole/second");
     tc_findings fs;
-    validate(text, &fs);
+    tc_test_sbml_validate(text, &fs);
     size_t n = 0;
     for (size_t i = 0; i < fs.len; i++)
         if (strcmp(fs.items[i].rule, "sbml:10541") == 0 &&
@@ -205,9 +174,9 @@ START_TEST(test_event_findings_name_units)
         "<delay>" MATHML "<ci>p</ci></math></delay>\n"
         "<priority>" MATHML "<ci>p</ci></math></priority>\n"
         "</event></listOfEvents></model></sbml>\n";
-    expect_exact(text, "sbml:10551", 7,
+    tc_test_sbml_expect_exact(text, "sbml:10551", 7,
                  "the delay of an event is not in units of time: it gives mole, time is second");
-    expect_exact(text, "sbml:10565", 8,
+    tc_test_sbml_expect_exact(text, "sbml:10565", 8,
                  "the priority of an event should be dimensionless, but it has mole");
 }
 END_TEST

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../testutil.h"
+#include "sbml_testutil.h"
 #include "sbml/sbml.h"
 
 #define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
@@ -20,41 +21,14 @@
 #define L3V1 HEAD("level3/version1/core", "3", "1")
 #define L3V2 HEAD("level3/version2/core", "3", "2")
 
-static void validate(const char *text, tc_findings *fs)
-{
-    tc_findings_init(fs);
-    tc_sbml_doc *doc = NULL;
-    if (tc_sbml_read(&doc, text, strlen(text), "m.xml", fs) == 0) {
-        tc_sbml_validate(doc, fs);
-        tc_sbml_doc_free(doc);
-    }
-}
-
-static size_t count(const tc_findings *fs, const char *rule, long line, const char *part)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < fs->len; i++)
-        if (strcmp(fs->items[i].rule, rule) == 0 && (line < 0 || fs->items[i].line == line) &&
-            strstr(fs->items[i].message, part))
-            n++;
-    return n;
-}
-
-static void dump(const tc_findings *fs)
-{
-    for (size_t i = 0; i < fs->len; i++)
-        fprintf(stderr, "  have %s line %ld: %s\n", fs->items[i].rule, fs->items[i].line,
-                fs->items[i].message);
-}
-
 /* Exactly one finding of `rule` on `line` whose message contains `part`. */
 static void expect(const char *text, const char *rule, long line, const char *part)
 {
     tc_findings fs;
-    validate(text, &fs);
-    size_t n = count(&fs, rule, line, part);
+    tc_test_sbml_validate(text, &fs);
+    size_t n = tc_test_sbml_count(&fs, rule, line, part);
     if (n != 1)
-        dump(&fs);
+        tc_test_sbml_dump(&fs);
     ck_assert_msg(n == 1, "expected one %s on line %ld containing \"%s\", have %zu", rule, line,
                   part, n);
     tc_findings_release(&fs);
@@ -63,10 +37,10 @@ static void expect(const char *text, const char *rule, long line, const char *pa
 static void expect_none(const char *text, const char *rule)
 {
     tc_findings fs;
-    validate(text, &fs);
-    size_t n = count(&fs, rule, -1, "");
+    tc_test_sbml_validate(text, &fs);
+    size_t n = tc_test_sbml_count(&fs, rule, -1, "");
     if (n)
-        dump(&fs);
+        tc_test_sbml_dump(&fs);
     ck_assert_msg(n == 0, "unexpected %s", rule);
     tc_findings_release(&fs);
 }
@@ -227,8 +201,8 @@ START_TEST(test_conversion_factor_units)
            "units, and it has no conversion factor: the extent units are mole, its substance "
            "units gram");
     tc_findings all;
-    validate(doc, &all);
-    ck_assert_uint_eq(count(&all, "sbml:10542", -1, ""), 2);
+    tc_test_sbml_validate(doc, &all);
+    ck_assert_uint_eq(tc_test_sbml_count(&all, "sbml:10542", -1, ""), 2);
     tc_findings_release(&all);
     /* the model's factor in grams per mole: right for s2, wrong for s1 */
     const char *model = L3V2 "<model extentUnits=\"mole\" timeUnits=\"second\" "
@@ -243,16 +217,16 @@ START_TEST(test_conversion_factor_units)
            "conversion factor \"cf\", which are not its substance units: they give gram, its "
            "substance units are mole");
     tc_findings fs;
-    validate(text, &fs);
-    ck_assert_uint_eq(count(&fs, "sbml:10542", -1, ""), 1);
+    tc_test_sbml_validate(text, &fs);
+    ck_assert_uint_eq(tc_test_sbml_count(&fs, "sbml:10542", -1, ""), 1);
     tc_findings_release(&fs);
     free(text);
     /* a dimensionless factor keeps moles */
     const char *ok = CF_DOC("", " conversionFactor=\"cf\"", "dimensionless");
     expect(ok, "sbml:10542", 6, "species \"s2\"");
     tc_findings fo;
-    validate(ok, &fo);
-    ck_assert_uint_eq(count(&fo, "sbml:10542", 5, ""), 0);
+    tc_test_sbml_validate(ok, &fo);
+    ck_assert_uint_eq(tc_test_sbml_count(&fo, "sbml:10542", 5, ""), 0);
     tc_findings_release(&fo);
 }
 END_TEST

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../testutil.h"
+#include "sbml_testutil.h"
 #include "sbml/sbml.h"
 
 #define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
@@ -13,32 +14,9 @@
     "<?xml version=\"1.0\"?>\n"                                                                    \
     "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" level=\"2\" version=\"4\">\n"
 
-/* Exactly one finding of `rule`, on `line`, with exactly this message. */
-static void expect_message(const char *text, const char *rule, long line, const char *message)
-{
-    tc_findings fs;
-    tc_findings_init(&fs);
-    tc_sbml_doc *doc = NULL;
-    if (tc_sbml_read(&doc, text, strlen(text), "m.xml", &fs) == 0) {
-        tc_sbml_validate(doc, &fs);
-        tc_sbml_doc_free(doc);
-    }
-    const tc_finding *f = NULL;
-    size_t n = 0;
-    for (size_t i = 0; i < fs.len; i++)
-        if (strcmp(fs.items[i].rule, rule) == 0) {
-            f = &fs.items[i];
-            n++;
-        }
-    ck_assert_msg(n == 1, "expected one %s, have %zu", rule, n);
-    ck_assert_int_eq(f->line, line);
-    ck_assert_str_eq(f->message, message);
-    tc_findings_release(&fs);
-}
-
 START_TEST(test_order_names_the_later_sibling)
 {
-    expect_message(L2V4 "<model>\n"
+    tc_test_sbml_expect_exact(L2V4 "<model>\n"
                         "<listOfSpecies><species id=\"s\" compartment=\"c\" "
                         "initialAmount=\"1\"/></listOfSpecies>\n"
                         "<listOfCompartments><compartment id=\"c\"/></listOfCompartments>\n"
@@ -51,7 +29,7 @@ END_TEST
 
 START_TEST(test_empty_attribute_says_a_value_is_needed)
 {
-    expect_message(L2V4 "<model>\n"
+    tc_test_sbml_expect_exact(L2V4 "<model>\n"
                         "<listOfCompartments><compartment id=\"c\" name=\"\"/>"
                         "</listOfCompartments>\n"
                         "</model></sbml>\n",
@@ -69,7 +47,7 @@ START_TEST(test_repeated_metaid_names_the_first_use)
                             "<compartment id=\"d\" metaid=\"m2\"/>"
                             "</listOfCompartments>\n"
                             "</model></sbml>\n";
-    expect_message(text, "sbml:10307", 4,
+    tc_test_sbml_expect_exact(text, "sbml:10307", 4,
                    "metaid \"m1\" of <compartment> is already used by <model> (line 3); every "
                    "metaid in the document must be different");
     const char *three = L2V4 "<model metaid=\"m1\">\n"
@@ -108,10 +86,10 @@ END_TEST
 
 START_TEST(test_power_warning_shows_units)
 {
-    expect_message(POWER_DOC("<cn>0.5</cn>"), "sbml:99503", 8,
+    tc_test_sbml_expect_exact(POWER_DOC("<cn>0.5</cn>"), "sbml:99503", 8,
                    "in the assignment rule for \"q\", a quantity in metre is raised to the power "
                    "0.5, not a whole number; the units of the result cannot be checked");
-    expect_message(POWER_DOC("<ci>k</ci>"), "sbml:99503", 8,
+    tc_test_sbml_expect_exact(POWER_DOC("<ci>k</ci>"), "sbml:99503", 8,
                    "in the assignment rule for \"q\", the exponent of a <power> has units "
                    "(second) where it must be dimensionless; the units of the result cannot be "
                    "checked");
@@ -120,7 +98,7 @@ END_TEST
 
 START_TEST(test_root_warning_shows_units)
 {
-    expect_message(L2V4 "<model>\n"
+    tc_test_sbml_expect_exact(L2V4 "<model>\n"
                         "<listOfParameters><parameter id=\"p\" value=\"4\" units=\"litre\"/>\n"
                         "<parameter id=\"q\" value=\"1\" constant=\"false\"/>"
                         "</listOfParameters>\n"
@@ -137,7 +115,7 @@ END_TEST
 /* One clause for the requirement, then where the math is. */
 START_TEST(test_type_attribute_names_cn_once)
 {
-    expect_message(L2V4 "<model>\n"
+    tc_test_sbml_expect_exact(L2V4 "<model>\n"
                         "<listOfParameters><parameter id=\"q\" value=\"1\" constant=\"false\"/>"
                         "</listOfParameters>\n"
                         "<listOfRules><assignmentRule variable=\"q\">" MATHML "\n"

@@ -1,0 +1,22 @@
+/* Helpers shared by the SBML unit tests: read and validate a document given as text,
+ * and look at its findings. */
+#ifndef TC_TEST_SBML_UTIL_H
+#define TC_TEST_SBML_UTIL_H
+
+#include <stddef.h>
+
+#include "core/core.h"
+
+/* Read `text` as "m.xml" and, when it reads, validate it; findings into fs (initialised
+ * here, released by the caller). Returns tc_sbml_read's code. */
+int tc_test_sbml_validate(const char *text, tc_findings *fs);
+/* Print every finding to stderr (for a failing assertion's context). */
+void tc_test_sbml_dump(const tc_findings *fs);
+/* Findings of `rule` on `line` (any line when negative) whose message contains `part`. */
+size_t tc_test_sbml_count(const tc_findings *fs, const char *rule, long line, const char *part);
+/* Validate `text`: exactly one finding of `rule`, and it is on `line` with exactly
+ * `message`. */
+void tc_test_sbml_expect_exact(const char *text, const char *rule, long line,
+                               const char *message);
+
+#endif
