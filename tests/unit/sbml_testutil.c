@@ -55,3 +55,40 @@ void tc_test_sbml_expect_exact(const char *text, const char *rule, long line,
                   rule, line, message, n, same_rule);
     tc_findings_release(&fs);
 }
+
+void tc_test_sbml_simulate(tc_test_sbml_run *r, const char *text, double t1, size_t steps,
+                           tc_method method, double atol)
+{
+    memset(r, 0, sizeof(*r));
+    tc_findings_init(&r->fs);
+    ck_assert_int_eq(tc_sbml_read(&r->doc, text, strlen(text), "m.xml", &r->fs), 0);
+    int rc = tc_sbml_sim_new(&r->sim, r->doc);
+    ck_assert_msg(rc == 0, "mapping failed: %s", tc_error_last());
+    rc = tc_system_new(&r->sys, tc_sbml_sim_model(r->sim));
+    ck_assert_msg(rc == 0, "compilation failed: %s", tc_solver_error());
+    tc_sim_options o = TC_SIM_OPTIONS_INIT;
+    o.method = method;
+    o.t1 = t1;
+    o.n_steps = steps;
+    o.rtol = 1e-10;
+    o.atol = atol;
+    rc = tc_simulate(r->sys, &o, &r->res);
+    ck_assert_msg(rc == 0, "simulation failed: %s", r->res ? tc_sim_result_message(r->res) : "");
+}
+
+double tc_test_sbml_value(const tc_test_sbml_run *r, const char *id, tc_sbml_form form,
+                          size_t row)
+{
+    tc_sbml_output o;
+    ck_assert_int_eq(tc_sbml_sim_output(r->sim, id, form, &o), 0);
+    return tc_sbml_output_value(&o, r->res, row);
+}
+
+void tc_test_sbml_run_release(tc_test_sbml_run *r)
+{
+    tc_sim_result_free(r->res);
+    tc_system_free(r->sys);
+    tc_sbml_sim_free(r->sim);
+    tc_sbml_doc_free(r->doc);
+    tc_findings_release(&r->fs);
+}

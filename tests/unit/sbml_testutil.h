@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "core/core.h"
+#include "sbml/sbml.h"
 
 /* Read `text` as "m.xml" and, when it reads, validate it; findings into fs (initialised
  * here, released by the caller). Returns tc_sbml_read's code. */
@@ -18,5 +19,23 @@ size_t tc_test_sbml_count(const tc_findings *fs, const char *rule, long line, co
  * `message`. */
 void tc_test_sbml_expect_exact(const char *text, const char *rule, long line,
                                const char *message);
+
+/* A document read, mapped onto the solvers' model, compiled and simulated. */
+typedef struct tc_test_sbml_run {
+    tc_sbml_doc *doc;
+    tc_sbml_sim *sim;
+    tc_system *sys;
+    tc_sim_result *res;
+    tc_findings fs;
+} tc_test_sbml_run;
+
+/* Simulate `text` from 0 to t1 in `steps` intervals with `method`, rtol 1e-10 and
+ * `atol`; every stage must succeed (asserted). */
+void tc_test_sbml_simulate(tc_test_sbml_run *r, const char *text, double t1, size_t steps,
+                           tc_method method, double atol);
+/* The value of `id` in `form` at output row `row`. */
+double tc_test_sbml_value(const tc_test_sbml_run *r, const char *id, tc_sbml_form form,
+                          size_t row);
+void tc_test_sbml_run_release(tc_test_sbml_run *r);
 
 #endif

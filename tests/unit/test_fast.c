@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../testutil.h"
+#include "sbml_testutil.h"
 #include "sbml/sbml.h"
 
 #define HEAD                                                                                       \
@@ -32,47 +33,16 @@
 #define SET(var, value)                                                                            \
     "<eventAssignment variable=\"" var "\">" MATH value "</math></eventAssignment>"
 
-typedef struct run {
-    tc_sbml_doc *doc;
-    tc_sbml_sim *sim;
-    tc_system *sys;
-    tc_sim_result *res;
-    tc_findings fs;
-} run;
+typedef tc_test_sbml_run run;
 
 static void simulate(run *r, const char *text, double t1, size_t steps, tc_method method)
 {
-    memset(r, 0, sizeof(*r));
-    tc_findings_init(&r->fs);
-    ck_assert_int_eq(tc_sbml_read(&r->doc, text, strlen(text), "f.xml", &r->fs), 0);
-    int rc = tc_sbml_sim_new(&r->sim, r->doc);
-    ck_assert_msg(rc == 0, "mapping failed: %s", tc_error_last());
-    rc = tc_system_new(&r->sys, tc_sbml_sim_model(r->sim));
-    ck_assert_msg(rc == 0, "compilation failed: %s", tc_solver_error());
-    tc_sim_options o = TC_SIM_OPTIONS_INIT;
-    o.method = method;
-    o.t1 = t1;
-    o.n_steps = steps;
-    o.rtol = 1e-10;
-    o.atol = 1e-12;
-    rc = tc_simulate(r->sys, &o, &r->res);
-    ck_assert_msg(rc == 0, "simulation failed: %s", r->res ? tc_sim_result_message(r->res) : "");
+    tc_test_sbml_simulate(r, text, t1, steps, method, 1e-12);
 }
 
 static double value(const run *r, const char *id, size_t row)
 {
-    tc_sbml_output o;
-    ck_assert_int_eq(tc_sbml_sim_output(r->sim, id, TC_SBML_AMOUNT, &o), 0);
-    return tc_sbml_output_value(&o, r->res, row);
-}
-
-static void release(run *r)
-{
-    tc_sim_result_free(r->res);
-    tc_system_free(r->sys);
-    tc_sbml_sim_free(r->sim);
-    tc_sbml_doc_free(r->doc);
-    tc_findings_release(&r->fs);
+    return tc_test_sbml_value(r, id, TC_SBML_AMOUNT, row);
 }
 
 #define NEAR(a, b) ck_assert_msg(fabs((a) - (b)) <= 1e-6 * (1 + fabs(b)), "%.12g != %.12g", a, b)
@@ -107,7 +77,7 @@ START_TEST(test_switched_off_fast_reaction)
     NEAR(value(&r, "A", 3), 0.0);
     NEAR(value(&r, "B", 3), 2.0);
     NEAR(value(&r, "A", 4), 0.0);
-    release(&r);
+    tc_test_sbml_run_release(&r);
 }
 END_TEST
 
@@ -128,11 +98,11 @@ START_TEST(test_equilibrium_the_reaction_runs_to)
     NEAR(value(&r, "S1", 0), 10.0);
     NEAR(value(&r, "S2", 0), 0.0);
     NEAR(value(&r, "S1", 2), 10.0);
-    release(&r);
+    tc_test_sbml_run_release(&r);
     simulate(&r, TWO_ROOTS("1"), 1, 2, method_of(_i));
     NEAR(value(&r, "S1", 0), 0.0);
     NEAR(value(&r, "S2", 2), 10.0);
-    release(&r);
+    tc_test_sbml_run_release(&r);
 }
 END_TEST
 
@@ -153,7 +123,7 @@ START_TEST(test_stoichiometry_from_initial_assignment)
         NEAR(value(&r, "S1", row), 0.0);
         NEAR(value(&r, "S2", row), 1.0);
     }
-    release(&r);
+    tc_test_sbml_run_release(&r);
 }
 END_TEST
 
@@ -174,7 +144,7 @@ START_TEST(test_stoichiometry_changing_in_time)
         NEAR(value(&r, "S1", row), 0.0);
         NEAR(value(&r, "S2", row), 5.0);
     }
-    release(&r);
+    tc_test_sbml_run_release(&r);
 }
 END_TEST
 
@@ -197,7 +167,7 @@ START_TEST(test_event_on_fast_species)
     NEAR(value(&r, "S1", 1), 0.0);
     NEAR(value(&r, "S2", 1), 6.0);
     NEAR(value(&r, "S2", 2), 6.0);
-    release(&r);
+    tc_test_sbml_run_release(&r);
 }
 END_TEST
 

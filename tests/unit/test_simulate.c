@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../testutil.h"
+#include "sbml_testutil.h"
 #include "sbml/sbml.h"
 
 #define HEAD                                                                                       \
@@ -21,48 +22,11 @@
     "<species id=\"" id "\" compartment=\"" comp "\" " attrs                                       \
     " boundaryCondition=\"false\" constant=\"false\"/>"
 
-typedef struct run {
-    tc_sbml_doc *doc;
-    tc_sbml_sim *sim;
-    tc_system *sys;
-    tc_sim_result *res;
-    tc_findings fs;
-} run;
+typedef tc_test_sbml_run run;
 
-/* Read, map, compile and simulate from 0 to t1 in `steps` intervals with `method`. */
 static void simulate(run *r, const char *text, double t1, size_t steps, tc_method method)
 {
-    memset(r, 0, sizeof(*r));
-    tc_findings_init(&r->fs);
-    ck_assert_int_eq(tc_sbml_read(&r->doc, text, strlen(text), "m.xml", &r->fs), 0);
-    int rc = tc_sbml_sim_new(&r->sim, r->doc);
-    ck_assert_msg(rc == 0, "mapping failed: %s", tc_error_last());
-    rc = tc_system_new(&r->sys, tc_sbml_sim_model(r->sim));
-    ck_assert_msg(rc == 0, "compilation failed: %s", tc_solver_error());
-    tc_sim_options o = TC_SIM_OPTIONS_INIT;
-    o.method = method;
-    o.t1 = t1;
-    o.n_steps = steps;
-    o.rtol = 1e-10;
-    o.atol = 1e-14;
-    rc = tc_simulate(r->sys, &o, &r->res);
-    ck_assert_msg(rc == 0, "simulation failed: %s", r->res ? tc_sim_result_message(r->res) : "");
-}
-
-static double value(const run *r, const char *id, tc_sbml_form form, size_t row)
-{
-    tc_sbml_output o;
-    ck_assert_int_eq(tc_sbml_sim_output(r->sim, id, form, &o), 0);
-    return tc_sbml_output_value(&o, r->res, row);
-}
-
-static void release(run *r)
-{
-    tc_sim_result_free(r->res);
-    tc_system_free(r->sys);
-    tc_sbml_sim_free(r->sim);
-    tc_sbml_doc_free(r->doc);
-    tc_findings_release(&r->fs);
+    tc_test_sbml_simulate(r, text, t1, steps, method, 1e-14);
 }
 
 #define NEAR(a, b) ck_assert_msg(fabs((a) - (b)) <= 1e-7 * (1 + fabs(b)), "%.12g != %.12g", a, b)
@@ -91,15 +55,15 @@ START_TEST(test_concentration_in_growing_compartment)
     simulate(&r, growing, 2, 4, _i ? TC_METHOD_DOPRI5 : TC_METHOD_BDF);
     for (size_t row = 0; row <= 4; row++) {
         double t = 0.5 * (double)row;
-        NEAR(value(&r, "V", TC_SBML_NATURAL, row), 1 + t);
-        NEAR(value(&r, "S", TC_SBML_AMOUNT, row), exp(-0.5 * t));
-        NEAR(value(&r, "S", TC_SBML_CONCENTRATION, row), exp(-0.5 * t) / (1 + t));
-        NEAR(value(&r, "S", TC_SBML_NATURAL, row), exp(-0.5 * t) / (1 + t));
-        NEAR(value(&r, "T", TC_SBML_CONCENTRATION, row), 1.0);
-        NEAR(value(&r, "T", TC_SBML_AMOUNT, row), 1 + t);
-        NEAR(value(&r, "r", TC_SBML_NATURAL, row), 0.5 * exp(-0.5 * t));
+        NEAR(tc_test_sbml_value(&r, "V", TC_SBML_NATURAL, row), 1 + t);
+        NEAR(tc_test_sbml_value(&r, "S", TC_SBML_AMOUNT, row), exp(-0.5 * t));
+        NEAR(tc_test_sbml_value(&r, "S", TC_SBML_CONCENTRATION, row), exp(-0.5 * t) / (1 + t));
+        NEAR(tc_test_sbml_value(&r, "S", TC_SBML_NATURAL, row), exp(-0.5 * t) / (1 + t));
+        NEAR(tc_test_sbml_value(&r, "T", TC_SBML_CONCENTRATION, row), 1.0);
+        NEAR(tc_test_sbml_value(&r, "T", TC_SBML_AMOUNT, row), 1 + t);
+        NEAR(tc_test_sbml_value(&r, "r", TC_SBML_NATURAL, row), 0.5 * exp(-0.5 * t));
     }
-    release(&r);
+    tc_test_sbml_run_release(&r);
 }
 END_TEST
 
@@ -130,12 +94,12 @@ START_TEST(test_conversion_factors)
     simulate(&r, converted, 2, 2, _i ? TC_METHOD_DOPRI5 : TC_METHOD_BDF);
     for (size_t row = 0; row <= 2; row++) {
         double t = (double)row;
-        NEAR(value(&r, "S1", TC_SBML_AMOUNT, row), 10 - 2 * t);
-        NEAR(value(&r, "S1", TC_SBML_NATURAL, row), (10 - 2 * t) / 4);
-        NEAR(value(&r, "S2", TC_SBML_NATURAL, row), 3 * t);
-        NEAR(value(&r, "S2", TC_SBML_CONCENTRATION, row), 3 * t / 4);
+        NEAR(tc_test_sbml_value(&r, "S1", TC_SBML_AMOUNT, row), 10 - 2 * t);
+        NEAR(tc_test_sbml_value(&r, "S1", TC_SBML_NATURAL, row), (10 - 2 * t) / 4);
+        NEAR(tc_test_sbml_value(&r, "S2", TC_SBML_NATURAL, row), 3 * t);
+        NEAR(tc_test_sbml_value(&r, "S2", TC_SBML_CONCENTRATION, row), 3 * t / 4);
     }
-    release(&r);
+    tc_test_sbml_run_release(&r);
 }
 END_TEST
 
@@ -162,13 +126,13 @@ START_TEST(test_event_on_concentration)
 {
     run r;
     simulate(&r, event, 2, 4, _i ? TC_METHOD_DOPRI5 : TC_METHOD_BDF);
-    NEAR(value(&r, "S", TC_SBML_AMOUNT, 1), 0.5);
-    NEAR(value(&r, "S", TC_SBML_NATURAL, 1), 0.25);
-    NEAR(value(&r, "S", TC_SBML_AMOUNT, 3), 10.5);
-    NEAR(value(&r, "p", TC_SBML_NATURAL, 3), 1.0);
-    NEAR(value(&r, "S", TC_SBML_AMOUNT, 4), 11.0);
-    NEAR(value(&r, "S", TC_SBML_NATURAL, 4), 5.5);
-    release(&r);
+    NEAR(tc_test_sbml_value(&r, "S", TC_SBML_AMOUNT, 1), 0.5);
+    NEAR(tc_test_sbml_value(&r, "S", TC_SBML_NATURAL, 1), 0.25);
+    NEAR(tc_test_sbml_value(&r, "S", TC_SBML_AMOUNT, 3), 10.5);
+    NEAR(tc_test_sbml_value(&r, "p", TC_SBML_NATURAL, 3), 1.0);
+    NEAR(tc_test_sbml_value(&r, "S", TC_SBML_AMOUNT, 4), 11.0);
+    NEAR(tc_test_sbml_value(&r, "S", TC_SBML_NATURAL, 4), 5.5);
+    tc_test_sbml_run_release(&r);
 }
 END_TEST
 
@@ -187,10 +151,10 @@ START_TEST(test_algebraic_rule)
     run r;
     simulate(&r, algebraic, 4, 4, _i ? TC_METHOD_DOPRI5 : TC_METHOD_BDF);
     for (size_t row = 0; row <= 4; row++) {
-        NEAR(value(&r, "y", TC_SBML_NATURAL, row), 1 + (double)row);
-        NEAR(value(&r, "x", TC_SBML_NATURAL, row), 9 - (double)row);
+        NEAR(tc_test_sbml_value(&r, "y", TC_SBML_NATURAL, row), 1 + (double)row);
+        NEAR(tc_test_sbml_value(&r, "x", TC_SBML_NATURAL, row), 9 - (double)row);
     }
-    release(&r);
+    tc_test_sbml_run_release(&r);
 }
 END_TEST
 
@@ -214,11 +178,11 @@ START_TEST(test_algebraic_rule_skips_event_targets)
 {
     run r;
     simulate(&r, algebraic_event, 2, 4, _i ? TC_METHOD_DOPRI5 : TC_METHOD_BDF);
-    NEAR(value(&r, "S", TC_SBML_NATURAL, 1), 0.5);
-    NEAR(value(&r, "Q", TC_SBML_NATURAL, 1), 0.0);
-    NEAR(value(&r, "S", TC_SBML_NATURAL, 4), 7.0);
-    NEAR(value(&r, "Q", TC_SBML_NATURAL, 4), 5.0);
-    release(&r);
+    NEAR(tc_test_sbml_value(&r, "S", TC_SBML_NATURAL, 1), 0.5);
+    NEAR(tc_test_sbml_value(&r, "Q", TC_SBML_NATURAL, 1), 0.0);
+    NEAR(tc_test_sbml_value(&r, "S", TC_SBML_NATURAL, 4), 7.0);
+    NEAR(tc_test_sbml_value(&r, "Q", TC_SBML_NATURAL, 4), 5.0);
+    tc_test_sbml_run_release(&r);
 }
 END_TEST
 
@@ -249,10 +213,10 @@ START_TEST(test_fast_reaction_equilibrium)
     simulate(&r, fast, 3, 3, _i ? TC_METHOD_DOPRI5 : TC_METHOD_BDF);
     for (size_t row = 0; row <= 3; row++) {
         double total = 3 * exp(-0.3 * (double)row / 3);
-        NEAR(value(&r, "A", TC_SBML_NATURAL, row), 2 * total / 3);
-        NEAR(value(&r, "B", TC_SBML_NATURAL, row), total / 3);
+        NEAR(tc_test_sbml_value(&r, "A", TC_SBML_NATURAL, row), 2 * total / 3);
+        NEAR(tc_test_sbml_value(&r, "B", TC_SBML_NATURAL, row), total / 3);
     }
-    release(&r);
+    tc_test_sbml_run_release(&r);
 }
 END_TEST
 
