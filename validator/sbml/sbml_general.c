@@ -80,18 +80,7 @@ static void check_model(sbml_ctx *c)
 static const char *kind_word(const sbml_ctx *c, const char *id)
 {
     const sbml_sym *s = sbml_syms_find(&c->syms, id);
-    switch (s ? s->kind : SBML_NONE) {
-    case SBML_COMPARTMENT:
-        return "compartment";
-    case SBML_SPECIES:
-        return "species";
-    case SBML_PARAMETER:
-        return "parameter";
-    case SBML_SPECIESREF:
-        return "species reference";
-    default:
-        return "variable";
-    }
+    return sbml_kind_name(s ? s->kind : SBML_NONE, "variable");
 }
 
 static void check_compartments(sbml_ctx *c)

@@ -86,6 +86,9 @@ typedef struct sbml_syms {
 void sbml_syms_build(sbml_syms *t, const tc_sbml_model *m);
 void sbml_syms_release(sbml_syms *t);
 const sbml_sym *sbml_syms_find(const sbml_syms *t, const char *id);
+/* What a modeller calls a symbol of kind `k` ("compartment", "species reference", ...);
+ * `other` for SBML_NONE and SBML_OTHER. */
+const char *sbml_kind_name(sbml_kind k, const char *other);
 
 /* ---- hash indexes (sbml_index.c), continued ---- */
 /* String -> values in the order added: add everything, seal, then get. */

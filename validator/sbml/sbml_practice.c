@@ -17,28 +17,6 @@ static bool assigned(const sbml_ctx *c, const char *id)
     return sbml_rule_for(c, id, TC_SBML_ASSIGNMENT) || sbml_rule_for(c, id, TC_SBML_RATE);
 }
 
-static const char *kind_name(sbml_kind k)
-{
-    switch (k) {
-    case SBML_COMPARTMENT:
-        return "compartment";
-    case SBML_SPECIES:
-        return "species";
-    case SBML_PARAMETER:
-        return "parameter";
-    case SBML_SPECIESREF:
-        return "species reference";
-    case SBML_REACTION:
-        return "reaction";
-    case SBML_FUNCTION:
-        return "function definition";
-    case SBML_EVENT:
-        return "event";
-    default:
-        return "component";
-    }
-}
-
 static void check_values(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
@@ -90,7 +68,7 @@ static void check_values(sbml_ctx *c)
                 sbml_report(&c->out, "sbml:81121", p->b.line,
                             "local parameter \"%s\" of reaction \"%s\" hides the model's %s "
                             "\"%s\" inside its kinetic law",
-                            p->b.id, rid, kind_name(s->kind), p->b.id);
+                            p->b.id, rid, sbml_kind_name(s->kind, "component"), p->b.id);
         }
     }
 }

@@ -221,3 +221,25 @@ bool sbml_is_xml_id(const char *s)
     }
     return true;
 }
+
+const char *sbml_kind_name(sbml_kind k, const char *other)
+{
+    switch (k) {
+    case SBML_COMPARTMENT:
+        return "compartment";
+    case SBML_SPECIES:
+        return "species";
+    case SBML_PARAMETER:
+        return "parameter";
+    case SBML_SPECIESREF:
+        return "species reference";
+    case SBML_REACTION:
+        return "reaction";
+    case SBML_FUNCTION:
+        return "function definition";
+    case SBML_EVENT:
+        return "event";
+    default:
+        return other;
+    }
+}
