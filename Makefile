@@ -214,7 +214,8 @@ $(CONF_SBML): tests/conformance/sbml_validation.c $(LIB) $(BUILD)/config.mk
 
 .PHONY: conformance-sbml-validation
 conformance-sbml-validation: $(CONF_SBML)
-	$(Q)./$(CONF_SBML) ../shared/testsuites --doc docs/conformance.md --floors tests/conformance/floors
+	$(Q)./$(CONF_SBML) ../shared/testsuites --doc docs/conformance.md --floors tests/conformance/floors \
+		--contradictions tests/conformance/sbml-contradictions.tsv
 
 CONF_SEMANTIC := $(BUILD)/conformance-sbml-semantic
 $(CONF_SEMANTIC): tests/conformance/sbml_semantic.c $(LIB) $(BUILD)/config.mk

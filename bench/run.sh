@@ -111,6 +111,14 @@ fi
 if [ -d "$suites/sbml-validation" ]; then
     find "$suites/sbml-validation" -name '*.xml' | LC_ALL=C sort >"$work/validation.list"
     corpus "validation test suite" "$work/validation.list" yes
+    # The same files scored, not timed: what each validator reports, by the criterion of
+    # make conformance-sbml-validation.
+    for v in twincheck libsbml; do
+        if timeout "$limit" "$build/bench/sbml-check-$v" --reps 1 --ids "$work/ids-$v.txt" \
+            "$work/validation.list" >/dev/null; then
+            printf '%s\t%s\n' "$v" "$(awk -f bench/score_validation.awk "$work/ids-$v.txt")"
+        fi
+    done >"$work/scores.txt"
 fi
 if [ ! -d "$suites/sbml-semantic" ] || [ ! -d "$suites/sbml-validation" ]; then
     say "bench: $suites has no SBML test suites; only generated models are measured"
@@ -179,6 +187,32 @@ END {
 }' "$rows" >"$work/sbml.md"
 cat "$work/sbml.md" >>"$out"
 cat "$work/sbml.md" >&2
+if [ -s "$work/scores.txt" ]; then
+    {
+        echo
+        echo "What the two validators report on the validation suite, scored as"
+        echo "\`make conformance-sbml-validation\` scores twincheck (bench/score_validation.awk): a"
+        echo "fail file counts when its rule is reported, a pass file when no error is."
+        echo
+        echo "| validator | fail files with their rule | % | pass files without error | % | categories below 90% |"
+        echo "| --- | ---: | ---: | ---: | ---: | --- |"
+        awk -F'\t' '{
+            n = split($2, a, " ")
+            for (i = 1; i <= n; i++) { split(a[i], kv, "="); v[kv[1]] = kv[2] }
+            printf "| %s | %d of %d | %.1f | %d of %d | %.1f | %s |\n", $1 == "libsbml" ? "libSBML" : $1,
+                v["fail_ok"], v["fail_total"], 100 * v["fail_ok"] / v["fail_total"],
+                v["pass_ok"], v["pass_total"], 100 * v["pass_ok"] / v["pass_total"],
+                v["below90"] == "none" ? "none" : v["below90"]
+        }' "$work/scores.txt"
+        if [ -s "$work/ids-twincheck.txt" ] && [ -s "$work/ids-libsbml.txt" ]; then
+            both=$(paste "$work/ids-twincheck.txt" "$work/ids-libsbml.txt" | awk -F'\t' '
+                $1 ~ /-pass-[^\/]*$/ { t = $2 ~ /:e/; l = $4 ~ /:e/; tc += t; both += t && l }
+                END { printf "%d of the %d", both, tc }')
+            echo
+            echo "Pass files in which libSBML too reports an error: $both in which twincheck does."
+        fi
+    } >>"$out"
+fi
 if [ "$instr_tool" != none ]; then
     {
         echo

@@ -14,7 +14,8 @@
  * files, bytes, reps, median and fastest pass in seconds, errors reported in the
  * first pass (and files with any), peak resident memory (getrusage maxrss) and the
  * resident memory before the first file, in KiB. --show also names, on stderr,
- * each file with errors and how many.
+ * each file with errors and how many. --ids FILE writes, in the first pass, each file's
+ * findings as numeric rule ids with their severity (see validate).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -75,11 +76,12 @@ fail:
     return NULL;
 }
 
-/* Validate one file's bytes; returns the number of errors reported. */
-static long validate(const char *path, const char *data, size_t len)
+/* Validate one file's bytes; returns the number of errors reported. With ids, also writes
+ * one line "PATH<TAB>id:severity ..." naming every finding's numeric rule id (e for error
+ * or fatal, w for warning, i for information), for scoring against the suite's file names. */
+static long validate(const char *path, const char *data, size_t len, FILE *ids)
 {
 #ifdef TC_BENCH_LIBSBML
-    (void)path;
     (void)len;
     static const SBMLErrorCategory_t all[] = {
         LIBSBML_CAT_GENERAL_CONSISTENCY, LIBSBML_CAT_IDENTIFIER_CONSISTENCY,
@@ -92,6 +94,16 @@ static long validate(const char *path, const char *data, size_t len)
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         SBMLDocument_setConsistencyChecks(doc, all[i], 1);
     SBMLDocument_checkConsistency(doc);
+    if (ids) {
+        fprintf(ids, "%s\t", path);
+        for (unsigned i = 0; i < SBMLDocument_getNumErrors(doc); i++) {
+            const SBMLError_t *e = SBMLDocument_getError(doc, i);
+            unsigned sev = XMLError_getSeverity((const XMLError_t *)e);
+            fprintf(ids, " %05u:%c", XMLError_getErrorId((const XMLError_t *)e),
+                    sev >= LIBSBML_SEV_ERROR ? 'e' : sev == LIBSBML_SEV_WARNING ? 'w' : 'i');
+        }
+        fputc('\n', ids);
+    }
     long errors = (long)SBMLDocument_getNumErrorsWithSeverity(doc, LIBSBML_SEV_ERROR) +
                   (long)SBMLDocument_getNumErrorsWithSeverity(doc, LIBSBML_SEV_FATAL);
     SBMLDocument_free(doc);
@@ -105,6 +117,18 @@ static long validate(const char *path, const char *data, size_t len)
     tc_findings fs;
     tc_findings_init(&fs);
     tc_sbml_check_file(&file, &fs);
+    if (ids) {
+        fprintf(ids, "%s\t", path);
+        for (size_t i = 0; i < fs.len; i++) {
+            const tc_finding *f = &fs.items[i];
+            char sev = f->severity >= TC_ERROR ? 'e' : f->severity == TC_WARNING ? 'w' : 'i';
+            if (strncmp(f->rule, "sbml:", 5) == 0)
+                fprintf(ids, " %s:%c", f->rule + 5, sev);
+            if (f->also && strncmp(f->also, "sbml:", 5) == 0)
+                fprintf(ids, " %s:%c", f->also + 5, sev);
+        }
+        fputc('\n', ids);
+    }
     long errors = 0;
     for (size_t i = 0; i < fs.len; i++)
         errors += fs.items[i].severity >= TC_ERROR;
@@ -123,7 +147,7 @@ int main(int argc, char **argv)
 {
     int reps = 5;
     double budget = 60;
-    const char *list = NULL;
+    const char *list = NULL, *ids_path = NULL;
     bool show = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc)
@@ -132,13 +156,15 @@ int main(int argc, char **argv)
             budget = strtod(argv[++i], NULL);
         else if (strcmp(argv[i], "--show") == 0)
             show = true;
+        else if (strcmp(argv[i], "--ids") == 0 && i + 1 < argc)
+            ids_path = argv[++i];
         else if (!list && argv[i][0] != '-')
             list = argv[i];
         else
             list = NULL, reps = 0;
     }
     if (!list || reps < 1 || reps > MAX_REPS || !(budget > 0)) {
-        fprintf(stderr, "usage: sbml-check-%s [--reps 1-%d] [--budget SECONDS] [--show] LIST\n",
+        fprintf(stderr, "usage: sbml-check-%s [--reps 1-%d] [--budget SECONDS] [--show] [--ids FILE] LIST\n",
                 VALIDATOR, MAX_REPS);
         return 2;
     }
@@ -166,6 +192,11 @@ int main(int argc, char **argv)
             abort();
     }
     fclose(lf);
+    FILE *ids = NULL;
+    if (ids_path && !(ids = fopen(ids_path, "w"))) {
+        perror(ids_path);
+        return 2;
+    }
 
     long base_kib = maxrss_kib(), errors = 0, files_with_errors = 0;
     unsigned long long bytes = 0;
@@ -181,7 +212,7 @@ int main(int argc, char **argv)
                 return 1;
             }
             double t0 = now();
-            long e = validate(paths[i], data, len);
+            long e = validate(paths[i], data, len, done == 0 ? ids : NULL);
             total += now() - t0;
             if (done == 0) {
                 bytes += len;
@@ -194,6 +225,10 @@ int main(int argc, char **argv)
         }
         pass[done++] = total;
         spent += total;
+    }
+    if (ids && fclose(ids) != 0) {
+        perror(ids_path);
+        return 1;
     }
     qsort(pass, (size_t)done, sizeof pass[0], cmp_double);
     double median = done % 2 ? pass[done / 2] : 0.5 * (pass[done / 2 - 1] + pass[done / 2]);

@@ -1,7 +1,8 @@
 /*
  * Conformance runner for SBML validation (make conformance-sbml-validation).
  *
- *   conformance-sbml SUITES_DIR [--doc FILE] [--floors FILE] [--failures]
+ *   conformance-sbml SUITES_DIR [--doc FILE] [--floors FILE] [--contradictions FILE]
+ *                    [--failures]
  *
  * Metric 1, SUITES_DIR/sbml-validation: every RRRRR-fail-NN-MM[-XXXXX].xml must report
  * rule sbml:RRRRR; every RRRRR-pass-00-MM.xml must report no error. Metric 2,
@@ -65,139 +66,59 @@ static void free_list(char **names, size_t n)
 static int comp_total, comp_flat;
 static bool in_semantic; /* comp models are counted in sbml-semantic only */
 
-/* Suite files that contradict the specifications or each other: mostly pass files that were
- * vetted only against their own rule and break another one. They are run and counted like any other
- * file (so they count as failures), and listed with the reason in the report: the
- * validator follows the specification. */
-static const struct {
-    const char *file, *reason;
-} exceptions[] = {
-    {"sbml-semantic/00959/00959-sbml-l3v1.xml",
-     "areaUnits=\"area\" names no unit definition; Level 3 has no predefined \"area\" (rule 10313)"},
-    {"sbml-semantic/00959/00959-sbml-l3v2.xml",
-     "areaUnits=\"area\" names no unit definition; Level 3 has no predefined \"area\" (rule 10313)"},
-    {"sbml-semantic/01167/01167-sbml-l3v1.xml",
-     "its external file enzyme_identical-l3v1.xml names source=\"enzyme_model.xml\", which the "
-     "case does not contain (comp-20304)"},
-    {"sbml-semantic/01168/01168-sbml-l3v1.xml",
-     "its external file enzyme_identical-l3v1.xml names source=\"enzyme_model.xml\", which the "
-     "case does not contain (comp-20304)"},
-    {"sbml-identifier-constraints/10304-pass-00-07.xml",
-     "a Level 3 Version 1 rule or assignment without <math>, which that version requires (the suite's 20907, 21213, 20804 and 21130 fail files say so)"},
-    {"sbml-identifier-constraints/10305-pass-00-09.xml",
-     "a Level 3 Version 1 rule or assignment without <math>, which that version requires (the suite's 20907, 21213, 20804 and 21130 fail files say so)"},
-    {"sbml-identifier-constraints/10305-pass-00-10.xml",
-     "a Level 3 Version 1 rule or assignment without <math>, which that version requires (the suite's 20907, 21213, 20804 and 21130 fail files say so)"},
-    {"sbml-identifier-constraints/10306-pass-00-05.xml",
-     "a Level 3 Version 1 rule or assignment without <math>, which that version requires (the suite's 20907, 21213, 20804 and 21130 fail files say so)"},
-    {"sbml-identifier-constraints/10308-pass-00-08.xml",
-     "a Level 3 Version 1 rule or assignment without <math>, which that version requires (the suite's 20907, 21213, 20804 and 21130 fail files say so)"},
-    {"sbml-sbo-constraints/10718-pass-00-01.xml",
-     "a Level 3 Version 1 rule or assignment without <math>, which that version requires (the suite's 20907, 21213, 20804 and 21130 fail files say so)"},
-    {"sbml-general-consistency-constraints/20223-pass-00-01.xml",
-     "Level 3 names \"substance\" or \"volume\" as units without defining them; Level 3 predefines no such units (rule 10313)"},
-    {"sbml-general-consistency-constraints/20223-pass-00-02.xml",
-     "Level 3 names \"substance\" or \"volume\" as units without defining them; Level 3 predefines no such units (rule 10313)"},
-    {"sbml-general-consistency-constraints/20226-pass-00-02.xml",
-     "Level 3 names \"substance\" or \"volume\" as units without defining them; Level 3 predefines no such units (rule 10313)"},
-    {"sbml-general-consistency-constraints/20226-pass-00-03.xml",
-     "Level 3 names \"substance\" or \"volume\" as units without defining them; Level 3 predefines no such units (rule 10313)"},
-    {"sbml-general-consistency-constraints/20231-pass-00-01.xml",
-     "Level 3 names \"substance\" or \"volume\" as units without defining them; Level 3 predefines no such units (rule 10313)"},
-    {"sbml-general-consistency-constraints/20231-pass-00-02.xml",
-     "Level 3 names \"substance\" or \"volume\" as units without defining them; Level 3 predefines no such units (rule 10313)"},
-    {"sbml-general-consistency-constraints/20903-pass-00-25.xml",
-     "Level 3 names \"substance\" or \"volume\" as units without defining them; Level 3 predefines no such units (rule 10313)"},
-    {"sbml-mathml-constraints/10223-pass-00-02.xml",
-     "Level 3 names \"substance\" or \"volume\" as units without defining them; Level 3 predefines no such units (rule 10313)"},
-    {"libsbml-constraints/99502-pass-00-06.xml",
-     "applies <ci>acosh</ci>, which no function definition defines (rule 10214); the file exercises unit checks only"},
-    {"libsbml-constraints/99502-pass-00-07.xml",
-     "applies <ci>acosh</ci>, which no function definition defines (rule 10214); the file exercises unit checks only"},
-    {"libsbml-constraints/99504-pass-00-21.xml",
-     "applies <ci>nthroot</ci>, which no function definition defines (rule 10214); the file exercises unit checks only"},
-    {"libsbml-constraints/99504-pass-00-22.xml",
-     "applies <ci>nthroot</ci>, which no function definition defines (rule 10214); the file exercises unit checks only"},
-    {"libsbml-constraints/99504-pass-00-23.xml",
-     "applies <ci>nthroot</ci>, which no function definition defines (rule 10214); the file exercises unit checks only"},
-    {"libsbml-constraints/99504-pass-00-24.xml",
-     "applies <ci>nthroot</ci>, which no function definition defines (rule 10214); the file exercises unit checks only"},
-    {"libsbml-constraints/99504-pass-00-25.xml",
-     "applies <ci>nthroot</ci>, which no function definition defines (rule 10214); the file exercises unit checks only"},
-    {"libsbml-constraints/99504-pass-00-26.xml",
-     "applies <ci>nthroot</ci>, which no function definition defines (rule 10214); the file exercises unit checks only"},
-    {"sbml-unit-constraints/10551-pass-00-30.xml",
-     "function definition \"rateOf\" uses the rateOf csymbol in its body, which Level 3 Version 2 forbids (rule 20304); the file exercises unit checks only"},
-    {"libsbml-constraints/99504-pass-00-28.xml",
-     "applies <ci>nthroot</ci>, which no function definition defines (rule 10214); the file exercises unit checks only"},
-    {"sbml-general-consistency-constraints/20229-pass-00-03.xml",
-     "its assignment rule reads \"c\", which the model does not define (rule 10215)"},
-    {"sbml-general-consistency-constraints/21123-pass-00-10.xml",
-     "its kinetic law reads \"k1\", \"X0\" and \"cell\", which the model does not define (rule 10215)"},
-    {"sbml-identifier-constraints/10311-pass-00-05.xml",
-     "an event assigns a Level 2 parameter without a constant attribute, so constant by default (rule 21212)"},
-    {"sbml-identifier-constraints/10313-pass-00-06.xml",
-     "a constant species that is not a boundary species is a reactant (rule 20611)"},
-    {"sbml-mathml-constraints/10208-pass-00-01.xml",
-     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
-    {"sbml-mathml-constraints/10208-pass-00-02.xml",
-     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
-    {"sbml-mathml-constraints/10208-pass-00-09.xml",
-     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
-    {"sbml-mathml-constraints/10208-pass-00-12.xml",
-     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
-    {"sbml-mathml-constraints/10208-pass-00-14.xml",
-     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
-    {"sbml-mathml-constraints/10210-pass-00-02.xml",
-     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
-    {"sbml-mathml-constraints/10210-pass-00-04.xml",
-     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
-    {"sbml-mathml-constraints/10210-pass-00-08.xml",
-     "the initial assignment of \"z\" reads \"z\": a circular definition (rule 20906; the suite's 20906 fail files say so)"},
-    {"sbml-mathml-constraints/10214-pass-00-03.xml",
-     "Level 2 Version 1: an assignment rule sets a parameter without a constant attribute, so constant by default (rule 20903)"},
-    {"sbml-mathml-constraints/10215-pass-00-14.xml",
-     "the kinetic law of reaction \"R\" is rateOf of its own reactant (rule 20912)"},
-    {"sbml-mathml-constraints/10216-pass-00-12.xml",
-     "a Level 2 rate rule reads a species reference's id, which Level 2 math may not use (rule 10215)"},
-    {"sbml-mathml-constraints/10225-pass-00-01.xml",
-     "the algebraic rule p2 + 2 = 0 involves only a constant, so it determines nothing and the model is over-determined (rule 10601)"},
-    {"sbml-modeling-practice-constraints/80501-pass-00-01.xml",
-     "Level 2 Version 1: an assignment rule sets a compartment without a constant attribute, so constant by default (rule 20903; the L2V4 and L2V5 texts of 20903 cite L2V1 section 4.8.4)"},
-    {"sbml-notes-constraints/10804-pass-00-13.xml",
-     "<notes> holds an element outside the XHTML namespace (rule 10801)"},
-    {"sbml-notes-constraints/10804-pass-00-24.xml",
-     "<notes> holds an element outside the XHTML namespace (rule 10801)"},
-    {"sbml-unit-constraints/10541-pass-00-15.xml",
-     "<divide> with one argument (rule 10218)"},
-    {"sbml-unit-constraints/20509-pass-00-201.xml",
-     "Level 1 has no spatialDimensions attribute on <compartment> (rule 10103)"},
-    {"libsbml-constraints/99404-fail-01-06.xml",
-     "expects a dcterms:modified date in the model history, which L2V4 and L2V5 section 6.6 allow zero or more of"},
-    {"sbml-general-consistency-constraints/21173-fail-01-04.xml",
-     "a Level 3 Version 1 file; rule 21173 exists only from Level 3 Version 2 (the local parameter shadowing a species is warned about as 81121)"},
-    {"sbml-mathml-constraints/10218-fail-01-09.xml",
-     "an empty <piecewise>, which MathML 2.0 and SBML's MathML schema allow; no rule makes it an error"},
-    {"sbml-mathml-constraints/10218-fail-01-10.xml",
-     "an empty <piecewise>, which MathML 2.0 and SBML's MathML schema allow; no rule makes it an error"},
-    {"sbml-unit-constraints/10513-fail-01-15-99508.xml",
-     "an empty unit definition is the same as an undefined unit (L3V2 section 4.4), so 10513 has no units to compare; 99508 is reported"},
-    {"sbml-xml-constraints/10103-fail-02-13.xml",
-     "a Level 2 <kineticLaw> without <math>, which the schema requires; but 149 of the suite's Level 2 pass files leave out the math of a rule, assignment or kinetic law, so missing math is reported as the warning 99509, not as an error"},
-    {"sbml-xml-constraints/10103-fail-02-14.xml",
-     "a Level 2 <kineticLaw> without <math>, which the schema requires; but 149 of the suite's Level 2 pass files leave out the math of a rule, assignment or kinetic law, so missing math is reported as the warning 99509, not as an error"},
-    {"sbml-xml-constraints/10103-fail-02-15.xml",
-     "a Level 2 <kineticLaw> without <math>, which the schema requires; but 149 of the suite's Level 2 pass files leave out the math of a rule, assignment or kinetic law, so missing math is reported as the warning 99509, not as an error"},
-};
+/* Suite files that contradict the specifications or each other (--contradictions FILE, lines
+ * "PATH<TAB>REASON"): mostly pass files that were vetted only against their own rule and
+ * break another one. They are run and counted like any other file (so they count as
+ * failures), and listed with the reason in the report: the validator follows the
+ * specification. */
+typedef struct contradiction {
+    char *file, *reason;
+    bool failed; /* the file was run and failed, as its reason says it must */
+} contradiction;
 
-static const char *exception_for(const char *path)
+static contradiction *exceptions;
+static size_t n_exceptions;
+
+static int load_contradictions(const char *path)
 {
-    for (size_t i = 0; i < sizeof(exceptions) / sizeof(exceptions[0]); i++) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "conformance-sbml: cannot read %s\n", path);
+        return -1;
+    }
+    char line[2048];
+    size_t cap = 0;
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        if (line[0] == '#' || !tab)
+            continue;
+        *tab = '\0';
+        TC_GROW(exceptions, cap, n_exceptions + 1);
+        exceptions[n_exceptions++] =
+            (contradiction){.file = tc_xstrdup(line), .reason = tc_xstrdup(tab + 1)};
+    }
+    fclose(f);
+    return 0;
+}
+
+static contradiction *exception_for(const char *path)
+{
+    for (size_t i = 0; i < n_exceptions; i++) {
         size_t n = strlen(path), m = strlen(exceptions[i].file);
         if (n >= m && strcmp(path + n - m, exceptions[i].file) == 0)
-            return exceptions[i].reason;
+            return &exceptions[i];
     }
     return NULL;
+}
+
+/* Counts a failed file that the list explains; returns whether it does. */
+static bool explained(const char *path)
+{
+    contradiction *c = exception_for(path);
+    if (c)
+        c->failed = true;
+    return c != NULL;
 }
 
 /* Validate one file; findings into fs. Returns false when it could not be read. A
@@ -258,10 +179,10 @@ static void report_failure(bool ok, const char *path, const tc_findings *fs)
 {
     if (ok || !show_failures)
         return;
-    const char *why = exception_for(path);
+    const contradiction *why = exception_for(path);
     printf("FAILED %s\n", path);
     if (why)
-        printf("  contradicts the specification: %s\n", why);
+        printf("  contradicts the specification: %s\n", why->reason);
     print_findings(fs);
 }
 
@@ -295,11 +216,11 @@ static void run_validation(const char *root)
             if (fail) {
                 c->fail_total++;
                 c->fail_ok += ok;
-                fail_contradicted += !ok && exception_for(path);
+                fail_contradicted += !ok && explained(path);
             } else {
                 c->pass_total++;
                 c->pass_ok += ok;
-                pass_contradicted += !ok && exception_for(path);
+                pass_contradicted += !ok && explained(path);
             }
             report_failure(ok, path, &fs);
             tc_findings_release(&fs);
@@ -330,7 +251,7 @@ static void run_semantic(const char *root)
             bool ok = check(path, &fs) && first_error(&fs) == NULL;
             semantic_total++;
             semantic_ok += ok;
-            semantic_contradicted += !ok && exception_for(path);
+            semantic_contradicted += !ok && explained(path);
             report_failure(ok, path, &fs);
             tc_findings_release(&fs);
             free(path);
@@ -368,7 +289,9 @@ static char *table(void)
                   "\nOf the %d pass files that report an error, %d break a rule of the "
                   "specification other than the one they were written for; of the %d fail files "
                   "whose rule is not reported, %d expect what the specification does not say. "
-                  "Each is listed below with the reason.\n",
+                  "Each is listed below with the reason (from "
+                  "tests/conformance/sbml-contradictions.tsv; the run fails when a file listed "
+                  "there no longer fails).\n",
                   pt - po, pass_contradicted, ft - fo, fail_contradicted);
     tc_buf_printf(&b,
                   "\nsbml-semantic: %d of %d valid models report no error (%.1f%%); %d of the "
@@ -377,7 +300,7 @@ static char *table(void)
                   semantic_contradicted);
     tc_buf_puts(&b, "\nSuite files that contradict the specification (counted above as "
                     "failures):\n\n");
-    for (size_t i = 0; i < sizeof(exceptions) / sizeof(exceptions[0]); i++)
+    for (size_t i = 0; i < n_exceptions; i++)
         tc_buf_printf(&b, "- %s: %s\n", exceptions[i].file, exceptions[i].reason);
     tc_buf_printf(&b,
                   "\ncomp: %d of %d composed models of sbml-semantic flatten into a core model "
@@ -456,12 +379,14 @@ static int check_floors(const char *path, int fail_ok, int pass_ok)
 
 int main(int argc, char **argv)
 {
-    const char *suites = NULL, *doc = NULL, *floors = NULL;
+    const char *suites = NULL, *doc = NULL, *floors = NULL, *contradictions = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--doc") == 0 && i + 1 < argc)
             doc = argv[++i];
         else if (strcmp(argv[i], "--floors") == 0 && i + 1 < argc)
             floors = argv[++i];
+        else if (strcmp(argv[i], "--contradictions") == 0 && i + 1 < argc)
+            contradictions = argv[++i];
         else if (strcmp(argv[i], "--failures") == 0)
             show_failures = true;
         else
@@ -469,9 +394,11 @@ int main(int argc, char **argv)
     }
     if (!suites) {
         fprintf(stderr, "usage: conformance-sbml SUITES_DIR [--doc FILE] [--floors FILE] "
-                        "[--failures]\n");
+                        "[--contradictions FILE] [--failures]\n");
         return 2;
     }
+    if (contradictions && load_contradictions(contradictions) != 0)
+        return 2;
     char *v = tc_xasprintf("%s/sbml-validation", suites),
          *s = tc_xasprintf("%s/sbml-semantic", suites);
     run_validation(v);
@@ -491,6 +418,17 @@ int main(int argc, char **argv)
     }
     if (floors && check_floors(floors, fo, po) > 0)
         status = 1;
+    /* an entry whose file now passes (or is gone) no longer explains anything */
+    for (size_t i = 0; i < n_exceptions; i++) {
+        if (!exceptions[i].failed) {
+            fprintf(stderr, "conformance-sbml: %s is listed in %s but did not fail; remove it\n",
+                    exceptions[i].file, contradictions);
+            status = 1;
+        }
+        free(exceptions[i].file);
+        free(exceptions[i].reason);
+    }
+    free(exceptions);
     free(tab);
     free(v);
     free(s);

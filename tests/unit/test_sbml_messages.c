@@ -130,6 +130,29 @@ START_TEST(test_constant_event_target_names_kind_and_event)
 }
 END_TEST
 
+/* A species reference without its species is named by its role and reaction. */
+START_TEST(test_species_reference_without_species)
+{
+    const char *text =
+        L3V1 "<model>\n"
+             "<listOfCompartments><compartment id=\"c\" size=\"1\" constant=\"true\"/>"
+             "</listOfCompartments>\n"
+             "<listOfSpecies><species id=\"S\" compartment=\"c\" initialAmount=\"1\" "
+             "hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\"/>"
+             "</listOfSpecies>\n"
+             "<listOfReactions><reaction id=\"R\" reversible=\"false\" fast=\"false\">\n"
+             "<listOfReactants><speciesReference species=\"S\" constant=\"true\"/>"
+             "</listOfReactants>\n"
+             "<listOfProducts><speciesReference stoichiometry=\"1\" constant=\"true\"/>"
+             "</listOfProducts>\n"
+             "</reaction></listOfReactions>\n"
+             "</model></sbml>\n";
+    tc_test_sbml_expect_exact(text, "sbml:21116", 8,
+                              "a product of reaction \"R\" is missing the required attribute "
+                              "species");
+}
+END_TEST
+
 Suite *sbml_messages_suite(void)
 {
     Suite *s = suite_create("sbml_messages");
@@ -139,6 +162,7 @@ Suite *sbml_messages_suite(void)
     tcase_add_test(tc, test_unit_findings_name_rule_and_reaction);
     tcase_add_test(tc, test_overdetermined_names_the_equation);
     tcase_add_test(tc, test_constant_event_target_names_kind_and_event);
+    tcase_add_test(tc, test_species_reference_without_species);
     suite_add_tcase(s, tc);
     return s;
 }

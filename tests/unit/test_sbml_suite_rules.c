@@ -217,6 +217,30 @@ START_TEST(test_version_against_namespace)
 }
 END_TEST
 
+/* A level and version that do not exist: the namespace is judged against them (unknown:
+ * 20101, another level's: 20102), and no element below is checked against a schema that
+ * does not exist (once <model> drew a 10103 "an SBML Level 4 document keeps its elements in
+ * ..." as well). */
+START_TEST(test_unknown_level_and_namespace)
+{
+    const char *l4 = "<?xml version=\"1.0\"?>\n"
+                     "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version2\" level=\"4\" "
+                     "version=\"2\">\n<model/>\n</sbml>\n";
+    expect_n(l4, 1, "sbml:99101", 2, "SBML Level 4 Version 2 does not exist");
+    expect_n(l4, 1, "sbml:20102", 2,
+             "<sbml level=\"4\"> does not agree with its namespace "
+             "http://www.sbml.org/sbml/level2/version2");
+    expect_n(l4, 0, "sbml:10103", -1, "");
+    const char *l2v6 = "<?xml version=\"1.0\"?>\n"
+                       "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version6\" level=\"2\" "
+                       "version=\"6\">\n<model/>\n</sbml>\n";
+    expect_n(l2v6, 1, "sbml:99101", 2, "SBML Level 2 Version 6 does not exist");
+    expect_n(l2v6, 1, "sbml:20101", 2,
+             "<sbml> is in the namespace \"http://www.sbml.org/sbml/level2/version6\", which is "
+             "not an SBML core namespace");
+}
+END_TEST
+
 START_TEST(test_foreign_namespace_outside_annotations)
 {
     const char *text = "<?xml version=\"1.0\"?>\n"
@@ -495,6 +519,7 @@ Suite *sbml_suite_rules_suite(void)
     tcase_add_test(t, test_compartment_units_undefined);
     tcase_add_test(t, test_xml_layer_attribute_errors);
     tcase_add_test(t, test_version_against_namespace);
+    tcase_add_test(t, test_unknown_level_and_namespace);
     tcase_add_test(t, test_foreign_namespace_outside_annotations);
     tcase_add_test(t, test_call_argument_types);
     tcase_add_test(t, test_level3v2_operators);

@@ -122,7 +122,10 @@ const char *sbml_describe(char *buf, size_t n, const void *node)
                                                             : "species reference";
         owner_phrase(of, sizeof(of), "reaction", owner_of(x));
         quoted(x, species, q);
-        snprintf(buf, n, "the %s %s of %s", role, q[0] ? q : "without species", of);
+        if (q[0])
+            snprintf(buf, n, "the %s %s of %s", role, q, of);
+        else
+            snprintf(buf, n, "a %s of %s", role, of);
     } else if (named(x, "constraint")) {
         snprintf(buf, n, "a constraint");
     } else if (named(x, "model")) {

@@ -1009,7 +1009,7 @@ static void walk(walker *w, const xmlNode *n, int depth)
 }
 
 /* The <sbml> element: namespace, level and version agree (sbml:20101-20103). */
-static void check_root(walker *w, const xmlNode *root)
+static bool check_root(walker *w, const xmlNode *root)
 {
     const char *href = root->ns ? (const char *)root->ns->href : "";
     static const struct {
@@ -1044,14 +1044,22 @@ static void check_root(walker *w, const xmlNode *root)
         sbml_report(w->o, "sbml:20103", line, "<sbml> must declare its version");
     if (ls && vs && !lv_known) {
         sbml_report(w->o, "sbml:99101", line, "SBML Level %s Version %s does not exist", ls, vs);
-        /* a namespace of the right level: it is the version that disagrees with it */
+        /* and the namespace: unknown, or of another level, or of this level (then it is
+         * the version that disagrees with it) */
+        int ns_level = 0;
         for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-            if (strcmp(known[i].ns, href) == 0 && known[i].l == w->level) {
-                sbml_report(w->o, "sbml:20103", line,
-                            "<sbml version=\"%s\"> does not agree with its namespace %s", vs,
-                            href);
-                break;
-            }
+            if (strcmp(known[i].ns, href) == 0)
+                ns_level = known[i].l;
+        if (!ns_known)
+            sbml_report(w->o, "sbml:20101", line,
+                        "<sbml> is in the namespace \"%s\", which is not an SBML core namespace",
+                        href);
+        else if (ns_level == w->level)
+            sbml_report(w->o, "sbml:20103", line,
+                        "<sbml version=\"%s\"> does not agree with its namespace %s", vs, href);
+        else
+            sbml_report(w->o, "sbml:20102", line,
+                        "<sbml level=\"%s\"> does not agree with its namespace %s", ls, href);
     } else if (!ns_known)
         sbml_report(w->o, "sbml:20101", line,
                     "<sbml> is in the namespace \"%s\", which is not an SBML core namespace", href);
@@ -1097,6 +1105,7 @@ static void check_root(walker *w, const xmlNode *root)
         sbml_report(w->o, "sbml:20201", line, "the document has no <model>");
     free(ls);
     free(vs);
+    return lv_known;
 }
 
 void sbml_check_structure(const sbml_out *o, const xmlDoc *xml)
@@ -1106,7 +1115,9 @@ void sbml_check_structure(const sbml_out *o, const xmlDoc *xml)
                 .level = o->level,
                 .version = o->version,
                 .href = root->ns ? root->ns->href : NULL};
-    check_root(&w, root);
+    /* no schema applies to a level and version that do not exist (99101) */
+    if (!check_root(&w, root))
+        return;
     if (w.level < 3 && w.level > 0)
         check_l12_namespaces(&w, root, root->ns ? root->ns->href : NULL, 0);
     check_children(&w, root);
