@@ -334,7 +334,8 @@ START_TEST(test_rate_cycle_through_initial_assignment)
                  "<rateRule variable=\"k2\">" MATHML "<ci>k1</ci></math></rateRule>\n"
                  "</listOfRules></model></sbml>\n";
     expect_n(doc, 1, "sbml:20912", 9,
-             "the rate rule for \"k2\" reads rateOf(k2), directly or through other rates");
+             "the rate rule for \"k2\" depends on its own rate through rateOf (\"k2\" -> \"k2\"); "
+             "a rate may not depend on itself");
     /* without the initial assignment there is no cycle */
     const char *plain = XML L3V2 "<model>\n"
                                  "<listOfParameters>\n"
@@ -386,6 +387,77 @@ START_TEST(test_level1_species_elements_in_their_lists)
 }
 END_TEST
 
+/* A cycle is reported once, naming its members in order, however many members it has;
+ * and every separate cycle is reported. */
+START_TEST(test_cycles_reported_once_with_members)
+{
+    const char *outside =
+        XML L3V2 "<model><listOfCompartments>\n"
+                 "<compartment id=\"a\" size=\"1\" constant=\"true\" outside=\"b\"/>\n"
+                 "<compartment id=\"b\" size=\"1\" constant=\"true\" outside=\"c\"/>\n"
+                 "<compartment id=\"c\" size=\"1\" constant=\"true\" outside=\"a\"/>\n"
+                 "<compartment id=\"d\" size=\"1\" constant=\"true\" outside=\"d\"/>\n"
+                 "<compartment id=\"e\" size=\"1\" constant=\"true\" outside=\"a\"/>\n"
+                 "</listOfCompartments></model></sbml>\n";
+    expect_n(outside, 2, "sbml:20505", -1, "");
+    expect_n(outside, 1, "sbml:20505", 4,
+             "compartment \"a\" encloses itself (\"a\" inside \"b\" inside \"c\" inside \"a\"): "
+             "the outside attributes may not form a cycle");
+    expect_n(outside, 1, "sbml:20505", 7, "compartment \"d\" names itself as its outside");
+
+    const char *defs =
+        XML L3V2 "<model><listOfParameters>\n"
+                 "<parameter id=\"x\" constant=\"false\"/><parameter id=\"y\" constant=\"false\"/>"
+                 "<parameter id=\"z\" constant=\"false\"/><parameter id=\"u\" constant=\"false\"/>\n"
+                 "</listOfParameters><listOfRules>\n"
+                 "<assignmentRule variable=\"x\">" MATHML "<ci>y</ci></math></assignmentRule>\n"
+                 "<assignmentRule variable=\"y\">" MATHML "<ci>z</ci></math></assignmentRule>\n"
+                 "<assignmentRule variable=\"z\">" MATHML "<ci>x</ci></math></assignmentRule>\n"
+                 "<assignmentRule variable=\"u\">" MATHML "<ci>u</ci></math></assignmentRule>\n"
+                 "</listOfRules></model></sbml>\n";
+    expect_n(defs, 2, "sbml:20906", -1, "");
+    expect_n(defs, 1, "sbml:20906", 6,
+             "the definition of \"x\" depends on itself (\"x\" uses \"y\" uses \"z\" uses \"x\"): "
+             "assignment rules, initial assignments and kinetic laws may not form a cycle");
+    expect_n(defs, 1, "sbml:20906", 9, "the definition of \"u\" depends on itself (\"u\" uses "
+                                       "\"u\")");
+
+    /* p1' = rateOf(p2), p2' = rateOf(p1): one cycle of two rates, one finding */
+    const char *rates =
+        XML L3V2 "<model><listOfParameters>\n"
+                 "<parameter id=\"p1\" value=\"1\" constant=\"false\"/>"
+                 "<parameter id=\"p2\" value=\"1\" constant=\"false\"/>\n"
+                 "</listOfParameters><listOfRules>\n"
+                 "<rateRule variable=\"p1\">" MATHML "<apply>" CSYMBOL
+                 "rateOf\">rateOf</csymbol><ci>p2</ci></apply></math></rateRule>\n"
+                 "<rateRule variable=\"p2\">" MATHML "<apply>" CSYMBOL
+                 "rateOf\">rateOf</csymbol><ci>p1</ci></apply></math></rateRule>\n"
+                 "</listOfRules></model></sbml>\n";
+    expect_n(rates, 1, "sbml:20912", -1, "");
+    expect_n(rates, 1, "sbml:20912", 6,
+             "the rate rule for \"p1\" depends on its own rate through rateOf (\"p1\" -> \"p2\" "
+             "-> \"p1\")");
+}
+END_TEST
+
+/* An element that may not stand where it is is reported; what it holds is not judged
+ * against a schema that does not place it. */
+START_TEST(test_misplaced_element_reported_alone)
+{
+    const char *doc = XML "<sbml xmlns=\"http://www.sbml.org/sbml/level1\" level=\"1\" "
+                          "version=\"2\">\n"
+                          "<model><listOfCompartments><compartment name=\"c\"/>"
+                          "</listOfCompartments>\n"
+                          "<listOfEvents>\n"
+                          "<event><trigger>" MATHML "<true/></math></trigger></event>\n"
+                          "</listOfEvents>\n"
+                          "</model></sbml>\n";
+    expect_n(doc, 1, "sbml:10102", -1, "");
+    expect_n(doc, 1, "sbml:10102", 4,
+             "<listOfEvents> is not an element SBML Level 1 Version 2 allows inside <model>");
+}
+END_TEST
+
 Suite *sbml_general_rules_suite(void)
 {
     Suite *s = suite_create("sbml_general_rules");
@@ -399,6 +471,8 @@ Suite *sbml_general_rules_suite(void)
     tcase_add_test(t, test_level3_species_compartment_and_units);
     tcase_add_test(t, test_zero_dimensional_compartment_targets);
     tcase_add_test(t, test_rate_cycle_through_initial_assignment);
+    tcase_add_test(t, test_cycles_reported_once_with_members);
+    tcase_add_test(t, test_misplaced_element_reported_alone);
     tcase_add_test(t, test_reaction_without_species_by_version);
     tcase_add_test(t, test_level1_species_elements_in_their_lists);
     suite_add_tcase(s, t);

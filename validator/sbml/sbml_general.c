@@ -83,6 +83,44 @@ static const char *kind_word(const sbml_ctx *c, const char *id)
     return sbml_kind_name(s ? s->kind : SBML_NONE, "variable");
 }
 
+
+/* Follow the outside attributes from x: a cycle brings us back to x. Reported once, at
+ * the member that comes first in the document, naming the whole cycle. */
+static void report_outside_cycle(sbml_ctx *c, const tc_sbml_compartment *x)
+{
+    const tc_sbml_model *m = c->m;
+    const tc_sbml_compartment *p = sbml_compartment(c, x->outside);
+    size_t step = 0;
+    for (; p && p != x && step <= m->ncompartments; step++) {
+        if (p < x) /* an earlier member reports it */
+            return;
+        p = p->outside ? sbml_compartment(c, p->outside) : NULL;
+    }
+    if (p != x)
+        return;
+    if (step == 0) {
+        sbml_report(&c->out, "sbml:20505", x->b.line,
+                    "compartment \"%s\" names itself as its outside; the outside attributes "
+                    "may not form a cycle",
+                    idn(&x->b));
+        return;
+    }
+    tc_buf b = TC_BUF_INIT;
+    tc_buf_printf(&b, "\"%s\"", idn(&x->b));
+    p = x;
+    for (size_t k = 0; k <= step && k < 8; k++) {
+        p = sbml_compartment(c, p->outside);
+        tc_buf_printf(&b, " inside \"%s\"", idn(&p->b));
+    }
+    if (step >= 8)
+        tc_buf_puts(&b, " ...");
+    sbml_report(&c->out, "sbml:20505", x->b.line,
+                "compartment \"%s\" encloses itself (%s): the outside attributes may not form a "
+                "cycle",
+                idn(&x->b), b.data);
+    tc_buf_release(&b);
+}
+
 static void check_compartments(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
@@ -122,18 +160,7 @@ static void check_compartments(sbml_ctx *c)
                                 "compartment \"%s\" has zero dimensions but is inside \"%s\", "
                                 "which has %g",
                                 idn(&x->b), x->outside, o->spatial_dimensions.v);
-                /* follow the chain: a cycle brings us back to x */
-                const tc_sbml_compartment *p = o;
-                for (size_t step = 0; p && step <= m->ncompartments; step++) {
-                    if (p == x) {
-                        sbml_report(&c->out, "sbml:20505", x->b.line,
-                                    "compartment \"%s\" encloses itself through its outside "
-                                    "attributes",
-                                    idn(&x->b));
-                        break;
-                    }
-                    p = p->outside ? sbml_compartment(c, p->outside) : NULL;
-                }
+                report_outside_cycle(c, x);
             }
         }
         if (x->compartment_type && c->doc->level == 2) {
@@ -421,49 +448,89 @@ static void add_node(dep_graph *g, dep_node n)
     }
 }
 
-static bool dfs(sbml_ctx *c, dep_graph *g, dep_node *at, const tc_expr *e, int depth);
+/* The depth-first search: the nodes on the current path, and the nodes already named in
+ * a reported cycle (a second back edge into one of them reports nothing new). */
+typedef struct dep_walk {
+    sbml_ctx *c;
+    dep_graph *g;
+    size_t *path, depth;
+    bool *reported;
+} dep_walk;
 
-static bool visit(sbml_ctx *c, dep_graph *g, dep_node *n, int depth)
+/* A back edge from the top of the path to node `to`, which is on the path: the nodes
+ * from `to` to the top form a cycle. Reported once, naming its members in order. */
+static void report_cycle(dep_walk *w, size_t to)
 {
-    if (n->state == 2 || depth > 5000)
-        return false;
-    if (n->state == 1)
-        return true;
-    n->state = 1;
-    bool cyc = dfs(c, g, n, n->math, depth);
-    n->state = 2;
-    return cyc;
+    size_t from = w->depth;
+    while (from > 0 && w->path[from - 1] != to)
+        from--;
+    if (from == 0 || w->reported[to])
+        return;
+    from--;
+    tc_buf b = TC_BUF_INIT;
+    for (size_t k = from; k < w->depth && k < from + 8; k++) {
+        w->reported[w->path[k]] = true;
+        tc_buf_printf(&b, "\"%s\" uses ", w->g->nodes[w->path[k]].id);
+    }
+    if (w->depth - from > 8)
+        tc_buf_printf(&b, "... ");
+    tc_buf_printf(&b, "\"%s\"", w->g->nodes[to].id);
+    for (size_t k = from + 8; k < w->depth; k++)
+        w->reported[w->path[k]] = true;
+    sbml_report(&w->c->out, "sbml:20906", w->g->nodes[to].line,
+                "the definition of \"%s\" depends on itself (%s): assignment rules, initial "
+                "assignments and kinetic laws may not form a cycle",
+                w->g->nodes[to].id, b.data);
+    tc_buf_release(&b);
 }
 
-static bool dfs(sbml_ctx *c, dep_graph *g, dep_node *at, const tc_expr *e, int depth)
+static void dfs(dep_walk *w, const dep_node *at, const tc_expr *e, int depth);
+
+static void visit(dep_walk *w, size_t at, int depth)
 {
-    if (!e)
-        return false;
+    dep_node *n = &w->g->nodes[at];
+    if (n->state == 2 || depth > 5000)
+        return;
+    if (n->state == 1) {
+        report_cycle(w, at);
+        return;
+    }
+    n->state = 1;
+    w->path[w->depth++] = at;
+    dfs(w, n, n->math, depth);
+    w->depth--;
+    n->state = 2;
+}
+
+/* Visit every node that defines `id`. */
+static void visit_id(dep_walk *w, const char *id, int depth)
+{
+    size_t i;
+    if (sbml_map_get(&w->g->first, id, &i))
+        for (; i != SIZE_MAX; i = w->g->nodes[i].next)
+            visit(w, i, depth + 1);
+}
+
+static void dfs(dep_walk *w, const dep_node *at, const tc_expr *e, int depth)
+{
+    if (!e || depth > 5000)
+        return;
     if (e->op == TC_EXPR_SYMBOL && e->name) {
         for (size_t i = 0; at->law && i < at->law->nparameters; i++)
             if (at->law->parameters[i].b.id && strcmp(at->law->parameters[i].b.id, e->name) == 0)
-                return false;
-        size_t i;
-        if (sbml_map_get(&g->first, e->name, &i))
-            for (; i != SIZE_MAX; i = g->nodes[i].next)
-                if (visit(c, g, &g->nodes[i], depth + 1))
-                    return true;
+                return;
+        visit_id(w, e->name, depth);
         /* a concentration depends on the size of its compartment */
-        const tc_sbml_species *sp = sbml_species(c, e->name);
-        if (sp && sp->has_only_substance_units != 1 && sp->compartment &&
-            sbml_map_get(&g->first, sp->compartment, &i))
-            for (; i != SIZE_MAX; i = g->nodes[i].next)
-                if (visit(c, g, &g->nodes[i], depth + 1))
-                    return true;
-        return false;
+        const tc_sbml_species *sp = sbml_species(w->c, e->name);
+        if (sp && sp->has_only_substance_units != 1 && sp->compartment)
+            visit_id(w, sp->compartment, depth);
+        return;
     }
     /* function bodies only see their arguments: a call depends on what it is given */
     if (e->op == TC_EXPR_RATE_OF)
-        return false;
+        return;
     for (size_t i = 0; i < e->nargs; i++)
-        if (dfs(c, g, at, e->args[i], depth + 1))
-            return true;
-    return false;
+        dfs(w, at, e->args[i], depth + 1);
 }
 
 static void check_cycles(sbml_ctx *c)
@@ -487,26 +554,28 @@ static void check_cycles(sbml_ctx *c)
             add_node(&g, (dep_node){m->reactions[i].b.id, m->reactions[i].kinetic_law->math.expr,
                                     m->reactions[i].kinetic_law->b.line, 0,
                                     m->reactions[i].kinetic_law, 0, 0});
-    for (size_t i = 0; i < g.len; i++) {
-        if (g.nodes[i].state)
-            continue;
-        if (visit(c, &g, &g.nodes[i], 0)) {
-            sbml_report(&c->out, "sbml:20906", g.nodes[i].line,
-                        "the definition of \"%s\" depends on itself through assignment rules, "
-                        "initial assignments or kinetic laws",
-                        g.nodes[i].id);
-            break;
-        }
-    }
+    dep_walk w = {.c = c,
+                  .g = &g,
+                  .path = tc_xcalloc(g.len + 1, sizeof(size_t)),
+                  .reported = tc_xcalloc(g.len + 1, sizeof(bool))};
+    for (size_t i = 0; i < g.len; i++)
+        if (!g.nodes[i].state)
+            visit(&w, i, 0);
+    free(w.path);
+    free(w.reported);
     sbml_map_free(&g.first);
     free(g.nodes);
 }
 
 /* ---- rates that depend on themselves through rateOf (sbml:20912) ---- */
+#define RATE_DEPTH 64
+
 typedef struct rate_walk {
     sbml_ctx *c;
     const char *target; /* the variable whose rate is being defined */
     int depth;
+    const char *path[RATE_DEPTH + 1]; /* the rates entered on the way, for the message */
+    int npath;
 } rate_walk;
 
 static bool rate_uses(rate_walk *w, const tc_expr *e, const tc_sbml_kinetic_law *law);
@@ -518,10 +587,11 @@ static bool rate_of_uses(rate_walk *w, const char *id)
     const tc_sbml_model *m = w->c->m;
     if (w->target && strcmp(id, w->target) == 0)
         return true;
-    if (++w->depth > 64) {
+    if (++w->depth > RATE_DEPTH || w->npath >= RATE_DEPTH) {
         w->depth--;
         return false;
     }
+    w->path[w->npath++] = id;
     bool found = false;
     const tc_sbml_rule *r = sbml_rule_for(w->c, id, TC_SBML_RATE);
     if (r)
@@ -534,6 +604,8 @@ static bool rate_of_uses(rate_walk *w, const char *id)
             found = rate_uses(w, x->kinetic_law->math.expr, x->kinetic_law);
     }
     w->depth--;
+    if (!found) /* on success the path stays, to name the cycle */
+        w->npath--;
     return found;
 }
 
@@ -549,7 +621,7 @@ static bool is_local_param(const tc_sbml_kinetic_law *law, const char *id)
  * kinetic law its local parameters hide the model's ids. */
 static bool rate_uses(rate_walk *w, const tc_expr *e, const tc_sbml_kinetic_law *law)
 {
-    if (!e || w->depth > 64)
+    if (!e || w->depth > RATE_DEPTH)
         return false;
     if (e->op == TC_EXPR_RATE_OF && e->nargs == 1 && e->args[0]->name)
         return !is_local_param(law, e->args[0]->name) && rate_of_uses(w, e->args[0]->name);
@@ -580,21 +652,53 @@ static bool rate_uses(rate_walk *w, const tc_expr *e, const tc_sbml_kinetic_law 
     return false;
 }
 
+/* The cycle a walk found, as text: "p" -> "s" -> "p" (at most 8 steps shown); marks its
+ * members as reported. */
+static char *rate_cycle_text(const rate_walk *w, const char **reported, size_t *nreported)
+{
+    tc_buf b = TC_BUF_INIT;
+    tc_buf_printf(&b, "\"%s\"", w->target);
+    for (int k = 0; k < w->npath; k++) {
+        if (k < 8)
+            tc_buf_printf(&b, " -> \"%s\"", w->path[k]);
+        reported[(*nreported)++] = w->path[k];
+    }
+    tc_buf_printf(&b, "%s -> \"%s\"", w->npath > 8 ? " -> ..." : "", w->target);
+    reported[(*nreported)++] = w->target;
+    return tc_buf_detach(&b);
+}
+
+static bool in_list(const char *const *list, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], id) == 0)
+            return true;
+    return false;
+}
+
+/* Each cycle is reported once, at its first member in the document (rate rules first,
+ * then reactions), naming the rates it passes through. */
 static void check_rate_cycles(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
     if (c->doc->level < 3)
         return;
+    size_t nreported = 0, cap = 0;
+    const char **reported = NULL;
     for (size_t i = 0; i < m->nrules; i++) {
         const tc_sbml_rule *r = &m->rules[i];
-        if (r->kind != TC_SBML_RATE || !r->variable)
+        if (r->kind != TC_SBML_RATE || !r->variable || in_list(reported, nreported, r->variable))
             continue;
-        rate_walk w = {c, r->variable, 0};
-        if (rate_uses(&w, r->math.expr, NULL))
+        rate_walk w = {.c = c, .target = r->variable};
+        if (rate_uses(&w, r->math.expr, NULL)) {
+            TC_GROW(reported, cap, nreported + (size_t)w.npath + 1);
+            char *cycle = rate_cycle_text(&w, reported, &nreported);
             sbml_report(&c->out, "sbml:20912", r->b.line,
-                        "the rate rule for \"%s\" reads rateOf(%s), directly or through other "
-                        "rates; a rate may not depend on itself",
-                        r->variable, r->variable);
+                        "the rate rule for \"%s\" depends on its own rate through rateOf (%s); "
+                        "a rate may not depend on itself",
+                        r->variable, cycle);
+            free(cycle);
+        }
     }
     for (size_t i = 0; i < m->nreactions; i++) {
         const tc_sbml_reaction *x = &m->reactions[i];
@@ -603,16 +707,22 @@ static void check_rate_cycles(sbml_ctx *c)
         for (size_t j = 0; j < x->nreactants + x->nproducts; j++) {
             const tc_sbml_speciesref *sr =
                 j < x->nreactants ? &x->reactants[j] : &x->products[j - x->nreactants];
-            rate_walk w = {c, sr->species, 0};
-            if (sr->species && rate_uses(&w, x->kinetic_law->math.expr, x->kinetic_law)) {
+            if (!sr->species || in_list(reported, nreported, sr->species))
+                continue;
+            rate_walk w = {.c = c, .target = sr->species};
+            if (rate_uses(&w, x->kinetic_law->math.expr, x->kinetic_law)) {
+                TC_GROW(reported, cap, nreported + (size_t)w.npath + 1);
+                char *cycle = rate_cycle_text(&w, reported, &nreported);
                 sbml_report(&c->out, "sbml:20912", x->kinetic_law->b.line,
                             "the rate of species \"%s\" depends on itself through rateOf in "
-                            "the kinetic law of reaction \"%s\"",
-                            sr->species, idn(&x->b));
+                            "the kinetic law of reaction \"%s\" (%s)",
+                            sr->species, idn(&x->b), cycle);
+                free(cycle);
                 break;
             }
         }
     }
+    free(reported);
 }
 
 /* The species a math reads, as indexes into the model's species, in document order,

@@ -279,6 +279,10 @@ typedef struct walker {
     const xmlChar *href;   /* the namespace of <sbml> */
     const char *rows_name; /* the element name whose rows were asked for last */
     const elem_rows *rows;
+    /* elements reported as not allowed where they are (10102): what is inside them is
+     * not judged, since no schema places it */
+    const xmlNode **misplaced;
+    size_t nmisplaced, misplaced_cap;
 } walker;
 
 /* The checks of one element ask for its rows in turn: the last answer is kept. */
@@ -818,6 +822,8 @@ static void check_known_children(walker *w, const xmlNode *n)
             sbml_report(w->o, "sbml:10102", line_of(c),
                         "<%s> is not an element SBML Level %d Version %d allows inside <%s>", cn,
                         w->level, w->version, parent);
+            TC_GROW(w->misplaced, w->misplaced_cap, w->nmisplaced + 1);
+            w->misplaced[w->nmisplaced++] = c;
             continue;
         }
         if (pos < last && w->level <= 2 && !order_reported) {
@@ -963,6 +969,14 @@ static const elem_spec *spec_for(walker *w, const char *name)
     return r ? r->spec : NULL;
 }
 
+static bool misplaced(const walker *w, const xmlNode *n)
+{
+    for (size_t i = 0; i < w->nmisplaced; i++)
+        if (w->misplaced[i] == n)
+            return true;
+    return false;
+}
+
 static void walk(walker *w, const xmlNode *n, int depth)
 {
     if (depth > 200)
@@ -980,7 +994,7 @@ static void walk(walker *w, const xmlNode *n, int depth)
         }
         const char *name = nm(c);
         if (same(name, "notes") || same(name, "annotation") || same(name, "math") ||
-            same(name, "message"))
+            same(name, "message") || misplaced(w, c))
             continue;
         /* Levels 1 and 2: check_l12_namespaces. In Level 3 an element of a Level 1 or 2
          * namespace belongs to another schema (the Level 3 versions share one element set) */
@@ -1122,4 +1136,5 @@ void sbml_check_structure(const sbml_out *o, const xmlDoc *xml)
         check_l12_namespaces(&w, root, root->ns ? root->ns->href : NULL, 0);
     check_children(&w, root);
     walk(&w, root, 0);
+    free(w.misplaced);
 }
