@@ -25,13 +25,23 @@ BEGIN { FS = "\t" }
     }
 }
 END {
-    low = ""
+    # the categories below 90%, in order: "805xx pass 1/2; 995xx pass 55/64"
+    n = 0
     for (c in cft)
         if (cfo[c] < 0.9 * cft[c])
-            low = low sprintf("%sfail:%s:%d/%d", low == "" ? "" : ",", c, cfo[c], cft[c])
+            low[++n] = sprintf("%s fail %d/%d", c, cfo[c], cft[c])
     for (c in cpt)
         if (cpo[c] < 0.9 * cpt[c])
-            low = low sprintf("%spass:%s:%d/%d", low == "" ? "" : ",", c, cpo[c], cpt[c])
+            low[++n] = sprintf("%s pass %d/%d", c, cpo[c], cpt[c])
+    for (i = 2; i <= n; i++)
+        for (j = i; j > 1 && low[j - 1] > low[j]; j--) {
+            t = low[j]; low[j] = low[j - 1]; low[j - 1] = t
+        }
+    list = ""
+    for (i = 1; i <= n; i++)
+        list = list (i > 1 ? "; " : "") low[i]
+    # key=value, so the list's spaces are written as underscores
+    gsub(/ /, "_", list)
     printf "fail_total=%d fail_ok=%d pass_total=%d pass_ok=%d below90=%s\n", ft, fo, pt, po,
-        low == "" ? "none" : low
+        n ? list : "none"
 }
