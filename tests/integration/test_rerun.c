@@ -119,6 +119,96 @@ START_TEST(test_tolerance_option)
 }
 END_TEST
 
+/* --seed reaches the solver: two events at t >= 1 with the same priority set p to 1 and to
+ * 2, so the one executed last decides p at t = 2. A package declaring p = 1 verifies under
+ * exactly the seeds for which `simulate` gives 1, and both outcomes occur. */
+#define SEED_MATH "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
+#define SEED_EVENT(id, value)                                                                      \
+    "<event id=\"" id "\" useValuesFromTriggerTime=\"true\">"                                      \
+    "<trigger initialValue=\"false\" persistent=\"true\">" SEED_MATH                              \
+    "<apply><geq/><csymbol definitionURL=\"http://www.sbml.org/sbml/symbols/time\">t</csymbol>"   \
+    "<cn>1</cn></apply></math></trigger><priority>" SEED_MATH "<cn>1</cn></math></priority>"     \
+    "<listOfEventAssignments><eventAssignment variable=\"p\">" SEED_MATH "<cn>" value          \
+    "</cn></math></eventAssignment></listOfEventAssignments></event>\n"
+
+START_TEST(test_seed_option)
+{
+    static const char model[] =
+        "<?xml version=\"1.0\"?>\n<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" "
+        "level=\"3\" version=\"2\"><model id=\"m\"><listOfParameters>"
+        "<parameter id=\"p\" value=\"0\" constant=\"false\"/></listOfParameters>\n"
+        "<listOfEvents>\n" SEED_EVENT("one", "1") SEED_EVENT("two", "2")
+        "</listOfEvents></model></sbml>\n";
+    static const char sedml[] =
+        "<?xml version=\"1.0\"?>\n<sedML xmlns=\"http://sed-ml.org/sed-ml/level1/version4\" "
+        "level=\"1\" version=\"4\">\n"
+        "<listOfModels><model id=\"m\" language=\"urn:sedml:language:sbml.level-3.version-2\" "
+        "source=\"model.xml\"/></listOfModels>\n"
+        "<listOfSimulations><uniformTimeCourse id=\"sim\" initialTime=\"0\" "
+        "outputStartTime=\"0\" outputEndTime=\"2\" numberOfSteps=\"1\"><algorithm "
+        "kisaoID=\"KISAO:0000019\"/></uniformTimeCourse></listOfSimulations>\n"
+        "<listOfTasks><task id=\"task1\" modelReference=\"m\" simulationReference=\"sim\"/>"
+        "</listOfTasks>\n"
+        "<listOfDataGenerators><dataGenerator id=\"dg_p\"><listOfVariables><variable id=\"vp\" "
+        "target=\"/sbml:sbml/sbml:model/sbml:listOfParameters/sbml:parameter[@id='p']\" "
+        "taskReference=\"task1\" xmlns:sbml=\"http://www.sbml.org/sbml/level3/version2/core\"/>"
+        "</listOfVariables>" SEED_MATH "<ci>vp</ci></math></dataGenerator></listOfDataGenerators>\n"
+        "<listOfOutputs><report id=\"report1\"><listOfDataSets><dataSet id=\"ds_p\" label=\"p\" "
+        "dataReference=\"dg_p\"/></listOfDataSets></report></listOfOutputs>\n</sedML>\n";
+    static const char manifest[] =
+        "<?xml version=\"1.0\"?>\n<omexManifest "
+        "xmlns=\"http://identifiers.org/combine.specifications/omex-manifest\">\n"
+        "<content location=\".\" format=\"http://identifiers.org/combine.specifications/omex\"/>\n"
+        "<content location=\"./manifest.xml\" "
+        "format=\"http://identifiers.org/combine.specifications/omex-manifest\"/>\n"
+        "<content location=\"./model.xml\" "
+        "format=\"http://identifiers.org/combine.specifications/sbml.level-3.version-2.core\"/>\n"
+        "<content location=\"./simulation.sedml\" "
+        "format=\"http://identifiers.org/combine.specifications/sed-ml.level-1.version-4\" "
+        "master=\"true\"/>\n"
+        "<content location=\"./report1.csv\" format=\"http://purl.org/NET/mediatypes/text/csv\"/>\n"
+        "</omexManifest>\n";
+    static const char declared[] = "p\n0\n1\n";
+    char dir[] = "/tmp/tc-seed-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    static const char *const files[] = {"manifest.xml", "model.xml", "simulation.sedml",
+                                        "report1.csv"};
+    const char *texts[] = {manifest, model, sedml, declared};
+    char *paths[4];
+    for (int i = 0; i < 4; i++) {
+        paths[i] = tc_xasprintf("%s/%s", dir, files[i]);
+        ck_assert_int_eq(tc_write_file(paths[i], texts[i], strlen(texts[i])), 0);
+    }
+    bool seen[2] = {false, false};
+    for (int k = 0; k < 12; k++) {
+        char seed[24];
+        snprintf(seed, sizeof seed, "%d", k);
+        char *out = NULL;
+        ck_assert_int_eq(tc_test_run(&out, "simulate", paths[1], "--end", "2", "--steps", "1",
+                                     "--vars", "p", "--seed", seed, NULL),
+                         0);
+        bool one = strstr(out, "\n2,1\n") != NULL;
+        ck_assert_msg(one || strstr(out, "\n2,2\n"), "simulate gave %s", out);
+        free(out);
+        int status;
+        json_t *r = rerun_json(&status, dir, "--seed", seed);
+        ck_assert_str_eq(verdict_of(r, "report1", "ds_p"), one ? "pass" : "fail");
+        ck_assert_int_eq(status, one ? 0 : 1);
+        json_decref(r);
+        seen[one] = true;
+    }
+    ck_assert_msg(seen[0] && seen[1], "twelve seeds ordered the tie the same way");
+    char *out = NULL;
+    ck_assert_int_eq(tc_test_run(&out, "rerun", "--seed", "x", dir, NULL), 2);
+    free(out);
+    for (int i = 0; i < 4; i++) {
+        unlink(paths[i]);
+        free(paths[i]);
+    }
+    rmdir(dir);
+}
+END_TEST
+
 /* The bundled package's declared results (the analytic solution) verify, and
  * the assessment grades code verification and solver error from the re-run. */
 START_TEST(test_bundled_package)
@@ -338,6 +428,7 @@ Suite *rerun_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_fixture, 0, (int)(sizeof names / sizeof *names));
     tcase_add_test(tc, test_tolerance_option);
+    tcase_add_test(tc, test_seed_option);
     tcase_add_test(tc, test_bundled_package);
     tcase_add_test(tc, test_hdf5);
     tcase_add_test(tc, test_repeated_grid_structure);

@@ -1,4 +1,5 @@
 /* Option parsing and help shared by every command. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -33,6 +34,18 @@ int tc_cli_usage_error(const tc_cli_command *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\n(see 'twincheck %s --help')\n", cmd->name);
     return TC_EXIT_USAGE;
+}
+
+int tc_cli_parse_seed(const tc_cli_command *cmd, const char *arg, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (end == arg || *end || errno || arg[strspn(arg, " \t")] == '-')
+        return tc_cli_usage_error(cmd, "--seed needs a whole number from 0 to %llu, not '%s'",
+                                  (unsigned long long)UINT64_MAX, arg);
+    *out = (uint64_t)v;
+    return 0;
 }
 
 int tc_cli_parse(const tc_cli_command *cmd, int argc, char **argv, tc_cli_option_fn on_option,

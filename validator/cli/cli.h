@@ -9,6 +9,7 @@
 #ifndef TC_CLI_H
 #define TC_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "pipeline/pipeline.h"
@@ -47,6 +48,9 @@ void tc_cli_help(const tc_cli_command *cmd, FILE *out);
 /* Print "twincheck NAME: message" to stderr and return TC_EXIT_USAGE. */
 int tc_cli_usage_error(const tc_cli_command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Parse `arg` as a seed, a whole number from 0 to 2^64-1; a usage error otherwise. */
+int tc_cli_parse_seed(const tc_cli_command *cmd, const char *arg, uint64_t *out);
 
 /* The report options of every command whose result is a report (validate,
  * assess, rerun), for the start of its option table. */

@@ -15,10 +15,11 @@ static const tc_cli_option options[] = {
      "relative comparison tolerance when the dossier gives none (default 1e-4)"},
     {"max-steps", 0, "N", "integrator step limit per simulation (default 500000)"},
     {"max-seconds", 0, "S", "wall-time limit per simulation in seconds (default 60)"},
+    {"seed", 0, "N", "seed for the order of simultaneous events of equal priority (default 1)"},
     {0},
 };
 
-enum { OPT_ATOL = 3, OPT_RTOL, OPT_MAX_STEPS, OPT_MAX_SECONDS };
+enum { OPT_ATOL = 3, OPT_RTOL, OPT_MAX_STEPS, OPT_MAX_SECONDS, OPT_SEED };
 
 static int positive(const tc_cli_report_args *a, const char *opt, const char *arg, double *out)
 {
@@ -52,6 +53,8 @@ static int on_option(void *ctx, int index, const char *arg)
         return 0;
     case OPT_MAX_SECONDS:
         return positive(a, "max-seconds", arg, &a->opt.rerun_max_seconds);
+    case OPT_SEED:
+        return tc_cli_parse_seed(a->cmd, arg, &a->opt.rerun_seed);
     }
     return -1;
 }
@@ -67,7 +70,7 @@ static int run(const tc_cli_command *cmd, int argc, char **argv)
 const tc_cli_command tc_cmd_rerun = {
     .name = "rerun",
     .synopsis = "[--format text|json|sarif|junit] [-o FILE] [--fail-on LEVEL] [--atol A] "
-                "[--rtol R] [--max-steps N] [--max-seconds S] PKG...",
+                "[--rtol R] [--max-steps N] [--max-seconds S] [--seed N] PKG...",
     .summary = "Re-run the SED-ML experiments of twin packages and compare the results with "
                "the declared outputs.",
     .options = options,

@@ -123,17 +123,8 @@ static int on_option(void *ctx, int index, const char *arg)
             return TC_EXIT_USAGE;
         return a->max_seconds > 0 ? 0
                                   : tc_cli_usage_error(a->cmd, "--max-seconds must be positive");
-    case OPT_SEED: {
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(arg, &end, 10);
-        if (end == arg || *end || errno || arg[strspn(arg, " \t")] == '-')
-            return tc_cli_usage_error(a->cmd,
-                                      "--seed needs a whole number from 0 to %llu, not '%s'",
-                                      (unsigned long long)UINT64_MAX, arg);
-        a->seed = (uint64_t)v;
-        return 0;
-    }
+    case OPT_SEED:
+        return tc_cli_parse_seed(a->cmd, arg, &a->seed);
     case OPT_OUTPUT:
         a->output = arg;
         return 0;

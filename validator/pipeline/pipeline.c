@@ -69,6 +69,7 @@ static int run_target(tc_run *run, const tc_options *opt, const tc_pack *pack, j
         tc_rerun_options ro = TC_RERUN_OPTIONS_INIT;
         ro.atol = opt->rerun_atol;
         ro.rtol = opt->rerun_rtol;
+        ro.seed = opt->rerun_seed;
         if (opt->rerun_max_steps > 0)
             ro.max_steps = opt->rerun_max_steps;
         if (opt->rerun_max_seconds > 0)

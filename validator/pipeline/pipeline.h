@@ -6,6 +6,8 @@
 #ifndef TC_PIPELINE_H
 #define TC_PIPELINE_H
 
+#include <stdint.h>
+
 #include "core/core.h"
 #include "intake/intake.h"
 
@@ -24,11 +26,13 @@ typedef struct tc_options {
     double rerun_atol, rerun_rtol;
     long rerun_max_steps;
     double rerun_max_seconds;
+    uint64_t rerun_seed; /* orders simultaneous events of equal priority */
 } tc_options;
 
 #define TC_OPTIONS_VERSION 1
 #define TC_OPTIONS_INIT                                                                            \
-    ((tc_options){.version = TC_OPTIONS_VERSION, .limits = TC_LIMITS_DEFAULT, .fail_on = TC_ERROR})
+    ((tc_options){.version = TC_OPTIONS_VERSION, .limits = TC_LIMITS_DEFAULT, .fail_on = TC_ERROR,   \
+                  .rerun_seed = 1})
 
 /* Check every target into `run` (initialised by the caller). Returns 0, or a
  * negative code when a target could not be read at all (message in

@@ -695,6 +695,7 @@ static void simulate(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_con
     so.n_times = npts;
     so.max_steps = c->opt->max_steps;
     so.max_wall_seconds = c->opt->max_seconds;
+    so.seed = c->opt->seed;
     if (steady) {
         so.t1 = t0 + STEADY_TIME_CAP;
         so.max_steps = c->opt->max_steps < STEADY_MAX_STEPS ? c->opt->max_steps : STEADY_MAX_STEPS;

@@ -14,6 +14,8 @@
 #ifndef TC_RERUN_H
 #define TC_RERUN_H
 
+#include <stdint.h>
+
 #include "assess/assess.h"
 #include "core/core.h"
 #include "intake/intake.h"
@@ -27,6 +29,7 @@ typedef struct tc_rerun_options {
     double max_seconds;         /* wall time per simulation */
     size_t max_points;          /* output points of one task (all iterations) */
     size_t max_iterations;      /* iterations of one repeated task, nested ones multiplied */
+    uint64_t seed;              /* orders simultaneous events of equal priority */
 } tc_rerun_options;
 
 #define TC_RERUN_DEFAULT_ATOL 1e-9
@@ -34,7 +37,7 @@ typedef struct tc_rerun_options {
 #define TC_RERUN_OPTIONS_VERSION 1
 #define TC_RERUN_OPTIONS_INIT                                                                      \
     ((tc_rerun_options){.version = TC_RERUN_OPTIONS_VERSION, .max_steps = 500000,               \
-                        .max_seconds = 60.0, .max_points = 1000000, .max_iterations = 10000})
+                        .max_seconds = 60.0, .max_points = 1000000, .max_iterations = 10000, .seed = 1})
 
 /* What one package's re-run produced. The series point into memory the result
  * owns; release it after the assessment has read them. */
