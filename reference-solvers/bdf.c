@@ -33,7 +33,6 @@
 #define MAX_ERR_FAILS 3    /* then drop to order 1 and shrink by 10 */
 #define MAX_CONV_FAILS 10  /* corrector failures in a row on one step: give up */
 #define ROOT_MAX_ITER 200
-#define ROOT_SAMPLES 10 /* trigger checks inside each step, besides its end */
 
 typedef struct bdf {
     tc_system *sys;
@@ -53,8 +52,7 @@ typedef struct bdf {
     double t_old, t_int, h_int;
     int q_int;
     double *Dint;
-    /* events */
-    double *truth_cur, *truth_new, *truth_m, *g_lo, *g_hi, *g_m, *yroot;
+    tc_trig_work trig; /* events */
     double newton_tol;
 } bdf;
 
@@ -128,26 +126,25 @@ static void rescale(bdf *b, double r)
     b->lu_valid = false;
 }
 
+static void bdf_interp(void *st, double t, double *y);
+
 static void *bdf_create(tc_system *sys, const tc_integ_opts *o)
 {
     bdf *b = tc_solv_alloc(sizeof *b);
-    size_t n = sys->nstates, ne = sys->nevents, n1 = n + 1, ne1 = ne + 1;
+    size_t n = sys->nstates, n1 = n + 1;
     b->sys = sys;
     b->o = *o;
     b->n = n;
-    b->ne = ne;
+    b->ne = sys->nevents;
     b->D = tc_solv_alloc((MAXQ + 3) * n1 * sizeof(double));
     b->Dint = tc_solv_alloc((MAXQ + 1) * n1 * sizeof(double));
     b->J = tc_solv_alloc(n1 * n1 * sizeof(double));
     b->LU = tc_solv_alloc(n1 * n1 * sizeof(double));
     b->ipiv = tc_solv_alloc(n1 * sizeof(lapack_int));
-    double **vecs[] = {&b->ypred, &b->psi,   &b->ynew, &b->d,    &b->dy,
-                       &b->f,     &b->scale, &b->tmp,  &b->yroot};
+    double **vecs[] = {&b->ypred, &b->psi, &b->ynew, &b->d, &b->dy, &b->f, &b->scale, &b->tmp};
     for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
         *vecs[i] = tc_solv_alloc(n1 * sizeof(double));
-    double **evs[] = {&b->truth_cur, &b->truth_new, &b->truth_m, &b->g_lo, &b->g_hi, &b->g_m};
-    for (size_t i = 0; i < sizeof evs / sizeof *evs; i++)
-        *evs[i] = tc_solv_alloc(ne1 * sizeof(double));
+    tc_trig_init(&b->trig, sys, bdf_interp, b);
     b->newton_tol = fmax(10 * 2.220446049250313e-16 / o->rtol, fmin(0.03, sqrt(o->rtol)));
     return b;
 }
@@ -157,11 +154,11 @@ static void bdf_destroy(void *st)
     bdf *b = st;
     if (!b)
         return;
-    double *all[] = {b->D,         b->Dint,      b->J,       b->LU,    b->ypred, b->psi,   b->ynew,
-                     b->d,         b->dy,        b->f,       b->scale, b->tmp,   b->yroot, b->g_lo,
-                     b->truth_cur, b->truth_new, b->truth_m, b->g_hi,  b->g_m};
+    double *all[] = {b->D,    b->Dint, b->J,  b->LU, b->ypred, b->psi,
+                     b->ynew, b->d,    b->dy, b->f,  b->scale, b->tmp};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         free(all[i]);
+    tc_trig_release(&b->trig);
     free(b->ipiv);
     free(b);
 }
@@ -205,7 +202,7 @@ static int bdf_reset(void *st, double t, const double *y, const double *truth)
     b->first_change = true;
     b->have_jac = b->lu_valid = false;
     b->h_int = 0;
-    memcpy(b->truth_cur, truth, b->ne * sizeof *truth);
+    memcpy(b->trig.truth_cur, truth, b->ne * sizeof *truth);
     memcpy(b->D, y, n * sizeof *y);
     memcpy(b->Dint, y, n * sizeof *y);
     if (n == 0)
@@ -315,15 +312,16 @@ static int newton(bdf *b, double t, double c, int *iters)
 static double locate_root(bdf *b, double lo, double hi)
 {
     tc_system *sys = b->sys;
+    tc_trig_work *w = &b->trig;
     size_t ne = b->ne;
     double ttol = 100 * 2.220446049250313e-16 * (fabs(hi) + fabs(hi - lo));
     int side = 0;
     for (int it = 0; it < ROOT_MAX_ITER && hi - lo > ttol; it++) {
         double tm = hi;
         for (size_t k = 0; k < ne; k++) {
-            if (b->truth_new[k] == b->truth_cur[k])
+            if (w->truth_new[k] == w->truth_cur[k])
                 continue;
-            double glo = b->g_lo[k], ghi = b->g_hi[k], cand;
+            double glo = w->g_lo[k], ghi = w->g_hi[k], cand;
             if (glo * ghi < 0 || (ghi == 0 && glo != 0))
                 cand = hi - ghi * (hi - lo) / (ghi - glo);
             else
@@ -332,96 +330,39 @@ static double locate_root(bdf *b, double lo, double hi)
         }
         double margin = 0.5 * ttol;
         tm = fmax(lo + margin, fmin(hi - margin, tm));
-        bdf_interp(b, tm, b->yroot);
-        tc_system_set(sys, tm, b->yroot);
-        tc_system_triggers(sys, b->truth_m, b->g_m);
-        bool changed = false;
-        for (size_t k = 0; k < ne; k++)
-            changed = changed || b->truth_m[k] != b->truth_cur[k];
-        if (changed) {
+        bdf_interp(b, tm, w->y);
+        tc_system_set(sys, tm, w->y);
+        tc_system_triggers(sys, w->truth_m, w->g_m);
+        if (tc_trig_changed(w, w->truth_m)) {
             hi = tm;
-            memcpy(b->g_hi, b->g_m, ne * sizeof(double));
-            memcpy(b->truth_new, b->truth_m, ne * sizeof(double));
+            memcpy(w->g_hi, w->g_m, ne * sizeof(double));
+            memcpy(w->truth_new, w->truth_m, ne * sizeof(double));
             if (side == 1)
                 for (size_t k = 0; k < ne; k++)
-                    b->g_lo[k] *= 0.5;
+                    w->g_lo[k] *= 0.5;
             side = 1;
         } else {
             lo = tm;
-            memcpy(b->g_lo, b->g_m, ne * sizeof(double));
+            memcpy(w->g_lo, w->g_m, ne * sizeof(double));
             if (side == -1)
                 for (size_t k = 0; k < ne; k++)
-                    b->g_hi[k] *= 0.5;
+                    w->g_hi[k] *= 0.5;
             side = -1;
         }
     }
     return hi;
 }
 
-/* The first of a few points inside the step where a trigger differs from the
- * step's start, so a trigger that turns true and false again within one long step
- * is still seen; its truth and indicators go to truth_new and g_hi. */
-static bool sample_change(bdf *b, double *hi)
-{
-    /* the samples, and between two with the same truth the crossings of the
-     * comparisons inside the triggers (a trigger true only between two samples) */
-    tc_system *sys = b->sys;
-    double *rel_prev = sys->rel_work, *rel_now = sys->rel_work + sys->nrel, t_prev = b->t_old;
-    if (sys->nrel) {
-        bdf_interp(b, t_prev, b->yroot);
-        tc_system_set(sys, t_prev, b->yroot);
-        tc_system_relations(sys, rel_prev);
-    }
-    for (int s = 1; s <= ROOT_SAMPLES + 1; s++) {
-        double ts = s > ROOT_SAMPLES ? b->t : b->t_old + (b->t - b->t_old) * s / (ROOT_SAMPLES + 1);
-        bdf_interp(b, ts, b->yroot);
-        tc_system_set(sys, ts, b->yroot);
-        tc_system_triggers(sys, b->truth_m, b->g_m);
-        bool changed = false;
-        for (size_t k = 0; k < b->ne; k++)
-            changed = changed || b->truth_m[k] != b->truth_cur[k];
-        if (changed && s > ROOT_SAMPLES)
-            return false; /* at the end: the caller's check */
-        if (changed) {
-            memcpy(b->truth_new, b->truth_m, b->ne * sizeof(double));
-            memcpy(b->g_hi, b->g_m, b->ne * sizeof(double));
-            *hi = ts;
-            return true;
-        }
-        if (!sys->nrel)
-            continue;
-        tc_system_relations(sys, rel_now);
-        if (tc_system_relation_crossing(sys, bdf_interp, b, t_prev, ts, rel_prev, rel_now,
-                                        b->truth_cur, b->yroot, hi, b->truth_new,
-                                        b->g_hi))
-            return true;
-        double *swap = rel_prev;
-        rel_prev = rel_now;
-        rel_now = swap;
-        t_prev = ts;
-    }
-    return false;
-}
-
+/* The triggers within the step just accepted (events.c), then the earliest change. */
 static int check_roots(bdf *b, tc_step_out *out)
 {
-    size_t ne = b->ne;
-    if (!ne)
+    tc_trig_work *w = &b->trig;
+    double hi;
+    if (!tc_trig_step_change(w, b->t_old, b->t, b->Dint, &hi))
         return 0;
-    tc_system *sys = b->sys;
-    double hi = b->t;
-    if (!sample_change(b, &hi)) {
-        tc_system_set(sys, b->t, b->Dint);
-        tc_system_triggers(sys, b->truth_new, b->g_hi);
-        bool changed = false;
-        for (size_t k = 0; k < ne; k++)
-            changed = changed || b->truth_new[k] != b->truth_cur[k];
-        if (!changed)
-            return 0;
-    }
-    bdf_interp(b, b->t_old, b->yroot);
-    tc_system_set(sys, b->t_old, b->yroot);
-    tc_system_triggers(sys, NULL, b->g_lo);
+    bdf_interp(b, b->t_old, w->y);
+    tc_system_set(b->sys, b->t_old, w->y);
+    tc_system_triggers(b->sys, NULL, w->g_lo);
     out->t = locate_root(b, b->t_old, hi);
     out->root = true;
     b->o.stats->roots_found++;
@@ -477,16 +418,10 @@ static int bdf_advance(void *st, double tstop, tc_step_out *out)
     out->root = false;
     out->worst = -1;
     if (n == 0) {
-        /* nothing to integrate: advance in slices so events are still seen. A slice
-         * is a 64th of the longest stretch ahead met so far; an event restart keeps
-         * it, so reaching an event scheduled shortly after costs one step, not 64 */
-        double span = tstop - b->t;
-        b->h = fmax(b->h, span / 64);
-        if (b->o.h_max > 0)
-            b->h = fmin(b->h, b->o.h_max);
-        double h = fmin(span, b->h);
+        /* nothing to integrate: advance in slices so events are still seen */
+        double h;
         b->t_old = b->t;
-        b->t = b->t_int = h == span ? tstop : b->t + h;
+        b->t = b->t_int = tc_trig_slice(&b->h, b->t, tstop, b->o.h_max, &h);
         out->t = b->t;
         b->o.stats->steps++;
         return check_roots(b, out);

@@ -19,7 +19,6 @@
 #define FAC_MAX 10.0 /* largest growth per step */
 #define PI_BETA 0.04 /* weight of the previous error (PI control) */
 #define ROOT_MAX_ITER 200
-#define ROOT_SAMPLES 10 /* trigger checks inside each step, besides its end */
 #define STIFF_LIMIT 15 /* consecutive stiff-looking steps before calling the problem stiff */
 
 static const double c2 = 1.0 / 5, c3 = 3.0 / 10, c4 = 4.0 / 5, c5 = 8.0 / 9;
@@ -48,8 +47,10 @@ typedef struct dp5 {
     double *y, *k1, *k2, *k3, *k4, *k5, *k6, *k7, *ytmp, *ynew, *ystiff;
     double t_old, h_last;
     double *r1, *r2, *r3, *r4, *r5; /* continuous extension of the last step */
-    double *truth_cur, *truth_new, *truth_m, *g_lo, *g_hi, *g_m, *yroot;
+    tc_trig_work trig;              /* events */
 } dp5;
+
+static void dp5_interp(void *st, double t, double *y);
 
 static void *dp5_create(tc_system *sys, const tc_integ_opts *o)
 {
@@ -58,15 +59,12 @@ static void *dp5_create(tc_system *sys, const tc_integ_opts *o)
     p->o = *o;
     p->n = sys->nstates;
     p->ne = sys->nevents;
-    size_t n1 = p->n + 1, ne1 = p->ne + 1;
-    double **vecs[] = {&p->y,  &p->k1, &p->k2,   &p->k3,   &p->k4,     &p->k5,
-                       &p->k6, &p->k7, &p->ytmp, &p->ynew, &p->ystiff, &p->r1,
-                       &p->r2, &p->r3, &p->r4,   &p->r5,   &p->yroot};
+    size_t n1 = p->n + 1;
+    double **vecs[] = {&p->y,    &p->k1,   &p->k2,     &p->k3, &p->k4, &p->k5, &p->k6, &p->k7,
+                       &p->ytmp, &p->ynew, &p->ystiff, &p->r1, &p->r2, &p->r3, &p->r4, &p->r5};
     for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
         *vecs[i] = tc_solv_alloc(n1 * sizeof(double));
-    double **evs[] = {&p->truth_cur, &p->truth_new, &p->truth_m, &p->g_lo, &p->g_hi, &p->g_m};
-    for (size_t i = 0; i < sizeof evs / sizeof *evs; i++)
-        *evs[i] = tc_solv_alloc(ne1 * sizeof(double));
+    tc_trig_init(&p->trig, sys, dp5_interp, p);
     return p;
 }
 
@@ -75,12 +73,11 @@ static void dp5_destroy(void *st)
     dp5 *p = st;
     if (!p)
         return;
-    double *all[] = {p->y,         p->k1,      p->k2,   p->k3,   p->k4,     p->k5,
-                     p->k6,        p->k7,      p->ytmp, p->ynew, p->ystiff, p->r1,
-                     p->r2,        p->r3,      p->r4,   p->r5,   p->yroot,  p->truth_cur,
-                     p->truth_new, p->truth_m, p->g_lo, p->g_hi, p->g_m};
+    double *all[] = {p->y,    p->k1,   p->k2,     p->k3, p->k4, p->k5, p->k6, p->k7,
+                     p->ytmp, p->ynew, p->ystiff, p->r1, p->r2, p->r3, p->r4, p->r5};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         free(all[i]);
+    tc_trig_release(&p->trig);
     free(p);
 }
 
@@ -131,7 +128,7 @@ static int dp5_reset(void *st, double t, const double *y, const double *truth)
     memcpy(p->y, y, n * sizeof *y);
     memcpy(p->r1, y, n * sizeof *y);
     memset(p->r2, 0, n * sizeof *y);
-    memcpy(p->truth_cur, truth, p->ne * sizeof *truth);
+    memcpy(p->trig.truth_cur, truth, p->ne * sizeof *truth);
     if (n == 0)
         return 0; /* p->h is the slice of dp5_advance, kept across restarts */
     if (f(p, t, y, p->k1) != 0)
@@ -159,38 +156,37 @@ static void dp5_interp(void *st, double t, double *y)
  * indicators along the continuous extension. */
 static double locate_root(dp5 *p, double lo, double hi)
 {
+    tc_trig_work *w = &p->trig;
     size_t ne = p->ne;
     double ttol = 100 * 2.220446049250313e-16 * (fabs(hi) + fabs(hi - lo));
     int side = 0;
     for (int it = 0; it < ROOT_MAX_ITER && hi - lo > ttol; it++) {
         double tm = hi;
         for (size_t k = 0; k < ne; k++) {
-            if (p->truth_new[k] == p->truth_cur[k])
+            if (w->truth_new[k] == w->truth_cur[k])
                 continue;
-            double glo = p->g_lo[k], ghi = p->g_hi[k];
+            double glo = w->g_lo[k], ghi = w->g_hi[k];
             double cand = glo * ghi < 0 || (ghi == 0 && glo != 0)
                               ? (lo * ghi - hi * glo) / (ghi - glo)
                               : 0.5 * (lo + hi);
             tm = fmin(tm, cand);
         }
         tm = fmax(lo + 0.5 * ttol, fmin(hi - 0.5 * ttol, tm));
-        dp5_interp(p, tm, p->yroot);
-        tc_system_set(p->sys, tm, p->yroot);
-        tc_system_triggers(p->sys, p->truth_m, p->g_m);
-        bool changed = false;
-        for (size_t k = 0; k < ne; k++)
-            changed = changed || p->truth_m[k] != p->truth_cur[k];
-        double *moved = changed ? p->g_hi : p->g_lo, *kept = changed ? p->g_lo : p->g_hi;
+        dp5_interp(p, tm, w->y);
+        tc_system_set(p->sys, tm, w->y);
+        tc_system_triggers(p->sys, w->truth_m, w->g_m);
+        bool changed = tc_trig_changed(w, w->truth_m);
+        double *moved = changed ? w->g_hi : w->g_lo, *kept = changed ? w->g_lo : w->g_hi;
         if (side == (changed ? 1 : -1))
             for (size_t k = 0; k < ne; k++) {
                 /* Anderson-Bjorck: shrink the value kept twice by 1 - g_new / g_replaced */
-                double m = moved[k] != 0 ? 1.0 - p->g_m[k] / moved[k] : 0.5;
+                double m = moved[k] != 0 ? 1.0 - w->g_m[k] / moved[k] : 0.5;
                 kept[k] *= m > 0 ? m : 0.5;
             }
-        memcpy(moved, p->g_m, ne * sizeof(double));
+        memcpy(moved, w->g_m, ne * sizeof(double));
         if (changed) {
             hi = tm;
-            memcpy(p->truth_new, p->truth_m, ne * sizeof(double));
+            memcpy(w->truth_new, w->truth_m, ne * sizeof(double));
         } else {
             lo = tm;
         }
@@ -199,67 +195,14 @@ static double locate_root(dp5 *p, double lo, double hi)
     return hi;
 }
 
-/* As in bdf.c: the first sample inside the step where a trigger differs from the
- * step's start (into truth_new and g_hi). */
-static bool sample_change(dp5 *p, double *hi)
-{
-    /* the samples, and between two with the same truth the crossings of the
-     * comparisons inside the triggers (a trigger true only between two samples) */
-    tc_system *sys = p->sys;
-    double *rel_prev = sys->rel_work, *rel_now = sys->rel_work + sys->nrel, t_prev = p->t_old;
-    if (sys->nrel) {
-        dp5_interp(p, t_prev, p->yroot);
-        tc_system_set(sys, t_prev, p->yroot);
-        tc_system_relations(sys, rel_prev);
-    }
-    for (int s = 1; s <= ROOT_SAMPLES + 1; s++) {
-        double ts = s > ROOT_SAMPLES ? p->t : p->t_old + (p->t - p->t_old) * s / (ROOT_SAMPLES + 1);
-        dp5_interp(p, ts, p->yroot);
-        tc_system_set(sys, ts, p->yroot);
-        tc_system_triggers(sys, p->truth_m, p->g_m);
-        bool changed = false;
-        for (size_t k = 0; k < p->ne; k++)
-            changed = changed || p->truth_m[k] != p->truth_cur[k];
-        if (changed && s > ROOT_SAMPLES)
-            return false; /* at the end: the caller's check */
-        if (changed) {
-            memcpy(p->truth_new, p->truth_m, p->ne * sizeof(double));
-            memcpy(p->g_hi, p->g_m, p->ne * sizeof(double));
-            *hi = ts;
-            return true;
-        }
-        if (!sys->nrel)
-            continue;
-        tc_system_relations(sys, rel_now);
-        if (tc_system_relation_crossing(sys, dp5_interp, p, t_prev, ts, rel_prev, rel_now,
-                                        p->truth_cur, p->yroot, hi, p->truth_new,
-                                        p->g_hi))
-            return true;
-        double *swap = rel_prev;
-        rel_prev = rel_now;
-        rel_now = swap;
-        t_prev = ts;
-    }
-    return false;
-}
-
+/* The triggers within the step just accepted (events.c), then the earliest change. */
 static void check_roots(dp5 *p, tc_step_out *out)
 {
-    size_t ne = p->ne;
-    if (!ne)
+    double hi;
+    if (!tc_trig_step_change(&p->trig, p->t_old, p->t, p->y, &hi))
         return;
-    double hi = p->t;
-    if (!sample_change(p, &hi)) {
-        tc_system_set(p->sys, p->t, p->y);
-        tc_system_triggers(p->sys, p->truth_new, p->g_hi);
-        bool changed = false;
-        for (size_t k = 0; k < ne; k++)
-            changed = changed || p->truth_new[k] != p->truth_cur[k];
-        if (!changed)
-            return;
-    }
     tc_system_set(p->sys, p->t_old, p->r1);
-    tc_system_triggers(p->sys, NULL, p->g_lo);
+    tc_system_triggers(p->sys, NULL, p->trig.g_lo);
     out->t = locate_root(p, p->t_old, hi);
     out->root = true;
     p->o.stats->roots_found++;
@@ -306,15 +249,9 @@ static int dp5_advance(void *st, double tstop, tc_step_out *out)
     out->root = false;
     out->worst = -1;
     if (n == 0) {
-        /* nothing to integrate: slices as in bdf.c, kept across event restarts */
-        double span = tstop - p->t;
-        p->h = fmax(p->h, span / 64);
-        if (p->o.h_max > 0)
-            p->h = fmin(p->h, p->o.h_max);
-        double h = fmin(span, p->h);
+        /* nothing to integrate: advance in slices so events are still seen */
         p->t_old = p->t;
-        p->t = h == span ? tstop : p->t + h;
-        p->h_last = h;
+        p->t = tc_trig_slice(&p->h, p->t, tstop, p->o.h_max, &p->h_last);
         out->t = p->t;
         p->o.stats->steps++;
         check_roots(p, out);

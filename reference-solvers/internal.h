@@ -237,6 +237,38 @@ bool tc_system_relation_crossing(tc_system *sys, void (*interp)(void *, double, 
 void tc_system_history_add(tc_system *sys, double t, const double *y, const double *f);
 void tc_system_history_reset(tc_system *sys, double t0, const double *y0);
 
+/* ---- triggers within an accepted step (events.c) -------------------------- */
+/* The integrators' trigger bookkeeping, owned by the integrator. The arrays hold one
+ * value per event except y (one per state); interp is the integrator's dense output
+ * over its last step. */
+typedef struct tc_trig_work {
+    tc_system *sys;
+    void (*interp)(void *st, double t, double *y);
+    void *st;
+    size_t ne;
+    double *truth_cur;        /* the triggers' truth at the start of the step */
+    double *truth_new, *g_hi; /* truth and indicators at the bracket's end */
+    double *g_lo;             /* indicators at the bracket's start */
+    double *truth_m, *g_m;    /* at a trial point */
+    double *y;                /* states at a trial point */
+} tc_trig_work;
+
+void tc_trig_init(tc_trig_work *w, tc_system *sys, void (*interp)(void *, double, double *),
+                  void *st);
+void tc_trig_release(tc_trig_work *w);
+/* Does any of truth[ne] differ from truth_cur? */
+bool tc_trig_changed(const tc_trig_work *w, const double *truth);
+/* Within the accepted step from ta to tb, whose states at tb are y_b: the first of
+ * ten points inside the step, or a crossing of a trigger's comparison between two
+ * of them, or else tb, where a trigger differs from truth_cur. Sets *hi there, and
+ * truth_new and g_hi; false when no trigger changes (always without events). */
+bool tc_trig_step_change(tc_trig_work *w, double ta, double tb, const double *y_b, double *hi);
+/* A model without states advances in slices so its triggers are still checked: a
+ * 64th of the longest stretch ahead met so far (*slice, kept across event restarts,
+ * so an event scheduled shortly after costs one step, not 64), at most h_max when
+ * positive. Returns the slice's end (tstop exactly when it reaches it); *h its length. */
+double tc_trig_slice(double *slice, double t, double tstop, double h_max, double *h);
+
 /* ---- integrators (bdf.c, dopri5.c) ---------------------------------------- */
 typedef struct tc_integ_opts {
     double rtol, atol, h_init, h_max;
