@@ -13,9 +13,10 @@
 
 #include "../testutil.h"
 
-static const char *const names[] = {"right",      "slightly-off",  "wrong",
-                                    "stochastic", "missing",       "repeated",
-                                    "other-grid", "repeated-grid", "repeated-grid-wrong"};
+static const char *const names[] = {"right",         "slightly-off",        "wrong",
+                                    "stochastic",    "missing",             "repeated",
+                                    "other-grid",    "repeated-grid",       "repeated-grid-wrong",
+                                    "data-range",    "data-range-wrong"};
 
 static json_t *rerun_json(int *status, const char *path, const char *opt, const char *arg)
 {

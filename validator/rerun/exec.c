@@ -733,7 +733,8 @@ failed:
 
 /* ---- repeated tasks ---- */
 
-static size_t range_length(const tc_sedml_range *r, const tc_sedml_task *t)
+/* ndata: the number of values of each dataRange of t (by position). */
+static size_t range_length(const tc_sedml_range *r, const tc_sedml_task *t, const size_t *ndata)
 {
     switch (r->kind) {
     case TC_SEDML_RANGE_UNIFORM:
@@ -744,12 +745,44 @@ static size_t range_length(const tc_sedml_range *r, const tc_sedml_task *t)
         for (size_t i = 0; r->range_ref && i < t->nranges; i++)
             if (t->ranges[i].id && strcmp(t->ranges[i].id, r->range_ref) == 0 &&
                 &t->ranges[i] != r && t->ranges[i].kind != TC_SEDML_RANGE_FUNCTIONAL)
-                return range_length(&t->ranges[i], t);
+                return range_length(&t->ranges[i], t, ndata);
         return 0;
     case TC_SEDML_RANGE_DATA:
-        return 0;
+        return ndata[r - t->ranges];
     }
     return 0;
+}
+
+/* Read the values of every dataRange of a repeated task into data[k] (k its position). */
+static bool read_data_ranges(rr_ctx *c, const tc_sedml_task *task, double **data, size_t *ndata,
+                             rr_exec *out)
+{
+    for (size_t k = 0; k < task->nranges; k++) {
+        const tc_sedml_range *r = &task->ranges[k];
+        if (r->kind != TC_SEDML_RANGE_DATA)
+            continue;
+        if (!r->source_ref) {
+            fail(out, RR_BROKEN, "rerun:data-range", r->line,
+                 "dataRange '%s' of repeated task '%s' has no sourceReference naming a data "
+                 "source",
+                 r->id ? r->id : "", task->id);
+            return false;
+        }
+        long line = 0;
+        int rc = tc_sedml_data_values(c->doc, c->pkg, r->source_ref, c->opt->max_iterations,
+                                      &data[k], &ndata[k], &line);
+        if (rc == 0)
+            continue;
+        /* more values than the limit, or a format not read: the package may be right */
+        rr_status st = rc == TC_ELIMIT || rc == TC_EUSAGE ? RR_NOT_VERIFIABLE : RR_BROKEN;
+        const char *rule = rc == TC_ELIMIT    ? "rerun:limit"
+                           : rc == TC_EUSAGE ? "rerun:not-verifiable"
+                                             : "rerun:data-range";
+        fail(out, st, rule, line ? line : r->line, "dataRange '%s' of repeated task '%s': %s",
+             r->id ? r->id : "", task->id, tc_error_last());
+        return false;
+    }
+    return true;
 }
 
 static void exec_task(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_config cfg,
@@ -768,21 +801,19 @@ static void repeat(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_confi
              task->range ? task->range : "");
         return;
     }
-    for (size_t i = 0; i < task->nranges; i++)
-        if (task->ranges[i].kind == TC_SEDML_RANGE_DATA) {
-            fail(out, RR_NOT_VERIFIABLE, "rerun:not-verifiable", task->ranges[i].line,
-                 "range '%s' of repeated task '%s' is a dataRange, which is not evaluated",
-                 task->ranges[i].id ? task->ranges[i].id : "", task->id);
-            return;
-        }
-    size_t n = range_length(master, task);
+    size_t nr = task->nranges ? task->nranges : 1;
+    double **data = tc_xcalloc(nr, sizeof *data);
+    size_t *ndata = tc_xcalloc(nr, sizeof *ndata);
+    double *values = tc_xcalloc(nr, sizeof *values);
+    if (!read_data_ranges(c, task, data, ndata, out))
+        goto done;
+    size_t n = range_length(master, task, ndata);
     if (n > c->opt->max_iterations) {
         fail(out, RR_NOT_VERIFIABLE, "rerun:limit", master->line,
              "repeated task '%s' has %zu iterations, more than the limit %zu", task->id, n,
              c->opt->max_iterations);
-        return;
+        goto done;
     }
-    double *values = tc_xcalloc(task->nranges ? task->nranges : 1, sizeof *values);
     lookup_ctx l = {.c = c, .ms = ms, .ranges = task->ranges, .nranges = task->nranges,
                     .range_values = values};
     for (size_t it = 0; it < n && out->status == RR_OK; it++) {
@@ -795,7 +826,7 @@ static void repeat(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_confi
                 bool functional = r->kind == TC_SEDML_RANGE_FUNCTIONAL;
                 if (functional != (pass == 1))
                     continue;
-                size_t len = range_length(r, task);
+                size_t len = range_length(r, task, ndata);
                 if (it >= len) {
                     fail(out, RR_BROKEN, "rerun:change-failed", r->line,
                          "range '%s' has %zu values, fewer than the master range's %zu",
@@ -804,6 +835,8 @@ static void repeat(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_confi
                 }
                 if (r->kind == TC_SEDML_RANGE_VECTOR) {
                     values[k] = r->values[it];
+                } else if (r->kind == TC_SEDML_RANGE_DATA) {
+                    values[k] = data[k][it];
                 } else if (r->kind == TC_SEDML_RANGE_UNIFORM) {
                     double f = r->number_of_steps > 0 ? (double)it / (double)r->number_of_steps
                                                       : 0;
@@ -846,6 +879,10 @@ static void repeat(rr_ctx *c, rr_models *ms, const tc_sedml_task *task, rr_confi
         }
     }
 done:
+    for (size_t k = 0; k < task->nranges; k++)
+        free(data[k]);
+    free(data);
+    free(ndata);
     free(values);
 }
 

@@ -794,6 +794,12 @@ static void read_data_description(reader *r, const xmlNode *n, tc_sedml_data_des
     const xmlNode *dims = child(r, n, "dimensionDescription");
     if (dims)
         collect_dimensions(dims, d, &capd);
+    for (const xmlNode *c = dims ? dims->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE) {
+            d->outer_id = attr(c, "id");
+            d->outer_name = attr(c, "name");
+            break;
+        }
     size_t caps = 0;
     FOR_ITEMS(r, n, "listOfDataSources", "dataSource", c)
     {
@@ -811,6 +817,8 @@ static void read_data_description(reader *r, const xmlNode *n, tc_sedml_data_des
             tc_sedml_slice *x = &s->slices[s->nslices++];
             x->reference = attr(sl, "reference");
             x->value = attr(sl, "value");
+            x->start_index = attr(sl, "startIndex");
+            x->end_index = attr(sl, "endIndex");
             x->line = tc_xml_line(sl);
         }
     }
@@ -1131,6 +1139,8 @@ void tc_sedml_free(tc_sedml_doc *doc)
         free(d->source);
         free(d->format);
         free(d->source_path);
+        free(d->outer_id);
+        free(d->outer_name);
         for (size_t j = 0; j < d->ndimensions; j++)
             free(d->dimensions[j]);
         free(d->dimensions);
@@ -1140,6 +1150,8 @@ void tc_sedml_free(tc_sedml_doc *doc)
             for (size_t k = 0; k < d->sources[j].nslices; k++) {
                 free(d->sources[j].slices[k].reference);
                 free(d->sources[j].slices[k].value);
+                free(d->sources[j].slices[k].start_index);
+                free(d->sources[j].slices[k].end_index);
             }
             free(d->sources[j].slices);
         }

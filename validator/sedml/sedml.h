@@ -131,7 +131,7 @@ typedef enum tc_sedml_range_kind {
     TC_SEDML_RANGE_UNIFORM,
     TC_SEDML_RANGE_VECTOR,
     TC_SEDML_RANGE_FUNCTIONAL,
-    TC_SEDML_RANGE_DATA /* L1V4 dataRange: read, not evaluated */
+    TC_SEDML_RANGE_DATA /* L1V4 dataRange: the values of a data source */
 } tc_sedml_range_kind;
 
 typedef struct tc_sedml_range {
@@ -183,6 +183,7 @@ typedef struct tc_sedml_data_generator {
 
 typedef struct tc_sedml_slice {
     char *reference, *value;
+    char *start_index, *end_index; /* as written, or NULL */
     long line;
 } tc_sedml_slice;
 
@@ -198,6 +199,8 @@ typedef struct tc_sedml_data_description {
     char *source_path; /* package path, or NULL */
     char **dimensions; /* ids and names in its dimensionDescription */
     size_t ndimensions;
+    /* id and name of the outermost description (a CSV source's row index), or NULL */
+    char *outer_id, *outer_name;
     tc_sedml_data_source *sources;
     size_t nsources;
     long line;
@@ -273,6 +276,19 @@ const tc_sedml_output *tc_sedml_find_output(const tc_sedml_doc *doc, const char 
 /* The package file holding a model's source, following "#id" derivations; NULL
  * when it is not a file of the package (offline, missing or circular). */
 const char *tc_sedml_model_file(const tc_sedml_doc *doc, const tc_sedml_model *model);
+
+/* ---- data sources -------------------------------------------------------- */
+
+/* The values of data source `id`, read from the file of its dataDescription in
+ * `pkg` (CSV, or NuML through validator/outputs) and selected by its indexSet or
+ * slices, in the file's order; they must be numbers and one-dimensional (docs/sedml.md,
+ * "Data sources"). Returns 0 with *values (the caller frees them) and *n >= 1; or
+ * TC_ENOTFOUND (no such data source, or its file is not in the package), TC_EINVAL
+ * (unreadable, not one-dimensional, empty, not a number) or TC_ELIMIT (more than `max`
+ * values), with the message in tc_error_last() and *line the SED-ML line it concerns
+ * (0 when the id names no data source). */
+int tc_sedml_data_values(const tc_sedml_doc *doc, const tc_package *pkg, const char *id,
+                         size_t max, double **values, size_t *n, long *line);
 
 /* ---- MathML ---------------------------------------------------------------- */
 struct _xmlNode;
