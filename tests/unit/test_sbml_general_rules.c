@@ -440,6 +440,33 @@ START_TEST(test_cycles_reported_once_with_members)
 }
 END_TEST
 
+/* The rate graph is searched once: a chain of 40 rates, each reading the next one's rate
+ * twice, ending in a rate that reads itself, gives one finding at once (a walk along every
+ * path took 2^40 steps; found by fuzzing). */
+START_TEST(test_rate_cycle_search_is_linear)
+{
+    tc_buf d = TC_BUF_INIT;
+    tc_buf_puts(&d, XML L3V2 "<model><listOfParameters>\n");
+    for (int i = 0; i <= 40; i++)
+        tc_buf_printf(&d, "<parameter id=\"p%d\" value=\"1\" constant=\"false\"/>", i);
+    tc_buf_puts(&d, "\n</listOfParameters><listOfRules>\n");
+    for (int i = 0; i < 40; i++)
+        tc_buf_printf(&d,
+                      "<rateRule variable=\"p%d\">" MATHML "<apply><plus/><apply>" CSYMBOL
+                      "rateOf\">rateOf</csymbol><ci>p%d</ci></apply><apply>" CSYMBOL
+                      "rateOf\">rateOf</csymbol><ci>p%d</ci></apply></apply></math></rateRule>\n",
+                      i, i + 1, i + 1);
+    tc_buf_puts(&d, "<rateRule variable=\"p40\">" MATHML "<apply>" CSYMBOL
+                    "rateOf\">rateOf</csymbol><ci>p40</ci></apply></math></rateRule>\n"
+                    "</listOfRules></model></sbml>\n");
+    expect_n(d.data, 1, "sbml:20912", -1, "");
+    expect_n(d.data, 1, "sbml:20912", 46,
+             "the rate rule for \"p40\" depends on its own rate through rateOf (\"p40\" -> "
+             "\"p40\")");
+    tc_buf_release(&d);
+}
+END_TEST
+
 /* An element that may not stand where it is is reported; what it holds is not judged
  * against a schema that does not place it. */
 START_TEST(test_misplaced_element_reported_alone)
@@ -473,6 +500,7 @@ Suite *sbml_general_rules_suite(void)
     tcase_add_test(t, test_rate_cycle_through_initial_assignment);
     tcase_add_test(t, test_cycles_reported_once_with_members);
     tcase_add_test(t, test_misplaced_element_reported_alone);
+    tcase_add_test(t, test_rate_cycle_search_is_linear);
     tcase_add_test(t, test_reaction_without_species_by_version);
     tcase_add_test(t, test_level1_species_elements_in_their_lists);
     suite_add_tcase(s, t);

@@ -567,46 +567,46 @@ static void check_cycles(sbml_ctx *c)
     free(g.nodes);
 }
 
-/* ---- rates that depend on themselves through rateOf (sbml:20912) ---- */
-#define RATE_DEPTH 64
+/* ---- rates that depend on themselves through rateOf (sbml:20912) ----
+ * A graph over two kinds of node: the rate of x (defined by x's rate rule, or by the kinetic
+ * laws of the reactions x takes part in) and the value of a (defined by a's assignment rule,
+ * or at the start by its initial assignment). An edge goes to the rate of y for each
+ * rateOf(y) in a definition, and to the value of a for each a that has one. A cycle through
+ * a rate node is a rate that depends on itself. One depth-first search over the graph finds
+ * every such cycle in linear time (a walk along each path would be exponential). */
+typedef struct rate_edge {
+    size_t to;
+    long line;                      /* of the definition the edge comes from */
+    const tc_sbml_reaction *reaction; /* whose kinetic law it is in, or NULL */
+} rate_edge;
 
-typedef struct rate_walk {
+typedef struct rate_node {
+    const char *id;
+    bool rate;         /* the rate of id, else its value */
+    size_t first, n;   /* its edges: edges[first .. first + n) */
+    int state;         /* 0 new, 1 on the path, 2 done */
+    bool reported;
+} rate_node;
+
+typedef struct rate_graph {
     sbml_ctx *c;
-    const char *target; /* the variable whose rate is being defined */
-    int depth;
-    const char *path[RATE_DEPTH + 1]; /* the rates entered on the way, for the message */
-    int npath;
-} rate_walk;
+    rate_node *nodes;
+    size_t len, cap;
+    rate_edge *edges;
+    size_t nedges, edges_cap;
+    sbml_map rates, values; /* id -> node */
+} rate_graph;
 
-static bool rate_uses(rate_walk *w, const tc_expr *e, const tc_sbml_kinetic_law *law);
-
-/* The math that defines the rate of `id`: its rate rule, or the kinetic laws of the
- * reactions it takes part in. */
-static bool rate_of_uses(rate_walk *w, const char *id)
+static size_t rate_node_for(rate_graph *g, const char *id, bool rate)
 {
-    const tc_sbml_model *m = w->c->m;
-    if (w->target && strcmp(id, w->target) == 0)
-        return true;
-    if (++w->depth > RATE_DEPTH || w->npath >= RATE_DEPTH) {
-        w->depth--;
-        return false;
-    }
-    w->path[w->npath++] = id;
-    bool found = false;
-    const tc_sbml_rule *r = sbml_rule_for(w->c, id, TC_SBML_RATE);
-    if (r)
-        found = rate_uses(w, r->math.expr, NULL);
-    const size_t *rx;
-    size_t n = sbml_multi_get(&w->c->ix.participant, id, &rx);
-    for (size_t i = 0; i < n && !found; i++) {
-        const tc_sbml_reaction *x = &m->reactions[rx[i]];
-        if ((i == 0 || rx[i] != rx[i - 1]) && x->kinetic_law)
-            found = rate_uses(w, x->kinetic_law->math.expr, x->kinetic_law);
-    }
-    w->depth--;
-    if (!found) /* on success the path stays, to name the cycle */
-        w->npath--;
-    return found;
+    sbml_map *m = rate ? &g->rates : &g->values;
+    size_t i;
+    if (sbml_map_get(m, id, &i))
+        return i;
+    TC_GROW(g->nodes, g->cap, g->len + 1);
+    g->nodes[g->len] = (rate_node){.id = id, .rate = rate};
+    sbml_map_put(m, id, g->len, NULL);
+    return g->len++;
 }
 
 static bool is_local_param(const tc_sbml_kinetic_law *law, const char *id)
@@ -617,112 +617,194 @@ static bool is_local_param(const tc_sbml_kinetic_law *law, const char *id)
     return false;
 }
 
-/* Does e use the rate of w->target, directly or through assignment rules? Inside a
- * kinetic law its local parameters hide the model's ids. */
-static bool rate_uses(rate_walk *w, const tc_expr *e, const tc_sbml_kinetic_law *law)
+static void add_rate_edge(rate_graph *g, size_t to, long line, const tc_sbml_reaction *x)
 {
-    if (!e || w->depth > RATE_DEPTH)
-        return false;
-    if (e->op == TC_EXPR_RATE_OF && e->nargs == 1 && e->args[0]->name)
-        return !is_local_param(law, e->args[0]->name) && rate_of_uses(w, e->args[0]->name);
+    TC_GROW(g->edges, g->edges_cap, g->nedges + 1);
+    g->edges[g->nedges++] = (rate_edge){.to = to, .line = line, .reaction = x};
+}
+
+/* The edges of one definition's math; inside a kinetic law its local parameters hide the
+ * model's ids. */
+static void rate_edges_of(rate_graph *g, const tc_expr *e, const tc_sbml_kinetic_law *law,
+                          long line, const tc_sbml_reaction *x, int depth)
+{
+    if (!e || depth > 5000)
+        return;
+    if (e->op == TC_EXPR_RATE_OF) {
+        if (e->nargs == 1 && e->args[0]->name && !is_local_param(law, e->args[0]->name))
+            add_rate_edge(g, rate_node_for(g, e->args[0]->name, true), line, x);
+        return;
+    }
     if (e->op == TC_EXPR_SYMBOL && e->name) {
-        if (is_local_param(law, e->name))
-            return false;
-        const tc_sbml_rule *a = sbml_rule_for(w->c, e->name, TC_SBML_ASSIGNMENT);
-        if (a && a->math.expr) {
-            w->depth++;
-            bool r = rate_uses(w, a->math.expr, NULL);
-            w->depth--;
-            return r;
-        }
-        /* a value set by an initial assignment: the rate at the start needs it */
         const size_t *ia;
-        if (sbml_multi_get(&w->c->ix.initial, e->name, &ia)) {
-            const tc_expr *im = w->c->m->initial_assignments[ia[0]].math.expr;
-            w->depth++;
-            bool r = im && rate_uses(w, im, NULL);
-            w->depth--;
-            return r;
-        }
-        return false;
+        if (!is_local_param(law, e->name) &&
+            (sbml_rule_for(g->c, e->name, TC_SBML_ASSIGNMENT) ||
+             sbml_multi_get(&g->c->ix.initial, e->name, &ia)))
+            add_rate_edge(g, rate_node_for(g, e->name, false), line, x);
+        return;
     }
     for (size_t i = 0; i < e->nargs; i++)
-        if (rate_uses(w, e->args[i], law))
-            return true;
-    return false;
+        rate_edges_of(g, e->args[i], law, line, x, depth + 1);
 }
 
-/* The cycle a walk found, as text: "p" -> "s" -> "p" (at most 8 steps shown); marks its
- * members as reported. */
-static char *rate_cycle_text(const rate_walk *w, const char **reported, size_t *nreported)
+/* Fill in node i's edges (nodes are added as they are first named, so in order). */
+static void rate_node_edges(rate_graph *g, size_t i)
 {
-    tc_buf b = TC_BUF_INIT;
-    tc_buf_printf(&b, "\"%s\"", w->target);
-    for (int k = 0; k < w->npath; k++) {
-        if (k < 8)
-            tc_buf_printf(&b, " -> \"%s\"", w->path[k]);
-        reported[(*nreported)++] = w->path[k];
+    const tc_sbml_model *m = g->c->m;
+    const char *id = g->nodes[i].id;
+    size_t first = g->nedges;
+    if (g->nodes[i].rate) {
+        const tc_sbml_rule *r = sbml_rule_for(g->c, id, TC_SBML_RATE);
+        if (r)
+            rate_edges_of(g, r->math.expr, NULL, r->b.line, NULL, 0);
+        const size_t *rx;
+        size_t n = sbml_multi_get(&g->c->ix.participant, id, &rx);
+        for (size_t k = 0; k < n; k++) {
+            const tc_sbml_reaction *x = &m->reactions[rx[k]];
+            if ((k == 0 || rx[k] != rx[k - 1]) && x->kinetic_law)
+                rate_edges_of(g, x->kinetic_law->math.expr, x->kinetic_law,
+                              x->kinetic_law->b.line, x, 0);
+        }
+    } else {
+        const tc_sbml_rule *a = sbml_rule_for(g->c, id, TC_SBML_ASSIGNMENT);
+        const size_t *ia;
+        if (a)
+            rate_edges_of(g, a->math.expr, NULL, a->b.line, NULL, 0);
+        else if (sbml_multi_get(&g->c->ix.initial, id, &ia)) {
+            const tc_sbml_initial_assignment *x = &m->initial_assignments[ia[0]];
+            rate_edges_of(g, x->math.expr, NULL, x->b.line, NULL, 0);
+        }
     }
-    tc_buf_printf(&b, "%s -> \"%s\"", w->npath > 8 ? " -> ..." : "", w->target);
-    reported[(*nreported)++] = w->target;
-    return tc_buf_detach(&b);
+    g->nodes[i].first = first;
+    g->nodes[i].n = g->nedges - first;
 }
 
-static bool in_list(const char *const *list, size_t n, const char *id)
+/* A back edge into node `to`: path[from..top] and back to `to` is a cycle. Reported once,
+ * at its first rate (by the edge that leaves it), naming the rates in order, unless it has
+ * no rate (a loop of values is sbml:20906's) or a member was already reported. */
+static void report_rate_cycle(rate_graph *g, const size_t *path, const size_t *edge_of,
+                              size_t top, size_t to)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], id) == 0)
-            return true;
-    return false;
+    size_t from = top + 1;
+    while (from > 0 && path[from - 1] != to)
+        from--;
+    if (from == 0)
+        return;
+    from--;
+    size_t at = SIZE_MAX;
+    for (size_t k = from; k <= top; k++) {
+        if (g->nodes[path[k]].reported)
+            return;
+        if (at == SIZE_MAX && g->nodes[path[k]].rate)
+            at = k;
+    }
+    if (at == SIZE_MAX)
+        return;
+    tc_buf b = TC_BUF_INIT;
+    size_t len = top - from + 1, shown = 0;
+    for (size_t step = 0; step <= len; step++) {
+        const rate_node *n = &g->nodes[path[from + (at - from + step) % len]];
+        if (!n->rate)
+            continue;
+        if (shown++ == 9) {
+            tc_buf_puts(&b, " -> ...");
+            break;
+        }
+        tc_buf_printf(&b, "%s\"%s\"", step ? " -> " : "", n->id);
+    }
+    if (shown > 9) /* close the cycle after the ellipsis */
+        tc_buf_printf(&b, " -> \"%s\"", g->nodes[path[at]].id);
+    for (size_t k = from; k <= top; k++)
+        g->nodes[path[k]].reported = true;
+    const rate_node *n = &g->nodes[path[at]];
+    const rate_edge *e = &g->edges[edge_of[at]];
+    if (e->reaction)
+        sbml_report(&g->c->out, "sbml:20912", e->line,
+                    "the rate of species \"%s\" depends on itself through rateOf in the kinetic "
+                    "law of reaction \"%s\" (%s)",
+                    n->id, idn(&e->reaction->b), b.data);
+    else
+        sbml_report(&g->c->out, "sbml:20912", e->line,
+                    "the rate rule for \"%s\" depends on its own rate through rateOf (%s); a "
+                    "rate may not depend on itself",
+                    n->id, b.data);
+    tc_buf_release(&b);
 }
 
-/* Each cycle is reported once, at its first member in the document (rate rules first,
- * then reactions), naming the rates it passes through. */
+/* Depth-first from node s without recursion: path[] holds the nodes on the current path
+ * and edge_of[k] the edge path[k] is following; both grow with the path. */
+typedef struct rate_path {
+    size_t *path, *edge_of, cap;
+} rate_path;
+
+static void rate_search(rate_graph *g, size_t s, rate_path *p)
+{
+    size_t top = 0;
+    TC_GROW(p->path, p->cap, 1);
+    p->edge_of = tc_xrealloc(p->edge_of, p->cap * sizeof(*p->edge_of));
+    p->path[0] = s;
+    g->nodes[s].state = 1;
+    rate_node_edges(g, s);
+    p->edge_of[0] = g->nodes[s].first;
+    for (;;) {
+        rate_node *n = &g->nodes[p->path[top]];
+        if (p->edge_of[top] == n->first + n->n) {
+            n->state = 2;
+            if (top == 0)
+                return;
+            top--;
+            p->edge_of[top]++;
+            continue;
+        }
+        size_t to = g->edges[p->edge_of[top]].to;
+        if (g->nodes[to].state == 1) {
+            report_rate_cycle(g, p->path, p->edge_of, top, to);
+            p->edge_of[top]++;
+        } else if (g->nodes[to].state == 2) {
+            p->edge_of[top]++;
+        } else {
+            g->nodes[to].state = 1;
+            rate_node_edges(g, to);
+            if (top + 2 > p->cap) {
+                TC_GROW(p->path, p->cap, top + 2);
+                p->edge_of = tc_xrealloc(p->edge_of, p->cap * sizeof(*p->edge_of));
+            }
+            p->path[++top] = to;
+            p->edge_of[top] = g->nodes[to].first;
+        }
+    }
+}
+
 static void check_rate_cycles(sbml_ctx *c)
 {
     const tc_sbml_model *m = c->m;
     if (c->doc->level < 3)
         return;
-    size_t nreported = 0, cap = 0;
-    const char **reported = NULL;
-    for (size_t i = 0; i < m->nrules; i++) {
-        const tc_sbml_rule *r = &m->rules[i];
-        if (r->kind != TC_SBML_RATE || !r->variable || in_list(reported, nreported, r->variable))
-            continue;
-        rate_walk w = {.c = c, .target = r->variable};
-        if (rate_uses(&w, r->math.expr, NULL)) {
-            TC_GROW(reported, cap, nreported + (size_t)w.npath + 1);
-            char *cycle = rate_cycle_text(&w, reported, &nreported);
-            sbml_report(&c->out, "sbml:20912", r->b.line,
-                        "the rate rule for \"%s\" depends on its own rate through rateOf (%s); "
-                        "a rate may not depend on itself",
-                        r->variable, cycle);
-            free(cycle);
-        }
-    }
+    rate_graph g = {.c = c};
+    /* the starting points, in document order: rate rules, then the reactions' species */
+    for (size_t i = 0; i < m->nrules; i++)
+        if (m->rules[i].kind == TC_SBML_RATE && m->rules[i].variable)
+            rate_node_for(&g, m->rules[i].variable, true);
     for (size_t i = 0; i < m->nreactions; i++) {
         const tc_sbml_reaction *x = &m->reactions[i];
-        if (!x->kinetic_law)
-            continue;
-        for (size_t j = 0; j < x->nreactants + x->nproducts; j++) {
+        for (size_t j = 0; x->kinetic_law && j < x->nreactants + x->nproducts; j++) {
             const tc_sbml_speciesref *sr =
                 j < x->nreactants ? &x->reactants[j] : &x->products[j - x->nreactants];
-            if (!sr->species || in_list(reported, nreported, sr->species))
-                continue;
-            rate_walk w = {.c = c, .target = sr->species};
-            if (rate_uses(&w, x->kinetic_law->math.expr, x->kinetic_law)) {
-                TC_GROW(reported, cap, nreported + (size_t)w.npath + 1);
-                char *cycle = rate_cycle_text(&w, reported, &nreported);
-                sbml_report(&c->out, "sbml:20912", x->kinetic_law->b.line,
-                            "the rate of species \"%s\" depends on itself through rateOf in "
-                            "the kinetic law of reaction \"%s\" (%s)",
-                            sr->species, idn(&x->b), cycle);
-                free(cycle);
-                break;
-            }
+            if (sr->species)
+                rate_node_for(&g, sr->species, true);
         }
     }
-    free(reported);
+    size_t starts = g.len;
+    rate_path p = {0};
+    for (size_t i = 0; i < starts; i++)
+        if (!g.nodes[i].state)
+            rate_search(&g, i, &p);
+    free(p.path);
+    free(p.edge_of);
+    free(g.nodes);
+    free(g.edges);
+    sbml_map_free(&g.rates);
+    sbml_map_free(&g.values);
 }
 
 /* The species a math reads, as indexes into the model's species, in document order,
