@@ -30,6 +30,10 @@ enum vm_op {
 /* Bound on inlining depth: a user function calling itself is refused. */
 #define MAX_INLINE_DEPTH 64
 #define MAX_TREE_DEPTH 2000
+/* Instructions in one program. Calls are inlined, and functions that call others
+ * several times expand exponentially; this bounds the time and memory such a model takes
+ * before it is refused (the largest real models need a few hundred thousand). */
+#define MAX_PROG_CODE (1u << 23)
 
 void tc_prog_release(tc_prog *p)
 {
@@ -89,6 +93,40 @@ tc_expr *tc_ex_subst(const tc_expr *e, const char *const *names, const tc_expr *
 
 static int emit(tc_prog *p, tc_compiler *c, const tc_expr *e, int depth, int inline_depth);
 
+/* The names of the functions an expression calls, appended to names[*n] (distinct). */
+static void called(const tc_expr *e, const char **names, size_t *n, size_t cap, int depth)
+{
+    if (!e || depth > MAX_TREE_DEPTH)
+        return;
+    if (e->op == TC_EXPR_CALL && e->name) {
+        size_t i = 0;
+        while (i < *n && strcmp(names[i], e->name) != 0)
+            i++;
+        if (i == *n && *n < cap)
+            names[(*n)++] = e->name;
+    }
+    for (size_t i = 0; i < e->nargs; i++)
+        called(e->args[i], names, n, cap, depth + 1);
+}
+
+/* Does function `name` call itself, directly or through others? (Said when inlining goes
+ * too deep, to tell a recursion from a long chain of calls.) */
+static bool calls_itself(tc_compiler *c, const char *name)
+{
+    enum { MAX_FUNCTIONS = 4096 };
+    const char **seen = tc_solv_alloc(MAX_FUNCTIONS * sizeof *seen);
+    size_t n = 0;
+    const tc_expr *l = tc_compiler_function(c, name);
+    called(l, seen, &n, MAX_FUNCTIONS, 0);
+    bool found = false;
+    for (size_t i = 0; i < n && !found; i++) { /* seen grows as the search goes */
+        found = strcmp(seen[i], name) == 0;
+        called(tc_compiler_function(c, seen[i]), seen, &n, MAX_FUNCTIONS, 0);
+    }
+    free(seen);
+    return found;
+}
+
 static int emit_call(tc_prog *p, tc_compiler *c, const tc_expr *e, int depth, int inline_depth)
 {
     const tc_expr *lambda = tc_compiler_function(c, e->name);
@@ -101,9 +139,12 @@ static int emit_call(tc_prog *p, tc_compiler *c, const tc_expr *e, int depth, in
                                  "function '%s' takes %zu arguments, called with %zu", e->name,
                                  nparams, e->nargs);
     if (inline_depth >= MAX_INLINE_DEPTH)
-        return tc_compiler_error(c, TC_SOLVER_EMODEL,
-                                 "function '%s' calls itself (inlining deeper than %d)", e->name,
-                                 MAX_INLINE_DEPTH);
+        return calls_itself(c, e->name)
+                   ? tc_compiler_error(c, TC_SOLVER_EMODEL, "function '%s' calls itself",
+                                       e->name)
+                   : tc_compiler_error(c, TC_SOLVER_EMODEL,
+                                       "calls to function '%s' nest more than %d deep", e->name,
+                                       MAX_INLINE_DEPTH);
     const char **names = tc_solv_alloc((nparams + 1) * sizeof *names);
     for (size_t i = 0; i < nparams; i++)
         names[i] = lambda->args[i]->name;
@@ -153,6 +194,11 @@ static int emit(tc_prog *p, tc_compiler *c, const tc_expr *e, int depth, int inl
         return tc_compiler_error(c, TC_SOLVER_EMODEL, "missing operand");
     if (depth > MAX_TREE_DEPTH || p->max_depth >= TC_PROG_STACK - 2)
         return tc_compiler_error(c, TC_SOLVER_EUNSUPPORTED, "expression nested too deeply");
+    if (p->n > MAX_PROG_CODE)
+        return tc_compiler_error(c, TC_SOLVER_EUNSUPPORTED,
+                                 "the math expands to more than %u operations once its function "
+                                 "calls are inlined",
+                                 MAX_PROG_CODE);
     int rc;
     size_t n = e->nargs;
     switch (e->op) {

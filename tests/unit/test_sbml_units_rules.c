@@ -330,6 +330,69 @@ START_TEST(test_rate_of_algebraic_variable)
 }
 END_TEST
 
+/* Functions that call others twice, 40 deep: a body's units are worked out once per set of
+ * argument units, so this takes no time (expanding every call took 2^40 steps), and the
+ * units still come out: f40(1 second) is in seconds, not the metre p has. */
+START_TEST(test_nested_function_units_once_per_call)
+{
+    tc_buf d = TC_BUF_INIT;
+    tc_buf_puts(&d, L3V2 "<model><listOfFunctionDefinitions>\n"
+                         "<functionDefinition id=\"f0\">" MATHML
+                         "<lambda><bvar><ci>x</ci></bvar><ci>x</ci></lambda></math>"
+                         "</functionDefinition>\n");
+    for (int i = 1; i <= 40; i++)
+        tc_buf_printf(&d,
+                      "<functionDefinition id=\"f%d\">" MATHML
+                      "<lambda><bvar><ci>x</ci></bvar><apply><plus/><apply><ci>f%d</ci><ci>x</ci>"
+                      "</apply><apply><ci>f%d</ci><ci>x</ci></apply></apply></lambda></math>"
+                      "</functionDefinition>\n",
+                      i, i - 1, i - 1);
+    tc_buf_puts(&d, "</listOfFunctionDefinitions>\n"
+                    "<listOfParameters><parameter id=\"p\" value=\"1\" units=\"metre\" "
+                    "constant=\"false\"/></listOfParameters>\n"
+                    "<listOfRules><assignmentRule variable=\"p\">"
+                    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\" "
+                    "xmlns:sbml=\"http://www.sbml.org/sbml/level3/version2/core\">"
+                    "<apply><ci>f40</ci><cn sbml:units=\"second\">1</cn></apply></math>"
+                    "</assignmentRule></listOfRules>\n"
+                    "</model></sbml>\n");
+    expect(d.data, "sbml:10513", 47,
+           "the math of the assignment rule for \"p\" must have the units of parameter \"p\": the "
+           "math gives second, \"p\" has metre");
+    tc_buf_release(&d);
+}
+END_TEST
+
+/* A chain of 1100 functions, each calling the next: worked out to the depth the stack
+ * allows, and then said to be incomplete rather than passed over. */
+START_TEST(test_function_chain_too_deep_for_units)
+{
+    tc_buf d = TC_BUF_INIT;
+    tc_buf_puts(&d, L3V2 "<model><listOfFunctionDefinitions>\n"
+                         "<functionDefinition id=\"f0\">" MATHML
+                         "<lambda><bvar><ci>x</ci></bvar><ci>x</ci></lambda></math>"
+                         "</functionDefinition>\n");
+    for (int i = 1; i <= 1100; i++)
+        tc_buf_printf(&d,
+                      "<functionDefinition id=\"f%d\">" MATHML
+                      "<lambda><bvar><ci>x</ci></bvar><apply><ci>f%d</ci><ci>x</ci></apply>"
+                      "</lambda></math></functionDefinition>\n",
+                      i, i - 1);
+    tc_buf_puts(&d, "</listOfFunctionDefinitions>\n"
+                    "<listOfParameters><parameter id=\"p\" value=\"1\" units=\"metre\" "
+                    "constant=\"false\"/><parameter id=\"q\" value=\"1\" units=\"metre\" "
+                    "constant=\"true\"/></listOfParameters>\n"
+                    "<listOfRules><assignmentRule variable=\"p\">" MATHML
+                    "<apply><ci>f1100</ci><ci>q</ci></apply></math>"
+                    "</assignmentRule></listOfRules>\n"
+                    "</model></sbml>\n");
+    expect(d.data, "sbml:99505", 1107,
+           "the units of the assignment rule for \"p\" cannot be fully checked: with the "
+           "function bodies it calls, its math nests more than 1000 deep");
+    tc_buf_release(&d);
+}
+END_TEST
+
 Suite *sbml_units_rules_suite(void)
 {
     Suite *s = suite_create("sbml_units_rules");
@@ -344,6 +407,8 @@ Suite *sbml_units_rules_suite(void)
     tcase_add_test(tc, test_missing_math_in_function_and_trigger);
     tcase_add_test(tc, test_obsolete_sbo_term);
     tcase_add_test(tc, test_rate_of_algebraic_variable);
+    tcase_add_test(tc, test_nested_function_units_once_per_call);
+    tcase_add_test(tc, test_function_chain_too_deep_for_units);
     suite_add_tcase(s, tc);
     return s;
 }

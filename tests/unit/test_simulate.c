@@ -419,6 +419,42 @@ START_TEST(test_cli_seed)
 }
 END_TEST
 
+/* Functions that call others twice, 40 deep, inline to 2^40 operations: the compiler stops
+ * at its bound and the command says why (before, it ran until killed). */
+START_TEST(test_cli_exponential_inlining_refused)
+{
+    tc_buf d = TC_BUF_INIT;
+    tc_buf_puts(&d, HEAD "<model id=\"m\"><listOfFunctionDefinitions>"
+                         "<functionDefinition id=\"f0\">" MATH
+                         "<lambda><bvar><ci>x</ci></bvar><ci>x</ci></lambda></math>"
+                         "</functionDefinition>");
+    for (int i = 1; i <= 40; i++)
+        tc_buf_printf(&d,
+                      "<functionDefinition id=\"f%d\">" MATH
+                      "<lambda><bvar><ci>x</ci></bvar><apply><plus/><apply><ci>f%d</ci><ci>x</ci>"
+                      "</apply><apply><ci>f%d</ci><ci>x</ci></apply></apply></lambda></math>"
+                      "</functionDefinition>",
+                      i, i - 1, i - 1);
+    tc_buf_puts(&d, "</listOfFunctionDefinitions><listOfParameters>"
+                    "<parameter id=\"p\" value=\"1\" constant=\"false\"/></listOfParameters>"
+                    "<listOfRules><assignmentRule variable=\"p\">" MATH
+                    "<apply><ci>f40</ci><cn>1</cn></apply></math></assignmentRule></listOfRules>"
+                    "</model></sbml>\n");
+    char *path = write_temp(d.data), *out = NULL;
+    char *cmd = tc_xasprintf("%s simulate %s --end 1 --steps 1 2>&1", tc_test_binary(), path);
+    ck_assert_int_eq(run_shell(&out, cmd), 2);
+    ck_assert_msg(strstr(out, "assignment to 'p'") &&
+                      strstr(out, "the math expands to more than 8388608 operations once its "
+                                  "function calls are inlined"),
+                  "%s", out);
+    free(out);
+    free(cmd);
+    unlink(path);
+    free(path);
+    tc_buf_release(&d);
+}
+END_TEST
+
 Suite *simulate_suite(void)
 {
     Suite *s = suite_create("simulate");
@@ -437,6 +473,7 @@ Suite *simulate_suite(void)
     tcase_add_test(cli, test_cli_csv);
     tcase_add_test(cli, test_cli_exit_statuses);
     tcase_add_test(cli, test_cli_seed);
+    tcase_add_test(cli, test_cli_exponential_inlining_refused);
     suite_add_tcase(s, cli);
     return s;
 }

@@ -2,6 +2,7 @@
  * failures (loop index = tc_method where both integrators apply). */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "test_solvers.h"
@@ -469,6 +470,23 @@ START_TEST(test_model_errors_name_origin)
     ck_assert_int_eq(tc_system_new(&sys, m), TC_SOLVER_EMODEL);
     ck_assert_msg(strstr(tc_solver_error(), "function 'f' calls itself") != NULL, "%s",
                   tc_solver_error());
+    tc_model_free(m);
+
+    /* a chain of 70 functions, each calling the next, is no recursion: said as such */
+    m = tc_model_new();
+    tsv_var(m, "x", TC_VAR_STATE, 1.0, 1);
+    tsv_rate(m, "x", "f70(x)", 2);
+    ck_assert_int_eq(tc_model_add_function(m, "f0", tsv_expr("lambda(u, u)"), (tc_origin){0}), 0);
+    for (int i = 1; i <= 70; i++) {
+        char name[8], body[32];
+        snprintf(name, sizeof name, "f%d", i);
+        snprintf(body, sizeof body, "lambda(u, f%d(u))", i - 1);
+        ck_assert_int_eq(tc_model_add_function(m, name, tsv_expr(body), (tc_origin){0}), 0);
+    }
+    ck_assert_int_eq(tc_system_new(&sys, m), TC_SOLVER_EMODEL);
+    ck_assert_msg(strstr(tc_solver_error(), "nest more than 64 deep") != NULL &&
+                      strstr(tc_solver_error(), "calls itself") == NULL,
+                  "%s", tc_solver_error());
     tc_model_free(m);
 }
 END_TEST

@@ -719,6 +719,28 @@ static void check_unit_attributes(sbml_ctx *c)
 }
 
 /* ---- units of expressions ---- */
+/* The units a function's body gives for given argument units, kept while one expression
+ * is checked: a body is worked out once per set of argument units, so functions that call
+ * others several times cost time in proportion to the functions, not to the calls they
+ * expand to (which can be exponential). */
+typedef struct ucall {
+    const tc_sbml_function *f;
+    uvec *args;
+    size_t nargs;
+    uvec result;
+} ucall;
+
+typedef struct ucalls {
+    ucall *items;
+    size_t len, cap;
+    bool too_deep; /* the math, with the bodies it calls, nests deeper than below */
+} ucalls;
+
+#define UCALLS_MAX 4096
+/* Nesting of an expression with the function bodies it calls, as far as units are worked
+ * out (each level takes about 1.6 KiB of stack). */
+#define UNITS_DEPTH_MAX 1000
+
 typedef struct uctx {
     sbml_ctx *c;
     const tc_sbml_kinetic_law *law;
@@ -729,7 +751,39 @@ typedef struct uctx {
     bool reported;
     bool in_function; /* inside a function body: reported where it is called */
     int depth;
+    ucalls *calls; /* shared by the whole expression; NULL: none kept */
 } uctx;
+
+static bool u_same(const uvec *a, const uvec *b)
+{
+    for (int i = 0; i < D_COUNT; i++)
+        if (a->e[i] != b->e[i])
+            return false;
+    return a->log10f == b->log10f && a->undeclared == b->undeclared;
+}
+
+static const ucall *ucall_find(const ucalls *k, const tc_sbml_function *f, const uvec *args,
+                               size_t n)
+{
+    for (size_t i = 0; k && i < k->len; i++) {
+        const ucall *x = &k->items[i];
+        if (x->f != f || x->nargs != n)
+            continue;
+        size_t j = 0;
+        while (j < n && u_same(&x->args[j], &args[j]))
+            j++;
+        if (j == n)
+            return x;
+    }
+    return NULL;
+}
+
+static void ucalls_free(ucalls *k)
+{
+    for (size_t i = 0; i < k->len; i++)
+        free(k->items[i].args);
+    free(k->items);
+}
 
 /* `fmt` says what is wrong, with the units found (and expected) written out. */
 static void inconsistent(uctx *u, const tc_expr *e, const char *fmt, ...) TC_PRINTF(3, 4);
@@ -897,8 +951,13 @@ static uvec dimensionless_args(uctx *u, const tc_expr *e)
 
 static uvec expr_units(uctx *u, const tc_expr *e)
 {
-    if (!e || u->depth > 200)
+    if (!e)
         return u_undeclared();
+    if (u->depth > UNITS_DEPTH_MAX) {
+        if (u->calls)
+            u->calls->too_deep = true;
+        return u_undeclared();
+    }
     u->depth++;
     uvec r = U_NONE;
     sbml_ctx *c = u->c;
@@ -1116,13 +1175,19 @@ static uvec expr_units(uctx *u, const tc_expr *e)
     case TC_EXPR_CALL: {
         const tc_sbml_function *f = sbml_function(c, e->name);
         const tc_expr *l = f ? f->math.expr : NULL;
-        if (!l || l->op != TC_EXPR_LAMBDA || l->nargs - 1 != e->nargs || u->depth > 50) {
+        if (!l || l->op != TC_EXPR_LAMBDA || l->nargs - 1 != e->nargs) {
             r = u_undeclared();
             break;
         }
         uvec *vals = tc_xcalloc(e->nargs ? e->nargs : 1, sizeof(*vals));
         for (size_t i = 0; i < e->nargs; i++)
             vals[i] = expr_units(u, e->args[i]);
+        const ucall *known = ucall_find(u->calls, f, vals, e->nargs);
+        if (known) {
+            r = known->result;
+            free(vals);
+            break;
+        }
         uctx inner = *u;
         inner.lambda = l;
         inner.bvals = vals;
@@ -1130,7 +1195,13 @@ static uvec expr_units(uctx *u, const tc_expr *e)
         inner.in_function = true;
         r = expr_units(&inner, l->args[l->nargs - 1]);
         u->reported = inner.reported;
-        free(vals);
+        if (u->calls && u->calls->len < UCALLS_MAX) {
+            TC_GROW(u->calls->items, u->calls->cap, u->calls->len + 1);
+            u->calls->items[u->calls->len++] =
+                (ucall){.f = f, .args = vals, .nargs = e->nargs, .result = r};
+        } else {
+            free(vals);
+        }
         break;
     }
     case TC_EXPR_LAMBDA:
@@ -1178,9 +1249,17 @@ static uvec math_units(sbml_ctx *c, const tc_sbml_math *m, const tc_sbml_kinetic
 {
     char where[SBML_DESCRIBE_MAX];
     sbml_describe(where, sizeof(where), node);
-    uctx u = {.c = c, .law = law, .line = m->line, .where = where};
+    ucalls calls = {0};
+    uctx u = {.c = c, .law = law, .line = m->line, .where = where, .calls = &calls};
     uvec r = expr_units(&u, m->expr);
-    if (m->expr && has_undeclared_leaf(c, law, m->expr, 0))
+    bool too_deep = calls.too_deep;
+    ucalls_free(&calls);
+    if (too_deep)
+        sbml_report(&c->out, "sbml:99505", m->line,
+                    "the units of %s cannot be fully checked: with the function bodies it calls, "
+                    "its math nests more than %d deep",
+                    where, UNITS_DEPTH_MAX);
+    else if (m->expr && has_undeclared_leaf(c, law, m->expr, 0))
         sbml_report(&c->out, "sbml:99505", m->line,
                     "the units of %s cannot be fully checked: it uses numbers or parameters "
                     "whose units are not declared, or a function without math",
@@ -1325,11 +1404,14 @@ void sbml_check_units(sbml_ctx *c)
         if (!l || l->op != TC_EXPR_LAMBDA)
             continue;
         char where[SBML_DESCRIBE_MAX];
+        ucalls calls = {0};
         uctx u = {.c = c,
                   .lambda = l,
                   .line = f->math.line,
-                  .where = sbml_describe(where, sizeof(where), f->b.node)};
+                  .where = sbml_describe(where, sizeof(where), f->b.node),
+                  .calls = &calls};
         expr_units(&u, l->args[l->nargs - 1]);
+        ucalls_free(&calls);
     }
     for (size_t i = 0; i < m->nrules; i++) {
         const tc_sbml_rule *r = &m->rules[i];
