@@ -229,6 +229,42 @@ START_TEST(test_flatten_reports_broken_references)
 }
 END_TEST
 
+/* Thirty model definitions, each instantiating the one before twice: the nesting is
+ * refused once, not once for each of the 2^15 instances that reach it (and renaming in a
+ * large flattened submodel is a hash look-up, not a scan of every rename). */
+START_TEST(test_deep_instantiation_reported_once)
+{
+    tc_buf d = TC_BUF_INIT;
+    tc_buf_puts(&d, "<?xml version=\"1.0\"?>\n<sbml "
+                    "xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" "
+                    "xmlns:comp=\"http://www.sbml.org/sbml/level3/version1/comp/version1\" "
+                    "level=\"3\" version=\"1\" comp:required=\"true\">\n"
+                    "<model id=\"top\"><comp:listOfSubmodels><comp:submodel comp:id=\"s\" "
+                    "comp:modelRef=\"m30\"/></comp:listOfSubmodels></model>\n"
+                    "<comp:listOfModelDefinitions>\n"
+                    "<comp:modelDefinition id=\"m0\"><listOfParameters><parameter id=\"p\" "
+                    "value=\"1\" constant=\"true\"/></listOfParameters></comp:modelDefinition>\n");
+    for (int i = 1; i <= 30; i++)
+        tc_buf_printf(&d,
+                      "<comp:modelDefinition id=\"m%d\"><comp:listOfSubmodels>"
+                      "<comp:submodel comp:id=\"a\" comp:modelRef=\"m%d\"/>"
+                      "<comp:submodel comp:id=\"b\" comp:modelRef=\"m%d\"/>"
+                      "</comp:listOfSubmodels></comp:modelDefinition>\n",
+                      i, i - 1, i - 1);
+    tc_buf_puts(&d, "</comp:listOfModelDefinitions>\n</sbml>\n");
+    tc_findings fs;
+    tc_sbml_doc *doc = read_doc(d.data, &fs);
+    ck_assert_int_lt(tc_sbml_flatten(doc, NULL, &fs), 0);
+    ck_assert_uint_eq(fs.len, 1);
+    ck_assert_str_eq(fs.items[0].rule, "sbml:comp-20617");
+    ck_assert_int_eq(fs.items[0].line, 20);
+    ck_assert_str_eq(fs.items[0].message, "submodels are nested more than 16 deep");
+    tc_sbml_doc_free(doc);
+    tc_findings_release(&fs);
+    tc_buf_release(&d);
+}
+END_TEST
+
 /* A model checked on its own finds its external files in its folder; a problem inside
  * an external file is reported at the reference in the model, saying where it is. */
 START_TEST(test_single_file_resolves_its_folder)
@@ -576,6 +612,7 @@ Suite *sbml_comp_suite(void)
     tcase_add_test(tc, test_external_definition_needs_resolver_and_stays_inside);
     tcase_add_test(tc, test_single_file_resolves_its_folder);
     tcase_add_test(tc, test_semantic_case_three_levels);
+    tcase_add_test(tc, test_deep_instantiation_reported_once);
     suite_add_tcase(s, tc);
     return s;
 }

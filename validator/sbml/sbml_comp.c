@@ -30,6 +30,9 @@
 #define MAX_DEPTH 16   /* submodel nesting */
 #define MAX_SOURCES 64 /* external documents per flattening */
 #define MAX_EXTERNAL_SIZE (64u << 20)
+/* Elements copied into the flattened model: submodels that instantiate others several
+ * times multiply, up to 2^MAX_DEPTH copies; this bounds the memory and time it takes. */
+#define MAX_FLAT_ELEMENTS 1000000u
 
 typedef struct comp_src {
     xmlDoc *xml;
@@ -47,6 +50,11 @@ typedef struct comp_ctx {
     int failures;
     const xmlDoc *main;   /* the document being flattened */
     const xmlNode *entry; /* its externalModelDefinition being followed, if any */
+    size_t copied;        /* elements copied so far (MAX_FLAT_ELEMENTS) */
+    /* findings already made: one model definition instantiated many times repeats its
+     * problems, which are reported once */
+    char **said;
+    size_t nsaid, said_cap;
 } comp_ctx;
 
 /* What a reference resolves to in a flattened model. */
@@ -67,6 +75,7 @@ typedef struct comp_rename {
 typedef struct comp_renames {
     comp_rename *items;
     size_t len, cap;
+    sbml_map index[REF_META + 1]; /* per kind: from -> its latest item */
 } comp_renames;
 
 static void fail(comp_ctx *c, const char *rule, const xmlNode *at, const char *fmt, ...)
@@ -81,6 +90,15 @@ static void fail(comp_ctx *c, const char *rule, const xmlNode *at, const char *f
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    c->failures++;
+    char *key = tc_xasprintf("%s\t%ld\t%s", rule, at ? (long)xmlGetLineNo(at) : 0L, msg);
+    for (size_t i = 0; i < c->nsaid; i++)
+        if (strcmp(c->said[i], key) == 0) {
+            free(key);
+            return;
+        }
+    TC_GROW(c->said, c->said_cap, c->nsaid + 1);
+    c->said[c->nsaid++] = key;
     bool external = false;
     for (size_t i = 0; at && i < c->nsrc && !external; i++)
         external = c->src[i].xml && at->doc == c->src[i].xml;
@@ -93,7 +111,16 @@ static void fail(comp_ctx *c, const char *rule, const xmlNode *at, const char *f
     } else {
         sbml_report(&c->o, rule, at ? (long)xmlGetLineNo(at) : 0, "%s", msg);
     }
-    c->failures++;
+}
+
+/* The elements of a subtree, counted up to `limit`. */
+static size_t count_elements(const xmlNode *n, size_t limit, int depth)
+{
+    size_t k = 1;
+    for (const xmlNode *c = n->children; c && k <= limit && depth < 400; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            k += count_elements(c, limit - k, depth + 1);
+    return k;
 }
 
 static const char *nm(const xmlNode *n)
@@ -137,16 +164,18 @@ static void renames_add(comp_renames *r, ref_kind kind, const char *from, const 
                         const char *factor)
 {
     TC_GROW(r->items, r->cap, r->len + 1);
-    r->items[r->len++] = (comp_rename){kind, tc_xstrdup(from), tc_xstrdup(to),
-                                  factor ? tc_xstrdup(factor) : NULL};
+    r->items[r->len] = (comp_rename){kind, tc_xstrdup(from), tc_xstrdup(to),
+                                     factor ? tc_xstrdup(factor) : NULL};
+    sbml_map_set(&r->index[kind], r->items[r->len].from, r->len);
+    r->len++;
 }
 
+/* The latest rename of `from` of this kind (a hash look-up: a flattened submodel renames
+ * every one of its ids, and each reference in it is looked up). */
 static const comp_rename *renames_find(const comp_renames *r, ref_kind kind, const char *from)
 {
-    for (size_t i = r->len; i-- > 0;)
-        if (r->items[i].kind == kind && strcmp(r->items[i].from, from) == 0)
-            return &r->items[i];
-    return NULL;
+    size_t i;
+    return sbml_map_get(&r->index[kind], from, &i) ? &r->items[i] : NULL;
 }
 
 static void renames_release(comp_renames *r)
@@ -157,6 +186,8 @@ static void renames_release(comp_renames *r)
         free(r->items[i].factor);
     }
     free(r->items);
+    for (int k = 0; k <= REF_META; k++)
+        sbml_map_free(&r->index[k]);
     *r = (comp_renames){0};
 }
 
@@ -1152,6 +1183,14 @@ static xmlNode *flatten_model(comp_ctx *c, const xmlNode *model, const xmlDoc *x
         fail(c, "sbml:comp-20617", model, "submodels are nested more than %d deep", MAX_DEPTH);
         return NULL;
     }
+    c->copied += count_elements(model, MAX_FLAT_ELEMENTS, 0);
+    if (c->copied > MAX_FLAT_ELEMENTS) {
+        fail(c, "sbml:comp-20617", model,
+             "the flattened model would have more than %u elements: its submodels instantiate "
+             "model definitions too many times",
+             MAX_FLAT_ELEMENTS);
+        return NULL;
+    }
     c->stack[c->depth++] = model;
     xmlNode *m = xmlDocCopyNode((xmlNode *)model, c->out, 1);
     comp_renames parent_rn = {0};
@@ -1245,6 +1284,9 @@ int tc_sbml_flatten(tc_sbml_doc *doc, const tc_sbml_resolver *res, tc_findings *
         free(c.src[i].source);
         free(c.src[i].base);
     }
+    for (size_t i = 0; i < c.nsaid; i++)
+        free(c.said[i]);
+    free(c.said);
     if (c.failures) {
         xmlFreeDoc(c.out);
         return tc_error_set(TC_EINVAL, "%s: the composed model cannot be flattened", doc->file);

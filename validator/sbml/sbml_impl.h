@@ -54,6 +54,8 @@ typedef struct sbml_map {
 } sbml_map;
 
 bool sbml_map_put(sbml_map *m, const char *key, size_t val, size_t *old);
+/* Put, or replace the value of a key that is there (keeping its first key pointer). */
+void sbml_map_set(sbml_map *m, const char *key, size_t val);
 bool sbml_map_get(const sbml_map *m, const char *key, size_t *val);
 void sbml_map_free(sbml_map *m);
 

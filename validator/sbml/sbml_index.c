@@ -61,6 +61,14 @@ bool sbml_map_put(sbml_map *m, const char *key, size_t val, size_t *old)
     return true;
 }
 
+void sbml_map_set(sbml_map *m, const char *key, size_t val)
+{
+    size_t old;
+    if (!key || sbml_map_put(m, key, val, &old))
+        return;
+    m->vals[probe(m, key)] = val;
+}
+
 bool sbml_map_get(const sbml_map *m, const char *key, size_t *val)
 {
     if (!key || !m->len)
