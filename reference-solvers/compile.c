@@ -33,7 +33,7 @@ enum vm_op {
 /* Instructions in one program. Calls are inlined, and functions that call others
  * several times expand exponentially; this bounds the time and memory such a model takes
  * before it is refused (the largest real models need a few hundred thousand). */
-#define MAX_PROG_CODE (1u << 23)
+#define MAX_PROG_CODE (1u << 21)
 
 void tc_prog_release(tc_prog *p)
 {

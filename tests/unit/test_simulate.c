@@ -444,7 +444,7 @@ START_TEST(test_cli_exponential_inlining_refused)
     char *cmd = tc_xasprintf("%s simulate %s --end 1 --steps 1 2>&1", tc_test_binary(), path);
     ck_assert_int_eq(run_shell(&out, cmd), 2);
     ck_assert_msg(strstr(out, "assignment to 'p'") &&
-                      strstr(out, "the math expands to more than 8388608 operations once its "
+                      strstr(out, "the math expands to more than 2097152 operations once its "
                                   "function calls are inlined"),
                   "%s", out);
     free(out);
