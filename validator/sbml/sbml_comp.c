@@ -1174,6 +1174,50 @@ done:
     free(ecf);
 }
 
+/* How many elements flattening `model` would copy, up to MAX_FLAT_ELEMENTS + 1, worked
+ * out from the model definitions before anything is copied: each definition is counted
+ * once (memo), however many times it is instantiated, and one being counted is not
+ * entered again (a cycle, which flattening reports). */
+typedef struct flat_memo {
+    const xmlNode **def;
+    size_t *size; /* SIZE_MAX: being counted */
+    size_t len, cap, size_cap;
+} flat_memo;
+
+static size_t flat_estimate(comp_ctx *c, const xmlNode *model, const xmlDoc *xml,
+                            const char *file, int depth, flat_memo *memo)
+{
+    const size_t cap = MAX_FLAT_ELEMENTS + 1;
+    size_t at;
+    for (at = 0; at < memo->len && memo->def[at] != model; at++)
+        ;
+    if (at < memo->len)
+        return memo->size[at] == SIZE_MAX ? 0 : memo->size[at];
+    if (depth > MAX_DEPTH)
+        return 0;
+    TC_GROW(memo->def, memo->cap, memo->len + 1);
+    TC_GROW(memo->size, memo->size_cap, memo->len + 1);
+    memo->def[at] = model;
+    memo->size[at] = SIZE_MAX;
+    memo->len++;
+    size_t k = count_elements(model, cap, 0);
+    const xmlNode *subs = first(model, true, "listOfSubmodels");
+    for (const xmlNode *s = subs ? subs->children : NULL; s && k < cap; s = s->next) {
+        if (!is_comp(s, "submodel"))
+            continue;
+        char *mref = comp_attr(s, "modelRef");
+        const char *def_file = file;
+        const xmlNode *def = mref ? find_definition(c, xml, file, mref, s, &def_file, 0) : NULL;
+        if (def) {
+            size_t n = flat_estimate(c, def, def->doc, def_file, depth + 1, memo);
+            k = n >= cap - k ? cap : k + n;
+        }
+        free(mref);
+    }
+    memo->size[at] = k;
+    return k;
+}
+
 /* A flattened copy of `model` (a model or modelDefinition) in the output document:
  * core content only, plus its comp:listOfPorts with resolved targets. */
 static xmlNode *flatten_model(comp_ctx *c, const xmlNode *model, const xmlDoc *xml,
@@ -1266,7 +1310,17 @@ int tc_sbml_flatten(tc_sbml_doc *doc, const tc_sbml_resolver *res, tc_findings *
         if (a->ns && strcmp((const char *)a->ns->href, COMP_NS) == 0)
             xmlRemoveProp(a);
     }
-    if (model) {
+    flat_memo memo = {0};
+    bool too_large =
+        model && flat_estimate(&c, model, doc->xml, doc->file, 0, &memo) > MAX_FLAT_ELEMENTS;
+    free(memo.def);
+    free(memo.size);
+    if (too_large)
+        fail(&c, "sbml:comp-20617", model,
+             "the flattened model would have more than %u elements: its submodels instantiate "
+             "model definitions too many times",
+             MAX_FLAT_ELEMENTS);
+    if (model && !too_large) {
         xmlNode *flat = flatten_model(&c, model, doc->xml, doc->file);
         if (flat) {
             strip_comp(flat, 0);
