@@ -92,3 +92,21 @@ void tc_test_sbml_run_release(tc_test_sbml_run *r)
     tc_sbml_doc_free(r->doc);
     tc_findings_release(&r->fs);
 }
+
+char *tc_test_sbml_doubling_functions(int n)
+{
+    static const char math[] = "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">";
+    tc_buf d = TC_BUF_INIT;
+    tc_buf_printf(&d,
+                  "<listOfFunctionDefinitions><functionDefinition id=\"f0\">%s<lambda><bvar>"
+                  "<ci>x</ci></bvar><ci>x</ci></lambda></math></functionDefinition>",
+                  math);
+    for (int i = 1; i <= n; i++)
+        tc_buf_printf(&d,
+                      "<functionDefinition id=\"f%d\">%s<lambda><bvar><ci>x</ci></bvar><apply>"
+                      "<plus/><apply><ci>f%d</ci><ci>x</ci></apply><apply><ci>f%d</ci><ci>x</ci>"
+                      "</apply></apply></lambda></math></functionDefinition>",
+                      i, math, i - 1, i - 1);
+    tc_buf_puts(&d, "</listOfFunctionDefinitions>");
+    return tc_buf_detach(&d);
+}

@@ -20,6 +20,10 @@ size_t tc_test_sbml_count(const tc_findings *fs, const char *rule, long line, co
 void tc_test_sbml_expect_exact(const char *text, const char *rule, long line,
                                const char *message);
 
+/* A <listOfFunctionDefinitions> (one line) of f0(x) = x and fi(x) = f(i-1)(x) + f(i-1)(x)
+ * for i = 1..n: n calls that expand to 2^n when inlined (caller frees). */
+char *tc_test_sbml_doubling_functions(int n);
+
 /* A document read, mapped onto the solvers' model, compiled and simulated. */
 typedef struct tc_test_sbml_run {
     tc_sbml_doc *doc;

@@ -229,54 +229,25 @@ START_TEST(test_flatten_reports_broken_references)
 }
 END_TEST
 
-/* Model definitions that instantiate the one before twice: too deep a nesting is
- * refused once, not once for each of the 2^15 instances that reach it (and renaming in a
- * large flattened submodel is a hash look-up, not a scan of every rename). */
-START_TEST(test_deep_instantiation_reported_once)
+/* A composition of `levels` model definitions m1..mN, each instantiating the one before
+ * twice, under a model instantiating mN; m0 holds `params` parameters. */
+static char *doubling_composition(int levels, int params)
 {
     tc_buf d = TC_BUF_INIT;
-    tc_buf_puts(&d, "<?xml version=\"1.0\"?>\n<sbml "
-                    "xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" "
-                    "xmlns:comp=\"http://www.sbml.org/sbml/level3/version1/comp/version1\" "
-                    "level=\"3\" version=\"1\" comp:required=\"true\">\n"
-                    "<model id=\"top\"><comp:listOfSubmodels><comp:submodel comp:id=\"s\" "
-                    "comp:modelRef=\"m30\"/></comp:listOfSubmodels></model>\n"
-                    "<comp:listOfModelDefinitions>\n"
-                    "<comp:modelDefinition id=\"m0\"><listOfParameters><parameter id=\"p\" "
-                    "value=\"1\" constant=\"true\"/></listOfParameters></comp:modelDefinition>\n");
-    for (int i = 1; i <= 30; i++)
-        tc_buf_printf(&d,
-                      "<comp:modelDefinition id=\"m%d\"><comp:listOfSubmodels>"
-                      "<comp:submodel comp:id=\"a\" comp:modelRef=\"m%d\"/>"
-                      "<comp:submodel comp:id=\"b\" comp:modelRef=\"m%d\"/>"
-                      "</comp:listOfSubmodels></comp:modelDefinition>\n",
-                      i, i - 1, i - 1);
-    tc_buf_puts(&d, "</comp:listOfModelDefinitions>\n</sbml>\n");
-    tc_findings fs;
-    tc_sbml_doc *doc = read_doc(d.data, &fs);
-    ck_assert_int_lt(tc_sbml_flatten(doc, NULL, &fs), 0);
-    ck_assert_uint_eq(fs.len, 1);
-    ck_assert_str_eq(fs.items[0].rule, "sbml:comp-20617");
-    ck_assert_int_eq(fs.items[0].line, 20);
-    ck_assert_str_eq(fs.items[0].message, "submodels are nested more than 16 deep");
-    tc_sbml_doc_free(doc);
-    tc_findings_release(&fs);
-    tc_buf_release(&d);
-
-    /* 2^13 instances of a definition of 1000 parameters: refused from the definitions'
-     * sizes, before anything is copied */
-    tc_buf_puts(&d, "<?xml version=\"1.0\"?>\n<sbml "
-                    "xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" "
-                    "xmlns:comp=\"http://www.sbml.org/sbml/level3/version1/comp/version1\" "
-                    "level=\"3\" version=\"1\" comp:required=\"true\">\n"
-                    "<model id=\"top\"><comp:listOfSubmodels><comp:submodel comp:id=\"s\" "
-                    "comp:modelRef=\"m13\"/></comp:listOfSubmodels></model>\n"
-                    "<comp:listOfModelDefinitions>\n"
-                    "<comp:modelDefinition id=\"m0\"><listOfParameters>");
-    for (int i = 0; i < 1000; i++)
+    tc_buf_printf(&d,
+                  "<?xml version=\"1.0\"?>\n<sbml "
+                  "xmlns=\"http://www.sbml.org/sbml/level3/version1/core\" "
+                  "xmlns:comp=\"http://www.sbml.org/sbml/level3/version1/comp/version1\" "
+                  "level=\"3\" version=\"1\" comp:required=\"true\">\n"
+                  "<model id=\"top\"><comp:listOfSubmodels><comp:submodel comp:id=\"s\" "
+                  "comp:modelRef=\"m%d\"/></comp:listOfSubmodels></model>\n"
+                  "<comp:listOfModelDefinitions>\n"
+                  "<comp:modelDefinition id=\"m0\"><listOfParameters>",
+                  levels);
+    for (int i = 0; i < params; i++)
         tc_buf_printf(&d, "<parameter id=\"p%d\" value=\"1\" constant=\"true\"/>", i);
     tc_buf_puts(&d, "</listOfParameters></comp:modelDefinition>\n");
-    for (int i = 1; i <= 13; i++)
+    for (int i = 1; i <= levels; i++)
         tc_buf_printf(&d,
                       "<comp:modelDefinition id=\"m%d\"><comp:listOfSubmodels>"
                       "<comp:submodel comp:id=\"a\" comp:modelRef=\"m%d\"/>"
@@ -284,17 +255,37 @@ START_TEST(test_deep_instantiation_reported_once)
                       "</comp:listOfSubmodels></comp:modelDefinition>\n",
                       i, i - 1, i - 1);
     tc_buf_puts(&d, "</comp:listOfModelDefinitions>\n</sbml>\n");
-    doc = read_doc(d.data, &fs);
+    return tc_buf_detach(&d);
+}
+
+/* Flattening `text` fails with exactly one comp-20617 finding, on `line`, saying `message`. */
+static void expect_one_20617(const char *text, long line, const char *message)
+{
+    tc_findings fs;
+    tc_sbml_doc *doc = read_doc(text, &fs);
     ck_assert_int_lt(tc_sbml_flatten(doc, NULL, &fs), 0);
     ck_assert_uint_eq(fs.len, 1);
     ck_assert_str_eq(fs.items[0].rule, "sbml:comp-20617");
-    ck_assert_int_eq(fs.items[0].line, 3);
-    ck_assert_str_eq(fs.items[0].message,
-                     "the flattened model would have more than 1000000 elements: its submodels "
-                     "instantiate model definitions too many times");
+    ck_assert_int_eq(fs.items[0].line, line);
+    ck_assert_str_eq(fs.items[0].message, message);
     tc_sbml_doc_free(doc);
     tc_findings_release(&fs);
-    tc_buf_release(&d);
+}
+
+/* Too deep a nesting is refused once, not once for each of the 2^15 instances that reach
+ * it; and 2^13 instances of a definition of 1000 parameters are refused from the
+ * definitions' sizes, before anything is copied. (Renaming inside a large flattened
+ * submodel is a hash look-up, not a scan of every rename.) */
+START_TEST(test_deep_instantiation_reported_once)
+{
+    char *deep = doubling_composition(30, 1);
+    expect_one_20617(deep, 20, "submodels are nested more than 16 deep");
+    free(deep);
+    char *wide = doubling_composition(13, 1000);
+    expect_one_20617(wide, 3,
+                     "the flattened model would have more than 1000000 elements: its submodels "
+                     "instantiate model definitions too many times");
+    free(wide);
 }
 END_TEST
 

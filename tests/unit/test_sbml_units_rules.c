@@ -335,31 +335,23 @@ END_TEST
  * units still come out: f40(1 second) is in seconds, not the metre p has. */
 START_TEST(test_nested_function_units_once_per_call)
 {
-    tc_buf d = TC_BUF_INIT;
-    tc_buf_puts(&d, L3V2 "<model><listOfFunctionDefinitions>\n"
-                         "<functionDefinition id=\"f0\">" MATHML
-                         "<lambda><bvar><ci>x</ci></bvar><ci>x</ci></lambda></math>"
-                         "</functionDefinition>\n");
-    for (int i = 1; i <= 40; i++)
-        tc_buf_printf(&d,
-                      "<functionDefinition id=\"f%d\">" MATHML
-                      "<lambda><bvar><ci>x</ci></bvar><apply><plus/><apply><ci>f%d</ci><ci>x</ci>"
-                      "</apply><apply><ci>f%d</ci><ci>x</ci></apply></apply></lambda></math>"
-                      "</functionDefinition>\n",
-                      i, i - 1, i - 1);
-    tc_buf_puts(&d, "</listOfFunctionDefinitions>\n"
-                    "<listOfParameters><parameter id=\"p\" value=\"1\" units=\"metre\" "
-                    "constant=\"false\"/></listOfParameters>\n"
-                    "<listOfRules><assignmentRule variable=\"p\">"
-                    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\" "
-                    "xmlns:sbml=\"http://www.sbml.org/sbml/level3/version2/core\">"
-                    "<apply><ci>f40</ci><cn sbml:units=\"second\">1</cn></apply></math>"
-                    "</assignmentRule></listOfRules>\n"
-                    "</model></sbml>\n");
-    expect(d.data, "sbml:10513", 47,
+    char *functions = tc_test_sbml_doubling_functions(40);
+    char *doc = tc_xasprintf(
+        L3V2 "<model>%s\n"
+             "<listOfParameters><parameter id=\"p\" value=\"1\" units=\"metre\" "
+             "constant=\"false\"/></listOfParameters>\n"
+             "<listOfRules><assignmentRule variable=\"p\">"
+             "<math xmlns=\"http://www.w3.org/1998/Math/MathML\" "
+             "xmlns:sbml=\"http://www.sbml.org/sbml/level3/version2/core\">"
+             "<apply><ci>f40</ci><cn sbml:units=\"second\">1</cn></apply></math>"
+             "</assignmentRule></listOfRules>\n"
+             "</model></sbml>\n",
+        functions);
+    expect(doc, "sbml:10513", 5,
            "the math of the assignment rule for \"p\" must have the units of parameter \"p\": the "
            "math gives second, \"p\" has metre");
-    tc_buf_release(&d);
+    free(doc);
+    free(functions);
 }
 END_TEST
 

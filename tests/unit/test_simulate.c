@@ -423,24 +423,14 @@ END_TEST
  * at its bound and the command says why (before, it ran until killed). */
 START_TEST(test_cli_exponential_inlining_refused)
 {
-    tc_buf d = TC_BUF_INIT;
-    tc_buf_puts(&d, HEAD "<model id=\"m\"><listOfFunctionDefinitions>"
-                         "<functionDefinition id=\"f0\">" MATH
-                         "<lambda><bvar><ci>x</ci></bvar><ci>x</ci></lambda></math>"
-                         "</functionDefinition>");
-    for (int i = 1; i <= 40; i++)
-        tc_buf_printf(&d,
-                      "<functionDefinition id=\"f%d\">" MATH
-                      "<lambda><bvar><ci>x</ci></bvar><apply><plus/><apply><ci>f%d</ci><ci>x</ci>"
-                      "</apply><apply><ci>f%d</ci><ci>x</ci></apply></apply></lambda></math>"
-                      "</functionDefinition>",
-                      i, i - 1, i - 1);
-    tc_buf_puts(&d, "</listOfFunctionDefinitions><listOfParameters>"
-                    "<parameter id=\"p\" value=\"1\" constant=\"false\"/></listOfParameters>"
-                    "<listOfRules><assignmentRule variable=\"p\">" MATH
-                    "<apply><ci>f40</ci><cn>1</cn></apply></math></assignmentRule></listOfRules>"
-                    "</model></sbml>\n");
-    char *path = write_temp(d.data), *out = NULL;
+    char *functions = tc_test_sbml_doubling_functions(40);
+    char *doc = tc_xasprintf(HEAD "<model id=\"m\">%s<listOfParameters>"
+                                  "<parameter id=\"p\" value=\"1\" constant=\"false\"/>"
+                                  "</listOfParameters><listOfRules><assignmentRule variable=\"p\">" MATH
+                                  "<apply><ci>f40</ci><cn>1</cn></apply></math></assignmentRule>"
+                                  "</listOfRules></model></sbml>\n",
+                             functions);
+    char *path = write_temp(doc), *out = NULL;
     char *cmd = tc_xasprintf("%s simulate %s --end 1 --steps 1 2>&1", tc_test_binary(), path);
     ck_assert_int_eq(run_shell(&out, cmd), 2);
     ck_assert_msg(strstr(out, "assignment to 'p'") &&
@@ -451,7 +441,8 @@ START_TEST(test_cli_exponential_inlining_refused)
     free(cmd);
     unlink(path);
     free(path);
-    tc_buf_release(&d);
+    free(doc);
+    free(functions);
 }
 END_TEST
 
