@@ -351,18 +351,25 @@ static const source_case sources[] = {
     {"nothing", TC_ENOTFOUND, {0}, 0, NULL, "'nothing' is not a data source of the document"},
 };
 
+/* The package of PARAMS with a plain vector range, opened, and its SED-ML read. */
+static tc_sedml_doc *read_params_package(pkg_dir *p, tc_findings *fs, tc_package **pkg)
+{
+    make_package(p, "<vectorRange id=\"kr\"><value>1</value></vectorRange>", PARAMS);
+    tc_findings_init(fs);
+    tc_limits limits = TC_LIMITS_DEFAULT;
+    ck_assert_int_eq(tc_package_open(pkg, p->dir, &limits, fs), 0);
+    tc_sedml_doc *doc = NULL;
+    ck_assert_int_eq(tc_sedml_read(&doc, *pkg, tc_package_find(*pkg, "simulation.sedml"), fs), 0);
+    return doc;
+}
+
 START_TEST(test_source_values)
 {
     const source_case *c = &sources[_i];
     pkg_dir p;
-    make_package(&p, "<vectorRange id=\"kr\"><value>1</value></vectorRange>", PARAMS);
     tc_findings fs;
-    tc_findings_init(&fs);
     tc_package *pkg = NULL;
-    tc_limits limits = TC_LIMITS_DEFAULT;
-    ck_assert_int_eq(tc_package_open(&pkg, p.dir, &limits, &fs), 0);
-    tc_sedml_doc *doc = NULL;
-    ck_assert_int_eq(tc_sedml_read(&doc, pkg, tc_package_find(pkg, "simulation.sedml"), &fs), 0);
+    tc_sedml_doc *doc = read_params_package(&p, &fs, &pkg);
     double *v = NULL;
     size_t n = 0;
     long line = -1;
@@ -392,14 +399,9 @@ END_TEST
 START_TEST(test_source_limit)
 {
     pkg_dir p;
-    make_package(&p, "<vectorRange id=\"kr\"><value>1</value></vectorRange>", PARAMS);
     tc_findings fs;
-    tc_findings_init(&fs);
     tc_package *pkg = NULL;
-    tc_limits limits = TC_LIMITS_DEFAULT;
-    ck_assert_int_eq(tc_package_open(&pkg, p.dir, &limits, &fs), 0);
-    tc_sedml_doc *doc = NULL;
-    ck_assert_int_eq(tc_sedml_read(&doc, pkg, tc_package_find(pkg, "simulation.sedml"), &fs), 0);
+    tc_sedml_doc *doc = read_params_package(&p, &fs, &pkg);
     double *v = NULL;
     size_t n = 0;
     long line = 0;
