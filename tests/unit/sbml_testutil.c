@@ -36,6 +36,30 @@ size_t tc_test_sbml_count(const tc_findings *fs, const char *rule, long line, co
     return n;
 }
 
+void tc_test_sbml_expect_count(const tc_findings *fs, size_t n, const char *rule, long line,
+                               const char *part)
+{
+    size_t k = tc_test_sbml_count(fs, rule, line, part);
+    if (k != n)
+        tc_test_sbml_dump(fs);
+    ck_assert_msg(k == n, "expected %zu %s on line %ld containing \"%s\", have %zu", n, rule, line,
+                  part, k);
+}
+
+void tc_test_sbml_expect_n(const char *text, size_t n, const char *rule, long line,
+                           const char *part)
+{
+    tc_findings fs;
+    tc_test_sbml_validate(text, &fs);
+    tc_test_sbml_expect_count(&fs, n, rule, line, part);
+    tc_findings_release(&fs);
+}
+
+void tc_test_sbml_expect_none(const char *text, const char *rule)
+{
+    tc_test_sbml_expect_n(text, 0, rule, -1, "");
+}
+
 void tc_test_sbml_expect_exact(const char *text, const char *rule, long line,
                                const char *message)
 {

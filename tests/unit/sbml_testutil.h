@@ -15,6 +15,15 @@ int tc_test_sbml_validate(const char *text, tc_findings *fs);
 void tc_test_sbml_dump(const tc_findings *fs);
 /* Findings of `rule` on `line` (any line when negative) whose message contains `part`. */
 size_t tc_test_sbml_count(const tc_findings *fs, const char *rule, long line, const char *part);
+/* Exactly n findings of `rule` on `line` (any line when negative) whose message contains
+ * `part` (all findings printed otherwise). */
+void tc_test_sbml_expect_count(const tc_findings *fs, size_t n, const char *rule, long line,
+                               const char *part);
+/* The same on the findings of validating `text`. */
+void tc_test_sbml_expect_n(const char *text, size_t n, const char *rule, long line,
+                           const char *part);
+/* Validate `text`: no finding of `rule` at all. */
+void tc_test_sbml_expect_none(const char *text, const char *rule);
 /* Validate `text`: exactly one finding of `rule`, and it is on `line` with exactly
  * `message`. */
 void tc_test_sbml_expect_exact(const char *text, const char *rule, long line,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../testutil.h"
+#include "sbml_testutil.h"
 #include "sbml/sbml_impl.h"
 
 #define MATHML "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"
@@ -54,32 +55,6 @@ static void validate(doc *d, tc_findings *fs)
         tc_sbml_validate(x, fs);
         tc_sbml_doc_free(x);
     }
-}
-
-static size_t count(const tc_findings *fs, const char *rule, long line, const char *part)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < fs->len; i++)
-        if (strcmp(fs->items[i].rule, rule) == 0 && (line < 0 || fs->items[i].line == line) &&
-            strstr(fs->items[i].message, part))
-            n++;
-    return n;
-}
-
-static void dump(const tc_findings *fs)
-{
-    for (size_t i = 0; i < fs->len; i++)
-        fprintf(stderr, "  have %s line %ld: %s\n", fs->items[i].rule, fs->items[i].line,
-                fs->items[i].message);
-}
-
-static void expect_n(const tc_findings *fs, size_t n, const char *rule, long line, const char *part)
-{
-    size_t k = count(fs, rule, line, part);
-    if (k != n)
-        dump(fs);
-    ck_assert_msg(k == n, "expected %zu %s on line %ld containing \"%s\", have %zu", n, rule, line,
-                  part, k);
 }
 
 START_TEST(test_map_and_multi)
@@ -162,14 +137,18 @@ START_TEST(test_large_reaction)
     add(&d, "</listOfReactions></model></sbml>");
     tc_findings fs;
     validate(&d, &fs);
-    expect_n(&fs, 1, "sbml:21121", math, "species \"S11\" appears in the kinetic law");
-    expect_n(&fs, 1, "sbml:21121", math, "species \"S12\" appears in the kinetic law");
-    expect_n(&fs, 2, "sbml:21121", -1, "");
-    expect_n(&fs, 1, "sbml:10303", dup, "\"p4\" is already used in the kinetic law of reaction");
-    expect_n(&fs, 1, "sbml:10303", -1, "");
-    expect_n(&fs, 1, "sbml:21173", same,
-             "\"S3\" of reaction \"R\" has the same id as a reactant, product or modifier");
-    expect_n(&fs, 0, "sbml:21173", k, "");
+    tc_test_sbml_expect_count(&fs, 1, "sbml:21121", math,
+                              "species \"S11\" appears in the kinetic law");
+    tc_test_sbml_expect_count(&fs, 1, "sbml:21121", math,
+                              "species \"S12\" appears in the kinetic law");
+    tc_test_sbml_expect_count(&fs, 2, "sbml:21121", -1, "");
+    tc_test_sbml_expect_count(&fs, 1, "sbml:10303", dup,
+                              "\"p4\" is already used in the kinetic law of reaction");
+    tc_test_sbml_expect_count(&fs, 1, "sbml:10303", -1, "");
+    tc_test_sbml_expect_count(
+        &fs, 1, "sbml:21173", same,
+        "\"S3\" of reaction \"R\" has the same id as a reactant, product or modifier");
+    tc_test_sbml_expect_count(&fs, 0, "sbml:21173", k, "");
     tc_findings_release(&fs);
     tc_buf_release(&d.b);
 }
@@ -213,14 +192,17 @@ START_TEST(test_rules_events_and_participants)
     add(&d, "</model></sbml>");
     tc_findings fs;
     validate(&d, &fs);
-    expect_n(&fs, 1, "sbml:10302", u2, "\"u\" is already used (line");
-    expect_n(&fs, 1, "sbml:10304", twice, "\"q0\" is already the variable of another rule");
-    expect_n(&fs, 1, "sbml:10305", again, "assigns \"q7\" more than once");
-    expect_n(&fs, 1, "sbml:20906", cyc, "the definition of \"q0\" depends on itself");
-    expect_n(&fs, 1, "sbml:20906", -1, "");
+    tc_test_sbml_expect_count(&fs, 1, "sbml:10302", u2, "\"u\" is already used (line");
+    tc_test_sbml_expect_count(&fs, 1, "sbml:10304", twice,
+                              "\"q0\" is already the variable of another rule");
+    tc_test_sbml_expect_count(&fs, 1, "sbml:10305", again, "assigns \"q7\" more than once");
+    tc_test_sbml_expect_count(&fs, 1, "sbml:20906", cyc,
+                              "the definition of \"q0\" depends on itself");
+    tc_test_sbml_expect_count(&fs, 1, "sbml:20906", -1, "");
     /* S1: a product and set by a rule; S3: constant, not boundary, yet a product */
-    expect_n(&fs, 1, "sbml:20610", -1, "species \"S1\" is changed both by reactions");
-    expect_n(&fs, 1, "sbml:20611", -1, "species \"S3\" is constant");
+    tc_test_sbml_expect_count(&fs, 1, "sbml:20610", -1,
+                              "species \"S1\" is changed both by reactions");
+    tc_test_sbml_expect_count(&fs, 1, "sbml:20611", -1, "species \"S3\" is constant");
     tc_findings_release(&fs);
     tc_buf_release(&d.b);
 }
@@ -247,8 +229,8 @@ START_TEST(test_rule_order_level2v1)
     /* the earliest later rule is named: a2 (line a2), not a4 */
     char part[96];
     snprintf(part, sizeof(part), "uses \"a2\", which a later rule (line %ld)", a2);
-    expect_n(&fs, 1, "sbml:99106", first, part);
-    expect_n(&fs, 1, "sbml:99106", -1, "");
+    tc_test_sbml_expect_count(&fs, 1, "sbml:99106", first, part);
+    tc_test_sbml_expect_count(&fs, 1, "sbml:99106", -1, "");
     tc_findings_release(&fs);
     tc_buf_release(&d.b);
 }

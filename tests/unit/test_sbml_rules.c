@@ -33,17 +33,6 @@ static void expect(const char *text, const char *rule, long line, const char *pa
     tc_findings_release(&fs);
 }
 
-/* No finding with this rule. */
-static void expect_none(const char *text, const char *rule)
-{
-    tc_findings fs;
-    tc_test_sbml_validate(text, &fs);
-    for (size_t i = 0; i < fs.len; i++)
-        ck_assert_msg(strcmp(fs.items[i].rule, rule) != 0, "unexpected %s line %ld: %s", rule,
-                      fs.items[i].line, fs.items[i].message);
-    tc_findings_release(&fs);
-}
-
 #define STRICT_BODY                                                                               \
     "<model><listOfCompartments><compartment id=\"c\" size=\"1\"/></listOfCompartments>\n"    \
     "<listOfParameters><parameter id=\"p\" value=\"1\" units=\"litre\" constant=\"false\"/>\n" \
@@ -204,9 +193,9 @@ START_TEST(test_metaid_character_classes)
     expect(L2V1 "<model metaid=\"&#x0E94;A&#x0964;\"/></sbml>\n", "sbml:10309", 3,
            "not a valid XML ID");
     expect(L2V1 "<model metaid=\"A&#x00B8;\"/></sbml>\n", "sbml:10309", 3, "<model>");
-    expect_none(L2V1 "<model metaid=\":a\"/></sbml>\n", "sbml:10309");
-    expect_none(L2V1 "<model metaid=\"&#x0E94;A&#x0967;\"/></sbml>\n", "sbml:10309");
-    expect_none(L2V1 "<model metaid=\"A&#x02D0;&#x0330;\"/></sbml>\n", "sbml:10309");
+    tc_test_sbml_expect_none(L2V1 "<model metaid=\":a\"/></sbml>\n", "sbml:10309");
+    tc_test_sbml_expect_none(L2V1 "<model metaid=\"&#x0E94;A&#x0967;\"/></sbml>\n", "sbml:10309");
+    tc_test_sbml_expect_none(L2V1 "<model metaid=\"A&#x02D0;&#x0330;\"/></sbml>\n", "sbml:10309");
 }
 END_TEST
 
@@ -297,13 +286,13 @@ START_TEST(test_definition_url_and_annotation_namespace)
                               "level2/version5\" level=\"2\" version=\"5\">\n%s",
                               ci_url);
     expect(l2v4, "sbml:10204", 4, "<ci> may not have a definitionURL");
-    expect_none(l2v5, "sbml:10204");
+    tc_test_sbml_expect_none(l2v5, "sbml:10204");
     free(l2v4);
     free(l2v5);
     const char *top = "<model>\n<annotation>\n<top/></annotation></model></sbml>\n";
     char *l2 = tc_xasprintf("%s%s", L2V1, top), *l3 = tc_xasprintf("%s%s", L3V1, top);
     expect(l2, "sbml:10401", 5, "not SBML's");
-    expect_none(l3, "sbml:10401");
+    tc_test_sbml_expect_none(l3, "sbml:10401");
     free(l2);
     free(l3);
 }
@@ -323,7 +312,7 @@ START_TEST(test_notes_html_document)
                               "</notes></model></sbml>\n",
                               head);
     expect(bad, "sbml:10804", 4, "must hold a <head> with a <title>");
-    expect_none(good, "sbml:10804");
+    tc_test_sbml_expect_none(good, "sbml:10804");
     free(bad);
     free(good);
 }

@@ -15,35 +15,20 @@
     "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" level=\"3\" version=\"2\">\n"
 #define L2V4 "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version4\" level=\"2\" version=\"4\">\n"
 
-/* Exactly n findings of `rule` on `line` (any line when negative) containing `part`. */
-static void expect_n(const char *text, size_t n, const char *rule, long line, const char *part)
-{
-    tc_findings fs;
-    tc_test_sbml_validate(text, &fs);
-    size_t k = tc_test_sbml_count(&fs, rule, line, part);
-    if (k != n)
-        for (size_t i = 0; i < fs.len; i++)
-            fprintf(stderr, "  have %s line %ld: %s\n", fs.items[i].rule, fs.items[i].line,
-                    fs.items[i].message);
-    ck_assert_msg(k == n, "expected %zu %s on line %ld containing \"%s\", have %zu", n, rule, line,
-                  part, k);
-    tc_findings_release(&fs);
-}
-
 START_TEST(test_parameter_units_and_values)
 {
     const char *l3 = "<?xml version=\"1.0\"?>\n" L3V1 "<model>\n"
                      "<listOfParameters>\n"
                      "<parameter id=\"p\" constant=\"true\"/>\n"
                      "</listOfParameters></model></sbml>\n";
-    expect_n(l3, 1, "sbml:20702", 5, "parameter \"p\" has no units");
-    expect_n(l3, 0, "sbml:80701", -1, "");
+    tc_test_sbml_expect_n(l3, 1, "sbml:20702", 5, "parameter \"p\" has no units");
+    tc_test_sbml_expect_n(l3, 0, "sbml:80701", -1, "");
     const char *l2 = "<?xml version=\"1.0\"?>\n" L2V4 "<model>\n"
                      "<listOfParameters>\n"
                      "<parameter id=\"p\" value=\"1\"/>\n"
                      "</listOfParameters></model></sbml>\n";
-    expect_n(l2, 1, "sbml:80701", 5, "parameter \"p\" has no units");
-    expect_n(l2, 0, "sbml:20702", -1, "");
+    tc_test_sbml_expect_n(l2, 1, "sbml:80701", 5, "parameter \"p\" has no units");
+    tc_test_sbml_expect_n(l2, 0, "sbml:20702", -1, "");
     /* local parameters: units and a value */
     const char *local = "<?xml version=\"1.0\"?>\n" L3V1
                         "<model><listOfCompartments><compartment id=\"c\" size=\"1\" "
@@ -55,9 +40,11 @@ START_TEST(test_parameter_units_and_values)
                         "<localParameter id=\"j\" value=\"1\"/>\n"
                         "</listOfLocalParameters></kineticLaw></reaction></listOfReactions>\n"
                         "</model></sbml>\n";
-    expect_n(local, 1, "sbml:80702", 7, "local parameter \"k\" of reaction \"r\" has no value");
-    expect_n(local, 1, "sbml:80701", 8, "local parameter \"j\" of reaction \"r\" has no units");
-    expect_n(local, 0, "sbml:80701", 7, "");
+    tc_test_sbml_expect_n(local, 1, "sbml:80702", 7,
+                          "local parameter \"k\" of reaction \"r\" has no value");
+    tc_test_sbml_expect_n(local, 1, "sbml:80701", 8,
+                          "local parameter \"j\" of reaction \"r\" has no units");
+    tc_test_sbml_expect_n(local, 0, "sbml:80701", 7, "");
 }
 END_TEST
 
@@ -77,9 +64,9 @@ START_TEST(test_local_parameter_shadows)
                        "<parameter id=\"k\" value=\"1\" units=\"dimensionless\"/>\n"
                        "</listOfParameters></kineticLaw></reaction></listOfReactions>\n"
                        "</model></sbml>\n";
-    expect_n(text, 1, "sbml:81121", 9, "hides the model's reaction \"r\"");
-    expect_n(text, 1, "sbml:81121", 10, "hides the model's function definition \"f\"");
-    expect_n(text, 0, "sbml:81121", 11, "");
+    tc_test_sbml_expect_n(text, 1, "sbml:81121", 9, "hides the model's reaction \"r\"");
+    tc_test_sbml_expect_n(text, 1, "sbml:81121", 10, "hides the model's function definition \"f\"");
+    tc_test_sbml_expect_n(text, 0, "sbml:81121", 11, "");
 }
 END_TEST
 
@@ -93,12 +80,12 @@ START_TEST(test_level1_predefined_units)
                      "<parameter name=\"p\" units=\"length\" value=\"1\"/>\n"
                      "<parameter name=\"q\" units=\"time\" value=\"1\"/>\n"
                      "</listOfParameters></model></sbml>\n";
-    expect_n(l1, 1, "sbml:20701", 5, "units=\"length\" of parameter \"p\"");
-    expect_n(l1, 0, "sbml:20701", 6, "");
+    tc_test_sbml_expect_n(l1, 1, "sbml:20701", 5, "units=\"length\" of parameter \"p\"");
+    tc_test_sbml_expect_n(l1, 0, "sbml:20701", 6, "");
     const char *l2 = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfParameters>\n"
                      "<parameter id=\"p\" units=\"length\" value=\"1\"/>\n"
                      "</listOfParameters></model></sbml>\n";
-    expect_n(l2, 0, "sbml:20701", -1, "");
+    tc_test_sbml_expect_n(l2, 0, "sbml:20701", -1, "");
 }
 END_TEST
 
@@ -110,21 +97,21 @@ START_TEST(test_function_without_value)
                         "<apply/>\n"
                         "</lambda></math></functionDefinition>\n"
                         "</listOfFunctionDefinitions></model></sbml>\n";
-    expect_n(plain, 1, "sbml:20305", 6, "function \"f\" returns an empty <apply>");
+    tc_test_sbml_expect_n(plain, 1, "sbml:20305", 6, "function \"f\" returns an empty <apply>");
     const char *wrapped = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfFunctionDefinitions>\n"
                           "<functionDefinition id=\"g\">" MATHML "<semantics><lambda>\n"
                           "<bvar><ci>x</ci></bvar>\n"
                           "<apply/>\n"
                           "</lambda></semantics></math></functionDefinition>\n"
                           "</listOfFunctionDefinitions></model></sbml>\n";
-    expect_n(wrapped, 1, "sbml:20305", 6, "function \"g\" returns an empty <apply>");
+    tc_test_sbml_expect_n(wrapped, 1, "sbml:20305", 6, "function \"g\" returns an empty <apply>");
     const char *fine = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfFunctionDefinitions>\n"
                        "<functionDefinition id=\"f\">" MATHML "<lambda>\n"
                        "<bvar><ci>x</ci></bvar>\n"
                        "<apply><plus/><ci>x</ci><cn>1</cn></apply>\n"
                        "</lambda></math></functionDefinition>\n"
                        "</listOfFunctionDefinitions></model></sbml>\n";
-    expect_n(fine, 0, "sbml:20305", -1, "");
+    tc_test_sbml_expect_n(fine, 0, "sbml:20305", -1, "");
 }
 END_TEST
 
@@ -134,17 +121,18 @@ START_TEST(test_zero_dimensional_outside)
                         "<compartment id=\"a\" spatialDimensions=\"2\"/>\n"
                         "<compartment id=\"c\" spatialDimensions=\"0\" outside=\"a\"/>\n"
                         "</listOfCompartments></model></sbml>\n";
-    expect_n(inner, 1, "sbml:20506", 5, "compartment \"c\" has zero dimensions but is inside");
+    tc_test_sbml_expect_n(inner, 1, "sbml:20506", 5,
+                          "compartment \"c\" has zero dimensions but is inside");
     const char *outer = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfCompartments>\n"
                         "<compartment id=\"a\" spatialDimensions=\"0\"/>\n"
                         "<compartment id=\"c\" spatialDimensions=\"3\" outside=\"a\"/>\n"
                         "</listOfCompartments></model></sbml>\n";
-    expect_n(outer, 1, "sbml:20506", 5, "is inside \"a\", which has zero dimensions");
+    tc_test_sbml_expect_n(outer, 1, "sbml:20506", 5, "is inside \"a\", which has zero dimensions");
     const char *both = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfCompartments>\n"
                        "<compartment id=\"a\" spatialDimensions=\"0\"/>\n"
                        "<compartment id=\"c\" spatialDimensions=\"0\" outside=\"a\"/>\n"
                        "</listOfCompartments></model></sbml>\n";
-    expect_n(both, 0, "sbml:20506", -1, "");
+    tc_test_sbml_expect_n(both, 0, "sbml:20506", -1, "");
 }
 END_TEST
 
@@ -155,13 +143,14 @@ START_TEST(test_level3_unit_that_names_nothing)
                        "<compartment id=\"c\" spatialDimensions=\"1\" units=\"length\" "
                        "constant=\"true\"/>\n"
                        "</listOfCompartments></model></sbml>\n";
-    expect_n(text, 1, "sbml:20507", 4, "units=\"length\" of <compartment> \"c\" names no unit");
-    expect_n(text, 1, "sbml:10313", 4, "names no unit definition or base unit");
+    tc_test_sbml_expect_n(text, 1, "sbml:20507", 4,
+                          "units=\"length\" of <compartment> \"c\" names no unit");
+    tc_test_sbml_expect_n(text, 1, "sbml:10313", 4, "names no unit definition or base unit");
     const char *fine = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfCompartments>\n"
                        "<compartment id=\"c\" spatialDimensions=\"1\" units=\"metre\" "
                        "constant=\"true\"/>\n"
                        "</listOfCompartments></model></sbml>\n";
-    expect_n(fine, 0, "sbml:20507", -1, "");
+    tc_test_sbml_expect_n(fine, 0, "sbml:20507", -1, "");
 }
 END_TEST
 
@@ -175,11 +164,11 @@ START_TEST(test_compartment_units_undefined)
         "<compartment id=\"e\" spatialDimensions=\"1\" units=\"metre\" "
         "constant=\"true\"/>\n"
         "</listOfCompartments></model></sbml>\n";
-    expect_n(text, 1, "sbml:20518", 4, "compartment \"a\" has neither units nor");
-    expect_n(text, 1, "sbml:20513", 5,
-             "compartment \"b\" has no units and the model no volumeUnits");
-    expect_n(text, 0, "sbml:20512", -1, "");
-    expect_n(text, 0, "sbml:20511", -1, "");
+    tc_test_sbml_expect_n(text, 1, "sbml:20518", 4, "compartment \"a\" has neither units nor");
+    tc_test_sbml_expect_n(text, 1, "sbml:20513", 5,
+                          "compartment \"b\" has no units and the model no volumeUnits");
+    tc_test_sbml_expect_n(text, 0, "sbml:20512", -1, "");
+    tc_test_sbml_expect_n(text, 0, "sbml:20511", -1, "");
 }
 END_TEST
 
@@ -192,16 +181,18 @@ START_TEST(test_xml_layer_attribute_errors)
                      "</listOfParameters><listOfRules>\n"
                      "<assignmentRule>" MATHML "<cn>1</cn></math></assignmentRule>\n"
                      "</listOfRules></model></sbml>\n";
-    expect_n(l2, 1, "sbml:01015", 6, "an assignment rule lacks its required attribute variable");
+    tc_test_sbml_expect_n(l2, 1, "sbml:01015", 6,
+                          "an assignment rule lacks its required attribute variable");
     const char *l3 = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfParameters>\n"
                      "<parameter id=\"p\" value=\"1\" constant=\"maybe\"/>\n"
                      "</listOfParameters></model></sbml>\n";
-    expect_n(l3, 1, "sbml:01016", 4, "the value \"maybe\" of attribute constant of <parameter>");
+    tc_test_sbml_expect_n(l3, 1, "sbml:01016", 4,
+                          "the value \"maybe\" of attribute constant of <parameter>");
     /* Level 3 names a missing attribute by the element's own rule only */
     const char *l3_missing = "<?xml version=\"1.0\"?>\n" L3V1 "<model><listOfParameters>\n"
                              "<parameter id=\"p\" value=\"1\"/>\n"
                              "</listOfParameters></model></sbml>\n";
-    expect_n(l3_missing, 0, "sbml:01015", -1, "");
+    tc_test_sbml_expect_n(l3_missing, 0, "sbml:01015", -1, "");
 }
 END_TEST
 
@@ -212,8 +203,9 @@ START_TEST(test_version_against_namespace)
         "<sbml xmlns=\"http://www.sbml.org/sbml/level1\" level=\"1\" version=\"3\">\n"
         "<model><listOfCompartments><compartment name=\"c\"/></listOfCompartments>"
         "</model></sbml>\n";
-    expect_n(text, 1, "sbml:99101", 2, "SBML Level 1 Version 3 does not exist");
-    expect_n(text, 1, "sbml:20103", 2, "<sbml version=\"3\"> does not agree with its namespace");
+    tc_test_sbml_expect_n(text, 1, "sbml:99101", 2, "SBML Level 1 Version 3 does not exist");
+    tc_test_sbml_expect_n(text, 1, "sbml:20103", 2,
+                          "<sbml version=\"3\"> does not agree with its namespace");
 }
 END_TEST
 
@@ -226,18 +218,19 @@ START_TEST(test_unknown_level_and_namespace)
     const char *l4 = "<?xml version=\"1.0\"?>\n"
                      "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version2\" level=\"4\" "
                      "version=\"2\">\n<model/>\n</sbml>\n";
-    expect_n(l4, 1, "sbml:99101", 2, "SBML Level 4 Version 2 does not exist");
-    expect_n(l4, 1, "sbml:20102", 2,
-             "<sbml level=\"4\"> does not agree with its namespace "
-             "http://www.sbml.org/sbml/level2/version2");
-    expect_n(l4, 0, "sbml:10103", -1, "");
+    tc_test_sbml_expect_n(l4, 1, "sbml:99101", 2, "SBML Level 4 Version 2 does not exist");
+    tc_test_sbml_expect_n(l4, 1, "sbml:20102", 2,
+                          "<sbml level=\"4\"> does not agree with its namespace "
+                          "http://www.sbml.org/sbml/level2/version2");
+    tc_test_sbml_expect_n(l4, 0, "sbml:10103", -1, "");
     const char *l2v6 = "<?xml version=\"1.0\"?>\n"
                        "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version6\" level=\"2\" "
                        "version=\"6\">\n<model/>\n</sbml>\n";
-    expect_n(l2v6, 1, "sbml:99101", 2, "SBML Level 2 Version 6 does not exist");
-    expect_n(l2v6, 1, "sbml:20101", 2,
-             "<sbml> is in the namespace \"http://www.sbml.org/sbml/level2/version6\", which is "
-             "not an SBML core namespace");
+    tc_test_sbml_expect_n(l2v6, 1, "sbml:99101", 2, "SBML Level 2 Version 6 does not exist");
+    tc_test_sbml_expect_n(
+        l2v6, 1, "sbml:20101", 2,
+        "<sbml> is in the namespace \"http://www.sbml.org/sbml/level2/version6\", which is "
+        "not an SBML core namespace");
 }
 END_TEST
 
@@ -252,10 +245,10 @@ START_TEST(test_foreign_namespace_outside_annotations)
                        "<x:listOfShapes/>\n"
                        "<annotation><x:kept/></annotation>\n"
                        "</model></sbml>\n";
-    expect_n(text, 1, "sbml:10102", 6,
-             "<listOfShapes> is in the namespace \"http://example.org/x\"");
-    expect_n(text, 0, "sbml:10102", 7, "");
-    expect_n(text, 1, "sbml:20517", 4, "may not have the attribute x:shape");
+    tc_test_sbml_expect_n(text, 1, "sbml:10102", 6,
+                          "<listOfShapes> is in the namespace \"http://example.org/x\"");
+    tc_test_sbml_expect_n(text, 0, "sbml:10102", 7, "");
+    tc_test_sbml_expect_n(text, 1, "sbml:20517", 4, "may not have the attribute x:shape");
 }
 END_TEST
 
@@ -276,10 +269,11 @@ START_TEST(test_call_argument_types)
                        "<apply><ci>both</ci><true/><false/></apply>\n"
                        "</math></constraint></listOfConstraints>\n"
                        "</model></sbml>\n";
-    expect_n(text, 1, "sbml:10209", 8,
-             "in a constraint, function \"both\" is given a number for its argument y, to which "
-             "it applies <and>; the arguments of <and> must be boolean");
-    expect_n(text, 1, "sbml:10209", -1, "");
+    tc_test_sbml_expect_n(
+        text, 1, "sbml:10209", 8,
+        "in a constraint, function \"both\" is given a number for its argument y, to which "
+        "it applies <and>; the arguments of <and> must be boolean");
+    tc_test_sbml_expect_n(text, 1, "sbml:10209", -1, "");
 }
 END_TEST
 
@@ -290,10 +284,11 @@ START_TEST(test_level3v2_operators)
     "<listOfRules><assignmentRule variable=\"p\">" MATHML "\n"                                     \
     "<apply><max/><cn>5</cn><cn>6</cn></apply>\n"                                                  \
     "</math></assignmentRule></listOfRules></model></sbml>\n"
-    expect_n("<?xml version=\"1.0\"?>\n" L3V1 MAX_RULE, 1, "sbml:10202", 5,
-             "<max> in the assignment rule for \"p\" is not in the MathML subset of SBML Level 3 "
-             "Version 1");
-    expect_n("<?xml version=\"1.0\"?>\n" L3V2 MAX_RULE, 0, "sbml:10202", -1, "");
+    tc_test_sbml_expect_n(
+        "<?xml version=\"1.0\"?>\n" L3V1 MAX_RULE, 1, "sbml:10202", 5,
+        "<max> in the assignment rule for \"p\" is not in the MathML subset of SBML Level 3 "
+        "Version 1");
+    tc_test_sbml_expect_n("<?xml version=\"1.0\"?>\n" L3V2 MAX_RULE, 0, "sbml:10202", -1, "");
 #undef MAX_RULE
 }
 END_TEST
@@ -310,9 +305,10 @@ START_TEST(test_level1_child_order)
         "<kineticLaw formula=\"s\"/>\n"
         "<listOfReactants><speciesReference species=\"s\"/></listOfReactants>\n"
         "</reaction></listOfReactions></model></sbml>\n";
-    expect_n(text, 1, "sbml:21102", 7,
-             "<listOfReactants> is out of order inside <reaction>: it must come before "
-             "<kineticLaw> (line 6)");
+    tc_test_sbml_expect_n(
+        text, 1, "sbml:21102", 7,
+        "<listOfReactants> is out of order inside <reaction>: it must come before "
+        "<kineticLaw> (line 6)");
 }
 END_TEST
 
@@ -325,9 +321,10 @@ START_TEST(test_empty_reaction_parts)
                      "<listOfProducts><speciesReference species=\"s\"/></listOfProducts>\n"
                      "<kineticLaw>\n"
                      "</kineticLaw></reaction></listOfReactions></model></sbml>\n";
-    expect_n(l2, 1, "sbml:21103", 7,
-             "the kinetic law of reaction \"r\" is present but empty; it must contain <math> or "
-             "be left out");
+    tc_test_sbml_expect_n(
+        l2, 1, "sbml:21103", 7,
+        "the kinetic law of reaction \"r\" is present but empty; it must contain <math> or "
+        "be left out");
     const char *l3v1 = "<?xml version=\"1.0\"?>\n" L3V1
                        "<model><listOfCompartments><compartment id=\"c\" constant=\"true\"/>"
                        "</listOfCompartments>\n"
@@ -339,7 +336,7 @@ START_TEST(test_empty_reaction_parts)
                        "<listOfProducts><speciesReference species=\"s\" constant=\"true\"/>"
                        "</listOfProducts>\n"
                        "</reaction></listOfReactions></model></sbml>\n";
-    expect_n(l3v1, 1, "sbml:21103", 6, "<listOfReactants> is present but empty");
+    tc_test_sbml_expect_n(l3v1, 1, "sbml:21103", 6, "<listOfReactants> is present but empty");
     /* Level 3 Version 2 allows empty lists */
     static const char from[] = "version1/core\" level=\"3\" version=\"1\"";
     static const char to[] = "version2/core\" level=\"3\" version=\"2\"";
@@ -347,9 +344,9 @@ START_TEST(test_empty_reaction_parts)
     char *at = strstr(l3v2, from);
     ck_assert_ptr_nonnull(at);
     memcpy(at, to, sizeof(to) - 1);
-    expect_n(l3v2, 0, "sbml:21103", -1, "");
+    tc_test_sbml_expect_n(l3v2, 0, "sbml:21103", -1, "");
     /* the document was read whole: the practice checks reached its species */
-    expect_n(l3v2, 1, "sbml:80601", 4, "species \"s\" has no initial amount");
+    tc_test_sbml_expect_n(l3v2, 1, "sbml:80601", 4, "species \"s\" has no initial amount");
     free(l3v2);
 }
 END_TEST
@@ -374,23 +371,23 @@ START_TEST(test_volume_redefinitions)
     const char *l1 = "http://www.sbml.org/sbml/level1", *l2 = "http://www.sbml.org/sbml/level2",
                *l2v4 = "http://www.sbml.org/sbml/level2/version4";
     char *t = volume_doc(l1, 1, 1, "<unit kind=\"litre\" exponent=\"2\"/>");
-    expect_n(t, 1, "sbml:20407", 4, "in litres must have exponent 1, not 2");
+    tc_test_sbml_expect_n(t, 1, "sbml:20407", 4, "in litres must have exponent 1, not 2");
     free(t);
     t = volume_doc(l2, 2, 1, "<unit kind=\"metre\" exponent=\"2\"/>");
-    expect_n(t, 1, "sbml:20408", 4, "in metres must have exponent 3, not 2");
-    expect_n(t, 0, "sbml:20406", -1, "");
+    tc_test_sbml_expect_n(t, 1, "sbml:20408", 4, "in metres must have exponent 3, not 2");
+    tc_test_sbml_expect_n(t, 0, "sbml:20406", -1, "");
     free(t);
     t = volume_doc(l1, 1, 2, "<unit kind=\"metre\" exponent=\"3\"/>");
-    expect_n(t, 1, "sbml:20406", 4, "of SBML Level 1 must be in litres");
+    tc_test_sbml_expect_n(t, 1, "sbml:20406", 4, "of SBML Level 1 must be in litres");
     free(t);
     t = volume_doc(l2, 2, 1, "<unit kind=\"metre\" exponent=\"3\"/>");
-    expect_n(t, 0, "sbml:20406", -1, "");
-    expect_n(t, 0, "sbml:20408", -1, "");
+    tc_test_sbml_expect_n(t, 0, "sbml:20406", -1, "");
+    tc_test_sbml_expect_n(t, 0, "sbml:20408", -1, "");
     free(t);
     /* from Level 2 Version 4 on, 20406 says all of it */
     t = volume_doc(l2v4, 2, 4, "<unit kind=\"metre\" exponent=\"2\"/>");
-    expect_n(t, 1, "sbml:20406", 4, "redefines a predefined unit but is not");
-    expect_n(t, 0, "sbml:20408", -1, "");
+    tc_test_sbml_expect_n(t, 1, "sbml:20406", 4, "redefines a predefined unit but is not");
+    tc_test_sbml_expect_n(t, 0, "sbml:20408", -1, "");
     free(t);
 }
 END_TEST
@@ -404,14 +401,14 @@ START_TEST(test_event_without_trigger)
     "<listOfEventAssignments><eventAssignment variable=\"p\">" MATHML "<cn>2</cn></math>"          \
     "</eventAssignment></listOfEventAssignments>\n"                                                \
     "</event></listOfEvents></model></sbml>\n"
-    expect_n("<?xml version=\"1.0\"?>\n" L2V4 EVENT_BODY, 1, "sbml:21201", 4,
-             "<event> must contain a <trigger>");
-    expect_n("<?xml version=\"1.0\"?>\n" L3V1 EVENT_BODY, 1, "sbml:21201", 4,
-             "<event> must contain a <trigger>");
-    expect_n("<?xml version=\"1.0\"?>\n" L3V2 EVENT_BODY, 0, "sbml:21201", -1, "");
+    tc_test_sbml_expect_n("<?xml version=\"1.0\"?>\n" L2V4 EVENT_BODY, 1, "sbml:21201", 4,
+                          "<event> must contain a <trigger>");
+    tc_test_sbml_expect_n("<?xml version=\"1.0\"?>\n" L3V1 EVENT_BODY, 1, "sbml:21201", 4,
+                          "<event> must contain a <trigger>");
+    tc_test_sbml_expect_n("<?xml version=\"1.0\"?>\n" L3V2 EVENT_BODY, 0, "sbml:21201", -1, "");
     /* (that document was read whole: its parameter was checked) */
-    expect_n("<?xml version=\"1.0\"?>\n" L3V2 EVENT_BODY, 1, "sbml:20702", 3,
-             "parameter \"p\" has no units");
+    tc_test_sbml_expect_n("<?xml version=\"1.0\"?>\n" L3V2 EVENT_BODY, 1, "sbml:20702", 3,
+                          "parameter \"p\" has no units");
 #undef EVENT_BODY
 }
 END_TEST
@@ -422,9 +419,9 @@ START_TEST(test_unit_kind_rules_without_a_unit)
                         "<listOfUnitDefinitions><unitDefinition id=\"t\"><listOfUnits/>"
                         "</unitDefinition></listOfUnitDefinitions>\n"
                         "</model></sbml>\n";
-    expect_n(empty, 1, "sbml:20217", 3,
-             "timeUnits=\"t\" of <model> names a unit definition "
-             "without units");
+    tc_test_sbml_expect_n(empty, 1, "sbml:20217", 3,
+                          "timeUnits=\"t\" of <model> names a unit definition "
+                          "without units");
     const char *l2 = "<?xml version=\"1.0\"?>\n"
                      "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version2\" level=\"2\" "
                      "version=\"2\">\n"
@@ -435,7 +432,7 @@ START_TEST(test_unit_kind_rules_without_a_unit)
                      "<listOfEventAssignments><eventAssignment variable=\"p\">" MATHML
                      "<cn>1</cn></math></eventAssignment></listOfEventAssignments>\n"
                      "</event></listOfEvents></model></sbml>\n";
-    expect_n(l2, 1, "sbml:21204", 4, "timeUnits=\"parsec\" of <event> names no unit");
+    tc_test_sbml_expect_n(l2, 1, "sbml:21204", 4, "timeUnits=\"parsec\" of <event> names no unit");
 }
 END_TEST
 
@@ -445,14 +442,14 @@ START_TEST(test_empty_model_lists)
                        "<listOfUnitDefinitions>\n"
                        "</listOfUnitDefinitions>\n"
                        "</model></sbml>\n";
-    expect_n(l3v1, 1, "sbml:20203", 4, "<listOfUnitDefinitions> is present but empty");
+    tc_test_sbml_expect_n(l3v1, 1, "sbml:20203", 4, "<listOfUnitDefinitions> is present but empty");
     const char *l2 = "<?xml version=\"1.0\"?>\n"
                      "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version2\" level=\"2\" "
                      "version=\"2\">\n"
                      "<model>\n"
                      "<listOfSpeciesTypes/>\n"
                      "</model></sbml>\n";
-    expect_n(l2, 1, "sbml:20203", 4, "<listOfSpeciesTypes> is present but empty");
+    tc_test_sbml_expect_n(l2, 1, "sbml:20203", 4, "<listOfSpeciesTypes> is present but empty");
 }
 END_TEST
 
@@ -464,13 +461,15 @@ START_TEST(test_undefined_unit_reference_by_version)
                        "<model><listOfCompartments>\n"
                        "<compartment id=\"c\" units=\"mm\"/>\n"
                        "</listOfCompartments></model></sbml>\n";
-    expect_n(l2v5, 1, "sbml:10313", 4, "units=\"mm\" of <compartment> \"c\" names no unit");
-    expect_n(l2v5, 0, "sbml:99303", -1, "");
+    tc_test_sbml_expect_n(l2v5, 1, "sbml:10313", 4,
+                          "units=\"mm\" of <compartment> \"c\" names no unit");
+    tc_test_sbml_expect_n(l2v5, 0, "sbml:99303", -1, "");
     const char *l2v4 = "<?xml version=\"1.0\"?>\n" L2V4 "<model><listOfCompartments>\n"
                        "<compartment id=\"c\" units=\"mm\"/>\n"
                        "</listOfCompartments></model></sbml>\n";
-    expect_n(l2v4, 1, "sbml:99303", 4, "units=\"mm\" of <compartment> \"c\" names no unit");
-    expect_n(l2v4, 0, "sbml:10313", -1, "");
+    tc_test_sbml_expect_n(l2v4, 1, "sbml:99303", 4,
+                          "units=\"mm\" of <compartment> \"c\" names no unit");
+    tc_test_sbml_expect_n(l2v4, 0, "sbml:10313", -1, "");
     /* one finding of the kind rule, not two */
     const char *species =
         "<?xml version=\"1.0\"?>\n" L2V4
@@ -478,7 +477,8 @@ START_TEST(test_undefined_unit_reference_by_version)
         "<listOfSpecies>\n"
         "<species id=\"s\" compartment=\"c\" substanceUnits=\"mm\"/>\n"
         "</listOfSpecies></model></sbml>\n";
-    expect_n(species, 1, "sbml:20608", 5, "substanceUnits=\"mm\" of <species> \"s\" names no unit");
+    tc_test_sbml_expect_n(species, 1, "sbml:20608", 5,
+                          "substanceUnits=\"mm\" of <species> \"s\" names no unit");
 }
 END_TEST
 
@@ -491,9 +491,11 @@ START_TEST(test_ids_of_other_elements)
                        "<listOfParameters id=\"L\"/>\n"
                        "<listOfEvents id=\"L\"/>\n"
                        "</model></sbml>\n";
-    expect_n(l3v2, 1, "sbml:10301", 4, "the id \"c\" of <listOfCompartments> is already used");
-    expect_n(l3v2, 1, "sbml:10301", 8, "the id \"L\" of <listOfEvents> is already used (line 7)");
-    expect_n(l3v2, 2, "sbml:10301", -1, "");
+    tc_test_sbml_expect_n(l3v2, 1, "sbml:10301", 4,
+                          "the id \"c\" of <listOfCompartments> is already used");
+    tc_test_sbml_expect_n(l3v2, 1, "sbml:10301", 8,
+                          "the id \"L\" of <listOfEvents> is already used (line 7)");
+    tc_test_sbml_expect_n(l3v2, 2, "sbml:10301", -1, "");
     const char *l2 = "<?xml version=\"1.0\"?>\n"
                      "<sbml xmlns=\"http://www.sbml.org/sbml/level2/version3\" level=\"2\" "
                      "version=\"3\">\n"
@@ -502,7 +504,8 @@ START_TEST(test_ids_of_other_elements)
                      "</listOfCompartmentTypes><listOfCompartments>\n"
                      "<compartment id=\"gg\" compartmentType=\"gg\"/>\n"
                      "</listOfCompartments></model></sbml>\n";
-    expect_n(l2, 1, "sbml:10301", 4, "the id \"gg\" of <compartmentType> is already used");
+    tc_test_sbml_expect_n(l2, 1, "sbml:10301", 4,
+                          "the id \"gg\" of <compartmentType> is already used");
 }
 END_TEST
 

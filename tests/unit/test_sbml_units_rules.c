@@ -21,30 +21,6 @@
 #define L3V1 HEAD("level3/version1/core", "3", "1")
 #define L3V2 HEAD("level3/version2/core", "3", "2")
 
-/* Exactly one finding of `rule` on `line` whose message contains `part`. */
-static void expect(const char *text, const char *rule, long line, const char *part)
-{
-    tc_findings fs;
-    tc_test_sbml_validate(text, &fs);
-    size_t n = tc_test_sbml_count(&fs, rule, line, part);
-    if (n != 1)
-        tc_test_sbml_dump(&fs);
-    ck_assert_msg(n == 1, "expected one %s on line %ld containing \"%s\", have %zu", rule, line,
-                  part, n);
-    tc_findings_release(&fs);
-}
-
-static void expect_none(const char *text, const char *rule)
-{
-    tc_findings fs;
-    tc_test_sbml_validate(text, &fs);
-    size_t n = tc_test_sbml_count(&fs, rule, -1, "");
-    if (n)
-        tc_test_sbml_dump(&fs);
-    ck_assert_msg(n == 0, "unexpected %s", rule);
-    tc_findings_release(&fs);
-}
-
 /* Level 1 and Level 2 Version 1: a rule that uses its own variable (99106). */
 START_TEST(test_rule_uses_itself_in_early_levels)
 {
@@ -55,16 +31,17 @@ START_TEST(test_rule_uses_itself_in_early_levels)
                             "<assignmentRule variable=\"p\">" MATHML
                             "<apply><times/><ci> p </ci><ci> z </ci></apply></math>"
                             "</assignmentRule>\n</listOfRules></model></sbml>\n";
-    expect(l2v1, "sbml:99106", 7,
-           "the rule for \"p\" uses \"p\" itself; in this level a rule may not use the value it "
-           "assigns");
+    tc_test_sbml_expect_n(
+        l2v1, 1, "sbml:99106", 7,
+        "the rule for \"p\" uses \"p\" itself; in this level a rule may not use the value it "
+        "assigns");
     const char *l1 = L1V2 "<model><listOfCompartments><compartment name=\"c\"/>"
                           "</listOfCompartments><listOfParameters>\n"
                           "<parameter name=\"z\" value=\"1\"/><parameter name=\"p\" value=\"1\"/>"
                           "</listOfParameters><listOfRules>\n"
                           "<parameterRule name=\"p\" formula=\"p*z\"/>\n"
                           "</listOfRules></model></sbml>\n";
-    expect(l1, "sbml:99106", 5, "uses \"p\" itself");
+    tc_test_sbml_expect_n(l1, 1, "sbml:99106", 5, "uses \"p\" itself");
     /* later versions evaluate rules simultaneously: that is a cycle (20906), not 99106 */
     const char *l2v2 = L2V2 "<model><listOfParameters>\n"
                             "<parameter id=\"z\" value=\"1\"/>\n"
@@ -73,8 +50,8 @@ START_TEST(test_rule_uses_itself_in_early_levels)
                             "<assignmentRule variable=\"p\">" MATHML
                             "<apply><times/><ci> p </ci><ci> z </ci></apply></math>"
                             "</assignmentRule>\n</listOfRules></model></sbml>\n";
-    expect_none(l2v2, "sbml:99106");
-    expect(l2v2, "sbml:20906", 7, "the definition of \"p\" depends on itself");
+    tc_test_sbml_expect_none(l2v2, "sbml:99106");
+    tc_test_sbml_expect_n(l2v2, 1, "sbml:20906", 7, "the definition of \"p\" depends on itself");
 }
 END_TEST
 
@@ -88,11 +65,12 @@ START_TEST(test_species_without_compartment)
                            "boundaryCondition=\"false\" constant=\"false\" "
                            "substanceUnits=\"mole\" initialAmount=\"1\"/>\n"
                            "</listOfSpecies></model></sbml>\n";
-    expect(doc, "sbml:20614", 5, "species \"s\" names no compartment");
-    expect(doc, "sbml:20623", 5, "missing the required attribute compartment");
-    expect(doc, "sbml:99508", 5,
-           "the units of species \"s\" are not declared: it is a concentration and names no "
-           "existing compartment");
+    tc_test_sbml_expect_n(doc, 1, "sbml:20614", 5, "species \"s\" names no compartment");
+    tc_test_sbml_expect_n(doc, 1, "sbml:20623", 5, "missing the required attribute compartment");
+    tc_test_sbml_expect_n(
+        doc, 1, "sbml:99508", 5,
+        "the units of species \"s\" are not declared: it is a concentration and names no "
+        "existing compartment");
 }
 END_TEST
 
@@ -114,17 +92,19 @@ END_TEST
 START_TEST(test_root_degree_from_parameters)
 {
     const char *three = ROOT_DOC(L2V3, "dimensionless", "<ci>three</ci>");
-    expect(three, "sbml:10513", 5,
-           "the math of the assignment rule for \"r\" must have the units of parameter \"r\": the "
-           "math gives metre^0.6667, \"r\" has dimensionless");
-    expect_none(three, "sbml:99504");
+    tc_test_sbml_expect_n(
+        three, 1, "sbml:10513", 5,
+        "the math of the assignment rule for \"r\" must have the units of parameter \"r\": the "
+        "math gives metre^0.6667, \"r\" has dimensionless");
+    tc_test_sbml_expect_none(three, "sbml:99504");
     const char *sum =
         ROOT_DOC(L2V3, "metre", "<apply><plus/><ci>one</ci><ci>one</ci><ci>one</ci></apply>");
-    expect(sum, "sbml:10513", 5,
-           "must have the units of parameter \"r\": the math gives metre^0.6667, \"r\" has metre");
+    tc_test_sbml_expect_n(
+        sum, 1, "sbml:10513", 5,
+        "must have the units of parameter \"r\": the math gives metre^0.6667, \"r\" has metre");
     /* the square root of an area is a length; Level 2 parameters are constant by default */
-    expect_none(ROOT_DOC(L2V3, "metre", "<ci>two</ci>"), "sbml:10513");
-    expect_none(ROOT_DOC(L2V3, "metre", "<ci>two</ci>"), "sbml:99504");
+    tc_test_sbml_expect_none(ROOT_DOC(L2V3, "metre", "<ci>two</ci>"), "sbml:10513");
+    tc_test_sbml_expect_none(ROOT_DOC(L2V3, "metre", "<ci>two</ci>"), "sbml:99504");
 }
 END_TEST
 
@@ -142,7 +122,7 @@ START_TEST(test_assigned_degree_is_not_a_value)
         "</listOfInitialAssignments>\n<listOfRules><assignmentRule variable=\"r\">\n" MATHML
         "<apply><power/><ci>a</ci><ci>n</ci></apply></math>"
         "</assignmentRule></listOfRules></model></sbml>\n";
-    expect_none(doc, "sbml:10513");
+    tc_test_sbml_expect_none(doc, "sbml:10513");
 }
 END_TEST
 
@@ -162,10 +142,11 @@ START_TEST(test_kinetic_law_power_of_parameter)
              "</listOfReactants><kineticLaw>\n" MATHML
              "<apply><power/><ci>s</ci><ci>nd</ci></apply></math></kineticLaw></reaction>"
              "</listOfReactions></model></sbml>\n";
-    expect(doc, "sbml:10541", 6,
-           "the units of the kinetic law of reaction \"r\" are not units of extent per unit of "
-           "time: the math gives mole^2, extent per time is mole/second");
-    expect_none(doc, "sbml:99503");
+    tc_test_sbml_expect_n(
+        doc, 1, "sbml:10541", 6,
+        "the units of the kinetic law of reaction \"r\" are not units of extent per unit of "
+        "time: the math gives mole^2, extent per time is mole/second");
+    tc_test_sbml_expect_none(doc, "sbml:99503");
 }
 END_TEST
 
@@ -192,14 +173,16 @@ START_TEST(test_conversion_factor_units)
 {
     /* s1 converts by seconds; s2 (grams) has no conversion factor; s3 takes no part */
     const char *doc = CF_DOC("", " conversionFactor=\"cf\"", "second");
-    expect(doc, "sbml:10542", 5,
-           "species \"s1\" is changed by reactions in extent units times its conversion factor "
-           "\"cf\", which are not its substance units: they give mole*second, its substance "
-           "units are mole");
-    expect(doc, "sbml:10542", 6,
-           "species \"s2\" is changed by reactions in extent units, which are not its substance "
-           "units, and it has no conversion factor: the extent units are mole, its substance "
-           "units gram");
+    tc_test_sbml_expect_n(
+        doc, 1, "sbml:10542", 5,
+        "species \"s1\" is changed by reactions in extent units times its conversion factor "
+        "\"cf\", which are not its substance units: they give mole*second, its substance "
+        "units are mole");
+    tc_test_sbml_expect_n(
+        doc, 1, "sbml:10542", 6,
+        "species \"s2\" is changed by reactions in extent units, which are not its substance "
+        "units, and it has no conversion factor: the extent units are mole, its substance "
+        "units gram");
     tc_findings all;
     tc_test_sbml_validate(doc, &all);
     ck_assert_uint_eq(tc_test_sbml_count(&all, "sbml:10542", -1, ""), 2);
@@ -213,9 +196,10 @@ START_TEST(test_conversion_factor_units)
                              "</unitDefinition></listOfUnitDefinitions>";
     char *text =
         tc_xasprintf("%s%s", model, strstr(CF_DOC("", "", "g_per_mol"), "<listOfCompartments>"));
-    expect(text, "sbml:10542", 5,
-           "conversion factor \"cf\", which are not its substance units: they give gram, its "
-           "substance units are mole");
+    tc_test_sbml_expect_n(
+        text, 1, "sbml:10542", 5,
+        "conversion factor \"cf\", which are not its substance units: they give gram, its "
+        "substance units are mole");
     tc_findings fs;
     tc_test_sbml_validate(text, &fs);
     ck_assert_uint_eq(tc_test_sbml_count(&fs, "sbml:10542", -1, ""), 1);
@@ -223,7 +207,7 @@ START_TEST(test_conversion_factor_units)
     free(text);
     /* a dimensionless factor keeps moles */
     const char *ok = CF_DOC("", " conversionFactor=\"cf\"", "dimensionless");
-    expect(ok, "sbml:10542", 6, "species \"s2\"");
+    tc_test_sbml_expect_n(ok, 1, "sbml:10542", 6, "species \"s2\"");
     tc_findings fo;
     tc_test_sbml_validate(ok, &fo);
     ck_assert_uint_eq(tc_test_sbml_count(&fo, "sbml:10542", 5, ""), 0);
@@ -244,26 +228,30 @@ START_TEST(test_parameters_without_usable_units)
                              "constant=\"false\" units=\"mole\"/>\n</listOfParameters>"
                              "<listOfRules><assignmentRule variable=\"q\">\n" MATHML
                              "<ci> p4 </ci></math></assignmentRule></listOfRules></model></sbml>\n";
-    expect(empty, "sbml:99508", 5,
-           "the units of parameter \"p4\" are not declared: the unit definition \"substance\" "
-           "has no units");
-    expect(empty, "sbml:99505", 8,
-           "the units of the assignment rule for \"q\" cannot be fully checked: it uses numbers "
-           "or parameters whose units are not declared");
+    tc_test_sbml_expect_n(
+        empty, 1, "sbml:99508", 5,
+        "the units of parameter \"p4\" are not declared: the unit definition \"substance\" "
+        "has no units");
+    tc_test_sbml_expect_n(
+        empty, 1, "sbml:99505", 8,
+        "the units of the assignment rule for \"q\" cannot be fully checked: it uses numbers "
+        "or parameters whose units are not declared");
     const char *bogus = L3V1 "<model><listOfParameters>\n<parameter id=\"p\" value=\"1\" "
                              "units=\"bogomips\" constant=\"true\"/>\n</listOfParameters>"
                              "</model></sbml>\n";
-    expect(bogus, "sbml:20701", 4,
-           "units=\"bogomips\" of parameter \"p\" names no unit definition, predefined or base "
-           "unit");
-    expect(bogus, "sbml:99508", 4,
-           "the units of parameter \"p\" are not declared: \"bogomips\" names no unit");
+    tc_test_sbml_expect_n(
+        bogus, 1, "sbml:20701", 4,
+        "units=\"bogomips\" of parameter \"p\" names no unit definition, predefined or base "
+        "unit");
+    tc_test_sbml_expect_n(
+        bogus, 1, "sbml:99508", 4,
+        "the units of parameter \"p\" are not declared: \"bogomips\" names no unit");
     /* Level 3 Version 2 replaced 20701 with 10313 */
     const char *l3v2 = L3V2 "<model><listOfParameters>\n<parameter id=\"p\" value=\"1\" "
                             "units=\"bogomips\" constant=\"true\"/>\n</listOfParameters>"
                             "</model></sbml>\n";
-    expect_none(l3v2, "sbml:20701");
-    expect(l3v2, "sbml:10313", 4, "units=\"bogomips\"");
+    tc_test_sbml_expect_none(l3v2, "sbml:20701");
+    tc_test_sbml_expect_n(l3v2, 1, "sbml:10313", 4, "units=\"bogomips\"");
 }
 END_TEST
 
@@ -278,8 +266,10 @@ START_TEST(test_missing_math_in_function_and_trigger)
              "units=\"litre\"/></listOfCompartments><listOfConstraints><constraint>\n" MATHML
              "<apply><ci> f </ci><ci> c </ci></apply></math></constraint>"
              "</listOfConstraints></model></sbml>\n";
-    expect(fn, "sbml:99509", 4, "function \"f\" has no <math>, so its units cannot be checked");
-    expect(fn, "sbml:99505", 6, "the units of a constraint cannot be fully checked");
+    tc_test_sbml_expect_n(fn, 1, "sbml:99509", 4,
+                          "function \"f\" has no <math>, so its units cannot be checked");
+    tc_test_sbml_expect_n(fn, 1, "sbml:99505", 6,
+                          "the units of a constraint cannot be fully checked");
     const char *trig =
         L3V2 "<model timeUnits=\"second\"><listOfParameters><parameter id=\"p\" value=\"1\" "
              "units=\"dimensionless\" constant=\"false\"/></listOfParameters>\n"
@@ -289,8 +279,9 @@ START_TEST(test_missing_math_in_function_and_trigger)
              "xmlns:sbml=\"http://www.sbml.org/sbml/level3/version2/core\">2</cn></math>"
              "</eventAssignment></listOfEventAssignments></event></listOfEvents>"
              "</model></sbml>\n";
-    expect(trig, "sbml:99509", 5,
-           "the trigger of event \"e\" has no <math>, so its units cannot be checked");
+    tc_test_sbml_expect_n(
+        trig, 1, "sbml:99509", 5,
+        "the trigger of event \"e\" has no <math>, so its units cannot be checked");
 }
 END_TEST
 
@@ -302,12 +293,13 @@ START_TEST(test_obsolete_sbo_term)
                            "<parameter id=\"p\" value=\"1\" sboTerm=\"SBO:0000006\"/>\n"
                            "<parameter id=\"k\" value=\"1\" sboTerm=\"SBO:0000002\"/>\n"
                            "</listOfParameters></model></sbml>\n";
-    expect(doc, "sbml:99702", 4,
-           "sboTerm SBO:0000006 of <parameter> \"p\" is an obsolete term of the Systems Biology "
-           "Ontology");
-    expect(doc, "sbml:10703", 4, "should be a term for a quantitative parameter");
-    expect(doc, "sbml:99702", -1, "");
-    expect(doc, "sbml:10703", -1, "");
+    tc_test_sbml_expect_n(
+        doc, 1, "sbml:99702", 4,
+        "sboTerm SBO:0000006 of <parameter> \"p\" is an obsolete term of the Systems Biology "
+        "Ontology");
+    tc_test_sbml_expect_n(doc, 1, "sbml:10703", 4, "should be a term for a quantitative parameter");
+    tc_test_sbml_expect_n(doc, 1, "sbml:99702", -1, "");
+    tc_test_sbml_expect_n(doc, 1, "sbml:10703", -1, "");
 }
 END_TEST
 
@@ -323,10 +315,11 @@ END_TEST
 
 START_TEST(test_rate_of_algebraic_variable)
 {
-    expect(RATEOF_DOC("true"), "sbml:10224", 5,
-           "rateOf(p) in an algebraic rule: \"p\" is set by an algebraic rule, so it has no rate "
-           "of change");
-    expect_none(RATEOF_DOC("false"), "sbml:10224");
+    tc_test_sbml_expect_n(
+        RATEOF_DOC("true"), 1, "sbml:10224", 5,
+        "rateOf(p) in an algebraic rule: \"p\" is set by an algebraic rule, so it has no rate "
+        "of change");
+    tc_test_sbml_expect_none(RATEOF_DOC("false"), "sbml:10224");
 }
 END_TEST
 
@@ -347,9 +340,10 @@ START_TEST(test_nested_function_units_once_per_call)
              "</assignmentRule></listOfRules>\n"
              "</model></sbml>\n",
         functions);
-    expect(doc, "sbml:10513", 5,
-           "the math of the assignment rule for \"p\" must have the units of parameter \"p\": the "
-           "math gives second, \"p\" has metre");
+    tc_test_sbml_expect_n(
+        doc, 1, "sbml:10513", 5,
+        "the math of the assignment rule for \"p\" must have the units of parameter \"p\": the "
+        "math gives second, \"p\" has metre");
     free(doc);
     free(functions);
 }
@@ -378,9 +372,10 @@ START_TEST(test_function_chain_too_deep_for_units)
                     "<apply><ci>f1100</ci><ci>q</ci></apply></math>"
                     "</assignmentRule></listOfRules>\n"
                     "</model></sbml>\n");
-    expect(d.data, "sbml:99505", 1107,
-           "the units of the assignment rule for \"p\" cannot be fully checked: with the "
-           "function bodies it calls, its math nests more than 1000 deep");
+    tc_test_sbml_expect_n(
+        d.data, 1, "sbml:99505", 1107,
+        "the units of the assignment rule for \"p\" cannot be fully checked: with the "
+        "function bodies it calls, its math nests more than 1000 deep");
     tc_buf_release(&d);
 }
 END_TEST
